@@ -1,0 +1,369 @@
+//! Sentence similarity and sentence alignment between two documents.
+//!
+//! Similarity is lexical: the IDF-weighted Dice coefficient of two sentences'
+//! content terms. Alignment tolerates reordering: first every pair above
+//! `anchor_similarity` is matched one-to-one, best first, wherever it sits;
+//! then the gaps between anchors that follow each other in both documents
+//! are filled when the shorter sentence is partly contained in the longer
+//! (`gap_overlap`), since position corroborates
+//! them; last, a sentence left over beside an aligned one joins that one's
+//! partner when it is mostly contained in it (a sentence split in two, or
+//! two merged into one).
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::AlignConfig;
+use crate::sketch::CorpusStats;
+use crate::text::{Doc, Sentence};
+
+/// One aligned sentence pair.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    /// Sentence index in the first document.
+    pub a_sentence: usize,
+    /// Sentence index in the second document.
+    pub b_sentence: usize,
+    /// Weighted Dice similarity of the two sentences' terms, 0..=1.
+    pub similarity: f64,
+}
+
+/// The sentence alignment of two documents, with coverage both ways.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alignment {
+    /// Aligned pairs, ordered by the first document's sentences.
+    pub links: Vec<Link>,
+    /// Share of the first document's narration weight that is aligned.
+    pub coverage_a: f64,
+    /// Share of the second document's narration weight that is aligned.
+    pub coverage_b: f64,
+    /// Share of the aligned narration weight in verbatim pairs
+    /// (similarity at least `verbatim_similarity`).
+    pub verbatim_share: f64,
+    /// Narration-weighted mean similarity of the aligned pairs.
+    pub mean_similarity: f64,
+}
+
+impl Alignment {
+    /// Whether sentence `i` of the first document is aligned.
+    pub fn aligned_a(&self, i: usize) -> bool {
+        self.links.iter().any(|l| l.a_sentence == i)
+    }
+
+    /// Whether sentence `j` of the second document is aligned.
+    pub fn aligned_b(&self, j: usize) -> bool {
+        self.links.iter().any(|l| l.b_sentence == j)
+    }
+}
+
+/// A sentence's terms with their IDF weights.
+struct Weighted {
+    terms: Vec<(u64, f64)>,
+    total: f64,
+    narration: f64,
+}
+
+fn weigh(sentence: &Sentence, stats: &CorpusStats) -> Weighted {
+    let terms: Vec<(u64, f64)> = sentence.terms.iter().map(|&t| (t, stats.idf(t))).collect();
+    let total = terms.iter().map(|t| t.1).sum();
+    let narration = sentence.narration.iter().map(|&t| stats.idf(t)).sum();
+    Weighted { terms, total, narration }
+}
+
+/// Weight of the terms two sentences share (sorted-merge intersection).
+fn shared(x: &Weighted, y: &Weighted) -> f64 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < x.terms.len() && j < y.terms.len() {
+        match x.terms[i].0.cmp(&y.terms[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += x.terms[i].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+fn dice(x: &Weighted, y: &Weighted, shared: f64) -> f64 {
+    if x.total + y.total == 0.0 {
+        0.0
+    } else {
+        2.0 * shared / (x.total + y.total)
+    }
+}
+
+/// Similarity of two sentences under the corpus statistics.
+pub fn similarity(x: &Sentence, y: &Sentence, stats: &CorpusStats) -> f64 {
+    let (wx, wy) = (weigh(x, stats), weigh(y, stats));
+    dice(&wx, &wy, shared(&wx, &wy))
+}
+
+/// Aligns the sentences of two documents.
+pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Alignment {
+    let wa: Vec<Weighted> = a.sentences.iter().map(|s| weigh(s, stats)).collect();
+    let wb: Vec<Weighted> = b.sentences.iter().map(|s| weigh(s, stats)).collect();
+    let (n, m) = (wa.len(), wb.len());
+
+    // Sparse similarity matrix: only pairs sharing some weight.
+    let mut sims: Vec<(f64, usize, usize)> = Vec::new();
+    let mut shared_w = vec![0.0; n * m];
+    for (i, x) in wa.iter().enumerate() {
+        for (j, y) in wb.iter().enumerate() {
+            let s = shared(x, y);
+            if s > 0.0 {
+                shared_w[i * m + j] = s;
+                sims.push((dice(x, y, s), i, j));
+            }
+        }
+    }
+    let sim = |i: usize, j: usize| dice(&wa[i], &wb[j], shared_w[i * m + j]);
+
+    let mut partner_a: Vec<Option<usize>> = vec![None; n];
+    let mut partner_b: Vec<Option<usize>> = vec![None; m];
+    let mut links: Vec<Link> = Vec::new();
+    let mut link = |i: usize, j: usize, s: f64, pa: &mut Vec<Option<usize>>, pb: &mut Vec<Option<usize>>| {
+        pa[i].get_or_insert(j);
+        pb[j].get_or_insert(i);
+        links.push(Link { a_sentence: i, b_sentence: j, similarity: s });
+    };
+
+    // 1. Anchors, best first, one-to-one.
+    sims.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    for &(s, i, j) in &sims {
+        if s < config.anchor_similarity {
+            break;
+        }
+        if partner_a[i].is_none() && partner_b[j].is_none() {
+            link(i, j, s, &mut partner_a, &mut partner_b);
+        }
+    }
+
+    // 2. Gaps between anchors that are neighbours in both documents,
+    // including the stretches before the first and after the last.
+    let mut anchors: Vec<(usize, usize)> = partner_a.iter().enumerate().filter_map(|(i, p)| p.map(|j| (i, j))).collect();
+    anchors.sort_unstable();
+    let mut b_order: Vec<usize> = anchors.iter().map(|&(_, j)| j).collect();
+    b_order.sort_unstable();
+    let mut bounds: Vec<(isize, isize)> = vec![(-1, -1)];
+    bounds.extend(anchors.iter().map(|&(i, j)| (i as isize, j as isize)));
+    bounds.push((n as isize, m as isize));
+    for w in bounds.windows(2) {
+        let ((i1, j1), (i2, j2)) = (w[0], w[1]);
+        if j2 <= j1 {
+            continue;
+        }
+        // Neighbours in b's order too: no anchor lies strictly between j1 and j2.
+        let between = b_order.iter().any(|&j| (j as isize) > j1 && (j as isize) < j2);
+        let (ga, gb) = ((i2 - i1 - 1) as usize, (j2 - j1 - 1) as usize);
+        if between || ga == 0 || gb == 0 || ga > config.max_gap || gb > config.max_gap {
+            continue;
+        }
+        // Position corroborates these pairs, so the shorter sentence being
+        // partly contained in the longer one is enough: a rewrite often pads
+        // or trims a sentence (an attribution clause dropped, say).
+        let mut gap: Vec<(f64, usize, usize)> = Vec::new();
+        for i in (i1 + 1) as usize..i2 as usize {
+            for j in (j1 + 1) as usize..j2 as usize {
+                let smaller = wa[i].total.min(wb[j].total);
+                let overlap = if smaller > 0.0 { shared_w[i * m + j] / smaller } else { 0.0 };
+                gap.push((overlap, i, j));
+            }
+        }
+        gap.sort_by(|x, y| y.0.total_cmp(&x.0));
+        for (overlap, i, j) in gap {
+            if overlap >= config.gap_overlap && partner_a[i].is_none() && partner_b[j].is_none() {
+                link(i, j, sim(i, j), &mut partner_a, &mut partner_b);
+            }
+        }
+    }
+
+    // 3. Splits and merges: a leftover sentence beside an aligned one joins
+    // that one's partner when mostly contained in it.
+    for j in 0..m {
+        if partner_b[j].is_some() || wb[j].total == 0.0 {
+            continue;
+        }
+        let neighbours = [j.checked_sub(1), Some(j + 1)];
+        let best = neighbours
+            .iter()
+            .flatten()
+            .filter_map(|&k| partner_b.get(k).copied().flatten())
+            .map(|i| (shared_w[i * m + j] / wb[j].total, i))
+            .max_by(|x, y| x.0.total_cmp(&y.0));
+        if let Some((contained, i)) = best {
+            if contained >= config.split_containment {
+                link(i, j, sim(i, j), &mut partner_a, &mut partner_b);
+            }
+        }
+    }
+    for i in 0..n {
+        if partner_a[i].is_some() || wa[i].total == 0.0 {
+            continue;
+        }
+        let neighbours = [i.checked_sub(1), Some(i + 1)];
+        let best = neighbours
+            .iter()
+            .flatten()
+            .filter_map(|&k| partner_a.get(k).copied().flatten())
+            .map(|j| (shared_w[i * m + j] / wa[i].total, j))
+            .max_by(|x, y| x.0.total_cmp(&y.0));
+        if let Some((contained, j)) = best {
+            if contained >= config.split_containment {
+                link(i, j, sim(i, j), &mut partner_a, &mut partner_b);
+            }
+        }
+    }
+
+    links.sort_by_key(|l| (l.a_sentence, l.b_sentence));
+    summarize(links, &wa, &wb, config)
+}
+
+fn summarize(links: Vec<Link>, wa: &[Weighted], wb: &[Weighted], config: &AlignConfig) -> Alignment {
+    let coverage = |weights: &[Weighted], aligned: &dyn Fn(usize) -> bool| {
+        let total: f64 = weights.iter().map(|w| w.narration).sum();
+        if total == 0.0 {
+            return 0.0;
+        }
+        weights.iter().enumerate().filter(|(i, _)| aligned(*i)).map(|(_, w)| w.narration).sum::<f64>() / total
+    };
+    let coverage_a = coverage(wa, &|i| links.iter().any(|l| l.a_sentence == i));
+    let coverage_b = coverage(wb, &|j| links.iter().any(|l| l.b_sentence == j));
+    let (mut weight, mut verbatim, mut weighted_sim) = (0.0, 0.0, 0.0);
+    for l in &links {
+        let w = (wa[l.a_sentence].narration + wb[l.b_sentence].narration) / 2.0;
+        weight += w;
+        weighted_sim += w * l.similarity;
+        if l.similarity >= config.verbatim_similarity {
+            verbatim += w;
+        }
+    }
+    let (verbatim_share, mean_similarity) = if weight > 0.0 { (verbatim / weight, weighted_sim / weight) } else { (0.0, 0.0) };
+    Alignment { links, coverage_a, coverage_b, verbatim_share, mean_similarity }
+}
+
+/// One step of a word-level diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffOp {
+    /// `equal`, `delete` (only in the first text) or `insert` (only in the second).
+    pub op: DiffTag,
+    /// The words, with the spacing between them.
+    pub text: String,
+}
+
+/// Kind of a diff step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiffTag {
+    /// In both texts.
+    Equal,
+    /// Only in the first text.
+    Delete,
+    /// Only in the second text.
+    Insert,
+}
+
+/// Word-level diff of two sentences, consecutive steps of one kind merged.
+pub fn word_diff(a: &str, b: &str) -> Vec<DiffOp> {
+    let diff = similar::TextDiff::from_words(a, b);
+    let mut out: Vec<DiffOp> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let op = match change.tag() {
+            similar::ChangeTag::Equal => DiffTag::Equal,
+            similar::ChangeTag::Delete => DiffTag::Delete,
+            similar::ChangeTag::Insert => DiffTag::Insert,
+        };
+        match out.last_mut() {
+            Some(last) if last.op == op => last.text.push_str(change.value()),
+            _ => out.push(DiffOp { op, text: change.value().to_string() }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Article;
+    use crate::text::tokens::Terms;
+    use proptest::prelude::*;
+
+    pub(crate) fn doc(id: &str, text: &str) -> Doc {
+        let article = Article { id: id.into(), title: None, text: text.into(), outlet: None, published: None, url: None, origin: id.into() };
+        Doc::from_article(&article, &Terms::default())
+    }
+
+    fn stats(docs: &[&Doc]) -> CorpusStats {
+        let mut stats = CorpusStats::default();
+        docs.iter().for_each(|d| stats.add(d));
+        stats
+    }
+
+    const STORY: &str = "The council approved a new budget for the harbour district on Monday.\n\
+        Mayor Ilse Varga said the plan would repair three bridges before winter.\n\
+        Opposition members called the spending reckless and demanded an audit.\n\
+        The vote passed by seven votes to four after a long debate.\n\
+        Construction crews are expected to begin work in the spring.";
+
+    #[test]
+    fn identical_documents_align_fully() {
+        let a = doc("a", STORY);
+        let b = doc("b", STORY);
+        let al = align(&a, &b, &stats(&[&a, &b]), &AlignConfig::default());
+        assert_eq!(al.links.len(), 5);
+        assert!((al.coverage_a - 1.0).abs() < 1e-9 && (al.coverage_b - 1.0).abs() < 1e-9);
+        assert!((al.verbatim_share - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn unrelated_documents_do_not_align() {
+        let a = doc("a", STORY);
+        let b = doc("b", "Heavy snow closed mountain roads across the province overnight.\nSki resorts welcomed the early start to the season.");
+        let al = align(&a, &b, &stats(&[&a, &b]), &AlignConfig::default());
+        assert!(al.links.is_empty());
+        assert_eq!(al.coverage_a, 0.0);
+    }
+
+    #[test]
+    fn word_diff_marks_replaced_words() {
+        let ops = word_diff("a very small step forward", "a very minor step forward");
+        let changed: Vec<_> = ops.iter().filter(|o| o.op != DiffTag::Equal).map(|o| (o.op, o.text.trim())).collect();
+        assert_eq!(changed, [(DiffTag::Delete, "small"), (DiffTag::Insert, "minor")]);
+        let rebuilt: String = ops.iter().filter(|o| o.op != DiffTag::Insert).map(|o| o.text.as_str()).collect();
+        assert_eq!(rebuilt, "a very small step forward");
+    }
+
+    proptest! {
+        #[test]
+        fn a_document_aligned_with_itself_covers_everything(sentences in proptest::collection::vec("[A-Z][a-z]{2,8}( [a-z]{3,9}){3,10}\\.", 1..12)) {
+            let text = sentences.join("\n");
+            let a = doc("a", &text);
+            let al = align(&a, &a, &stats(&[&a]), &AlignConfig::default());
+            let has_narration = a.sentences.iter().any(|s| !s.narration.is_empty());
+            if has_narration {
+                prop_assert!((al.coverage_a - 1.0).abs() < 1e-9, "coverage {}", al.coverage_a);
+                prop_assert!((al.coverage_b - 1.0).abs() < 1e-9);
+            }
+            for l in &al.links {
+                prop_assert!(l.similarity >= 0.0 && l.similarity <= 1.0 + 1e-9);
+            }
+        }
+
+        #[test]
+        fn shuffling_paragraphs_keeps_coverage(seed in 0u64..1000) {
+            let a = doc("a", STORY);
+            let mut paragraphs: Vec<&str> = STORY.lines().collect();
+            // Deterministic shuffle from the seed.
+            let mut state = seed;
+            for i in (1..paragraphs.len()).rev() {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                paragraphs.swap(i, (state >> 33) as usize % (i + 1));
+            }
+            let b = doc("b", &paragraphs.join("\n"));
+            let al = align(&a, &b, &stats(&[&a, &b]), &AlignConfig::default());
+            prop_assert!((al.coverage_a - 1.0).abs() < 1e-9);
+            prop_assert!((al.coverage_b - 1.0).abs() < 1e-9);
+        }
+    }
+}

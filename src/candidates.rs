@@ -1,0 +1,186 @@
+//! Candidate pairs from sketches, without comparing all pairs.
+//!
+//! Three sources, each a sort-and-group join over keys: equal exact hashes,
+//! shared MinHash-LSH buckets, and shared sentence keys. A key held by more
+//! than `max_key_documents` documents is boilerplate (sign-off lines,
+//! datelines) or a topic-wide commonplace: sentence keys that common create no
+//! pairs; for exact hashes and LSH buckets, where a popular wire story is
+//! legitimately copied hundreds of times, each member pairs with the group's
+//! first document only, so the cost stays linear. From sentence keys a pair
+//! needs matches in `min_shared_sentences` distinct sentences on both sides,
+//! so one shared line is never enough.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::CandidateConfig;
+use crate::sketch::{Sketch, Sketcher};
+
+/// Why two documents are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    /// Index of the first document (the smaller index).
+    pub a: u32,
+    /// Index of the second document.
+    pub b: u32,
+    /// Same exact hash.
+    pub exact: bool,
+    /// Shared at least one LSH bucket.
+    pub lsh: bool,
+    /// Distinct sentences of `a` (and at least as many of `b`) sharing keys.
+    pub shared_sentences: u32,
+}
+
+/// Finds the candidate pairs among sketched documents.
+pub fn candidates(sketches: &[Sketch], sketcher: &Sketcher, config: &CandidateConfig) -> Vec<Candidate> {
+    let mut pairs: Vec<Candidate> = Vec::new();
+
+    let exact: Vec<(u64, u32)> = sketches.iter().enumerate().map(|(i, s)| (s.exact, i as u32)).collect();
+    for (a, b) in group_pairs(exact, config.max_key_documents) {
+        pairs.push(Candidate { a, b, exact: true, lsh: true, shared_sentences: 0 });
+    }
+
+    let bands: Vec<(u64, u32)> = sketches
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, s)| sketcher.band_keys(&s.minhash).into_iter().map(move |k| (k, i as u32)))
+        .collect();
+    for (a, b) in group_pairs(bands, config.max_key_documents) {
+        pairs.push(Candidate { a, b, exact: false, lsh: true, shared_sentences: 0 });
+    }
+
+    pairs.extend(sentence_pairs(sketches, config));
+
+    pairs.par_sort_unstable_by_key(|c| (c.a, c.b));
+    let mut merged: Vec<Candidate> = Vec::with_capacity(pairs.len());
+    for c in pairs {
+        match merged.last_mut() {
+            Some(last) if last.a == c.a && last.b == c.b => {
+                last.exact |= c.exact;
+                last.lsh |= c.lsh;
+                last.shared_sentences = last.shared_sentences.max(c.shared_sentences);
+            }
+            _ => merged.push(c),
+        }
+    }
+    merged
+}
+
+/// Pairs of documents sharing a key. Groups larger than `cap` pair each
+/// member with the group's first document only.
+fn group_pairs(mut keyed: Vec<(u64, u32)>, cap: usize) -> Vec<(u32, u32)> {
+    keyed.par_sort_unstable();
+    keyed.dedup();
+    let mut out = Vec::new();
+    for group in keyed.chunk_by(|x, y| x.0 == y.0) {
+        if group.len() < 2 {
+            continue;
+        }
+        if group.len() > cap {
+            out.extend(group[1..].iter().map(|&(_, d)| (group[0].1, d)));
+        } else {
+            for (i, &(_, a)) in group.iter().enumerate() {
+                out.extend(group[i + 1..].iter().map(|&(_, b)| (a, b)));
+            }
+        }
+    }
+    out
+}
+
+fn sentence_pairs(sketches: &[Sketch], config: &CandidateConfig) -> Vec<Candidate> {
+    let mut postings: Vec<(u64, u32, u32)> = sketches
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(d, s)| s.sentence_keys.iter().map(move |&(k, sent)| (k, d as u32, sent)))
+        .collect();
+    postings.par_sort_unstable();
+    postings.dedup();
+
+    // (a, b, sentence of a, sentence of b) for every key two documents share.
+    let mut hits: Vec<(u32, u32, u32, u32)> = Vec::new();
+    for group in postings.chunk_by(|x, y| x.0 == y.0) {
+        if group.len() < 2 {
+            continue;
+        }
+        let docs = 1 + group.windows(2).filter(|w| w[0].1 != w[1].1).count();
+        if docs < 2 || docs > config.max_key_documents {
+            continue;
+        }
+        for (i, &(_, a, sa)) in group.iter().enumerate() {
+            for &(_, b, sb) in &group[i + 1..] {
+                if a != b {
+                    hits.push((a, b, sa, sb));
+                }
+            }
+        }
+    }
+    drop(postings);
+    hits.par_sort_unstable();
+    hits.dedup();
+
+    let mut out = Vec::new();
+    for group in hits.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
+        let mut from_a: Vec<u32> = group.iter().map(|h| h.2).collect();
+        let mut from_b: Vec<u32> = group.iter().map(|h| h.3).collect();
+        from_a.sort_unstable();
+        from_a.dedup();
+        from_b.sort_unstable();
+        from_b.dedup();
+        let shared = from_a.len().min(from_b.len());
+        if shared >= config.min_shared_sentences {
+            out.push(Candidate { a: group[0].0, b: group[0].1, exact: false, lsh: false, shared_sentences: shared as u32 });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SketchConfig;
+
+    fn sketch(keys: &[(u64, u32)]) -> Sketch {
+        Sketch { exact: 0, minhash: vec![0; 128], sentence_keys: keys.to_vec() }
+    }
+
+    /// Makes a sketch share neither its exact hash nor any LSH band with others.
+    fn no_lsh(mut s: Sketch, seed: u32) -> Sketch {
+        s.exact = seed as u64;
+        s.minhash = (0..128).map(|i| i * 1000 + seed).collect();
+        s
+    }
+
+    #[test]
+    fn two_shared_sentences_make_a_candidate_one_does_not() {
+        let sketcher = Sketcher::new(&SketchConfig::default());
+        let config = CandidateConfig::default();
+        let docs = vec![
+            no_lsh(sketch(&[(1, 0), (2, 1), (3, 2)]), 1),
+            no_lsh(sketch(&[(1, 4), (2, 5), (9, 6)]), 2),
+            no_lsh(sketch(&[(3, 0), (8, 1)]), 3),
+        ];
+        let found = candidates(&docs, &sketcher, &config);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].a, found[0].b, found[0].shared_sentences), (0, 1, 2));
+    }
+
+    #[test]
+    fn boilerplate_keys_create_no_candidates() {
+        let sketcher = Sketcher::new(&SketchConfig::default());
+        let config = CandidateConfig { max_key_documents: 3, ..CandidateConfig::default() };
+        // Every document shares the same two "sign-off" sentences.
+        let docs: Vec<Sketch> = (0..5).map(|i| no_lsh(sketch(&[(100, 0), (200, 1), (i as u64 + 1000, 2)]), i)).collect();
+        assert!(candidates(&docs, &sketcher, &config).is_empty());
+    }
+
+    #[test]
+    fn large_duplicate_groups_stay_linear() {
+        let sketcher = Sketcher::new(&SketchConfig::default());
+        let config = CandidateConfig { max_key_documents: 3, ..CandidateConfig::default() };
+        let docs: Vec<Sketch> = (0..10).map(|_| Sketch { exact: 42, minhash: vec![7; 128], sentence_keys: vec![] }).collect();
+        let found = candidates(&docs, &sketcher, &config);
+        // Ten copies over the cap: each pairs with the first, not with all others.
+        assert_eq!(found.len(), 9);
+        assert!(found.iter().all(|c| c.exact && c.lsh && c.a == 0));
+    }
+}

@@ -1,0 +1,212 @@
+//! Every threshold and weight Stemma uses, in one typed configuration.
+//!
+//! Defaults are documented field by field; `stemma analyze --config FILE`
+//! overrides any subset of them from TOML, and the effective configuration is
+//! written into the JSON output so that a result can be reproduced.
+
+use std::path::Path;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+/// The complete, effective configuration of an analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Document and sentence sketches (MinHash, sentence keys).
+    pub sketch: SketchConfig,
+    /// Candidate generation from sketches.
+    pub candidates: CandidateConfig,
+    /// Sentence similarity and alignment.
+    pub align: AlignConfig,
+    /// Classification of an aligned pair into a relation.
+    pub relate: RelateConfig,
+}
+
+impl Config {
+    /// Reads a TOML file whose tables override the defaults; unknown keys are
+    /// an error so that a misspelt threshold is never silently ignored.
+    pub fn from_toml_file(path: &Path) -> anyhow::Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading config file {}", path.display()))?;
+        let config: Config =
+            toml::from_str(&text).with_context(|| format!("parsing config file {}", path.display()))?;
+        config.validate().with_context(|| format!("checking config file {}", path.display()))?;
+        Ok(config)
+    }
+
+    /// Rejects settings that cannot work (zero bands, thresholds outside 0..=1).
+    pub fn validate(&self) -> anyhow::Result<()> {
+        let s = &self.sketch;
+        anyhow::ensure!(s.shingle_size >= 1, "sketch.shingle_size must be at least 1");
+        anyhow::ensure!(
+            s.num_perm >= 1 && s.bands >= 1 && s.num_perm % s.bands == 0,
+            "sketch.num_perm ({}) must be a positive multiple of sketch.bands ({})",
+            s.num_perm,
+            s.bands
+        );
+        anyhow::ensure!(s.sentence_bands >= 1, "sketch.sentence_bands must be at least 1");
+        let unit = [
+            ("align.anchor_similarity", self.align.anchor_similarity),
+            ("align.gap_overlap", self.align.gap_overlap),
+            ("align.split_containment", self.align.split_containment),
+            ("align.verbatim_similarity", self.align.verbatim_similarity),
+            ("relate.duplicate_coverage", self.relate.duplicate_coverage),
+            ("relate.version_coverage", self.relate.version_coverage),
+            ("relate.version_verbatim_share", self.relate.version_verbatim_share),
+            ("relate.rewrite_coverage", self.relate.rewrite_coverage),
+            ("relate.direction_margin", self.relate.direction_margin),
+            ("relate.quote_match_similarity", self.relate.quote_match_similarity),
+        ];
+        for (name, value) in unit {
+            anyhow::ensure!((0.0..=1.0).contains(&value), "{name} must lie in 0..=1, got {value}");
+        }
+        Ok(())
+    }
+}
+
+/// Settings of the sketch stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SketchConfig {
+    /// Words per shingle for the document MinHash (default 5, as in the peers).
+    pub shingle_size: usize,
+    /// MinHash permutations per document (default 128).
+    pub num_perm: usize,
+    /// LSH bands; `num_perm / bands` rows each. 32 bands of 4 rows catch
+    /// pairs from a 5-gram Jaccard of about 0.4 upward (default 32).
+    pub bands: usize,
+    /// Sentence keys per sentence: each is the pair of smallest term hashes
+    /// under one permutation, so a paraphrase that keeps a fraction J of the
+    /// content terms shares a key with probability about J² per band (default 6).
+    pub sentence_bands: usize,
+    /// A sentence gets keys only when it has at least this many distinct
+    /// content terms; datelines and headings have fewer (default 4).
+    pub min_key_terms: usize,
+}
+
+impl Default for SketchConfig {
+    fn default() -> Self {
+        SketchConfig { shingle_size: 5, num_perm: 128, bands: 32, sentence_bands: 6, min_key_terms: 4 }
+    }
+}
+
+/// Settings of candidate generation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CandidateConfig {
+    /// A key (LSH bucket or sentence key) held by more documents than this is
+    /// boilerplate or a topic-wide commonplace and creates no candidates
+    /// (default 50).
+    pub max_key_documents: usize,
+    /// A pair becomes a candidate from sentence keys only when keys match in at
+    /// least this many distinct sentences of each document, so one shared
+    /// sign-off line or dateline is never enough (default 2).
+    pub min_shared_sentences: usize,
+}
+
+impl Default for CandidateConfig {
+    fn default() -> Self {
+        CandidateConfig { max_key_documents: 50, min_shared_sentences: 2 }
+    }
+}
+
+/// Settings of sentence alignment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlignConfig {
+    /// Similarity at which two sentences align anywhere in the documents,
+    /// whatever their position (default 0.45).
+    pub anchor_similarity: f64,
+    /// For a sentence pair that sits between two anchors in both documents,
+    /// where position corroborates it, the share of the shorter sentence's
+    /// term weight found in the longer one that suffices (default 0.25).
+    pub gap_overlap: f64,
+    /// Largest gap (in sentences, each side) that gap filling looks into
+    /// (default 3).
+    pub max_gap: usize,
+    /// A sentence left over after one-to-one alignment joins an aligned
+    /// neighbour's partner when this share of its weight is contained in it:
+    /// a split or merged sentence (default 0.6).
+    pub split_containment: f64,
+    /// Similarity from which an aligned pair counts as verbatim (default 0.8).
+    pub verbatim_similarity: f64,
+}
+
+impl Default for AlignConfig {
+    fn default() -> Self {
+        AlignConfig {
+            anchor_similarity: 0.45,
+            gap_overlap: 0.25,
+            max_gap: 3,
+            split_containment: 0.6,
+            verbatim_similarity: 0.8,
+        }
+    }
+}
+
+/// Settings of relation classification and change extraction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RelateConfig {
+    /// Narration coverage both ways from which a verbatim pair is a
+    /// `duplicate` (default 0.9).
+    pub duplicate_coverage: f64,
+    /// Narration coverage of the contained document from which a largely
+    /// verbatim pair is a `version` (default 0.6).
+    pub version_coverage: f64,
+    /// Share of aligned narration that must be verbatim for `version` or
+    /// `duplicate` rather than `rewrite` (default 0.6).
+    pub version_verbatim_share: f64,
+    /// Narration coverage of at least one document from which a pair is a
+    /// `rewrite` (default 0.5).
+    pub rewrite_coverage: f64,
+    /// Fewest aligned sentences for any derived relation (default 3).
+    pub min_aligned_sentences: usize,
+    /// Without publication times, a direction is inferred from containment
+    /// only when one side's coverage exceeds the other's by this much
+    /// (default 0.3).
+    pub direction_margin: f64,
+    /// Two quotations in aligned sentences are the same statement when their
+    /// word similarity reaches this (default 0.3).
+    pub quote_match_similarity: f64,
+}
+
+impl Default for RelateConfig {
+    fn default() -> Self {
+        RelateConfig {
+            duplicate_coverage: 0.9,
+            version_coverage: 0.6,
+            version_verbatim_share: 0.6,
+            rewrite_coverage: 0.5,
+            min_aligned_sentences: 3,
+            direction_margin: 0.3,
+            quote_match_similarity: 0.3,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_toml_overrides_only_named_fields() {
+        let config: Config = toml::from_str("[relate]\nrewrite_coverage = 0.7\n").unwrap();
+        assert_eq!(config.relate.rewrite_coverage, 0.7);
+        assert_eq!(config.relate.version_coverage, RelateConfig::default().version_coverage);
+        assert_eq!(config.sketch, SketchConfig::default());
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_rejected() {
+        assert!(toml::from_str::<Config>("[relate]\nrewrite_coverag = 0.7\n").is_err());
+        let mut config = Config::default();
+        config.sketch.bands = 7;
+        assert!(config.validate().is_err());
+        let mut config = Config::default();
+        config.align.anchor_similarity = 1.5;
+        assert!(config.validate().is_err());
+        assert!(Config::default().validate().is_ok());
+    }
+}

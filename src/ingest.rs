@@ -1,0 +1,451 @@
+//! Reading articles: directories of `.txt` files, single files, and JSONL.
+//!
+//! A bad file or record never stops the batch: it becomes an [`InputError`]
+//! naming the file and line, and every other article is still read. New input
+//! formats (HTML pages, WARC) belong here, as further readers yielding
+//! [`Article`]s.
+
+use std::fmt;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// One article as the user gave it, before any text analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// The JSONL `id`, or the file stem for text files.
+    pub id: String,
+    /// Headline, when the input has one.
+    pub title: Option<String>,
+    /// Body text.
+    pub text: String,
+    /// Publishing outlet, when known.
+    pub outlet: Option<String>,
+    /// Publication time as given (RFC 3339 or `YYYY-MM-DD`).
+    pub published: Option<String>,
+    /// Source URL, when known.
+    pub url: Option<String>,
+    /// Where the article was read from: `path` or `path:line`.
+    pub origin: String,
+}
+
+/// A file or record that could not be read, with where it was.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputError {
+    /// The file (or `-` for standard input).
+    pub path: String,
+    /// 1-based line of a JSONL record, when the problem is in one record.
+    pub line: Option<usize>,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.path, line, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// Which JSONL fields hold which article attribute.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JsonFields {
+    /// Field holding the document id (default `id`).
+    pub id: String,
+    /// Field holding the headline (default `title`).
+    pub title: String,
+    /// Field holding the body text (default `text`).
+    pub text: String,
+    /// Field holding the outlet (default `outlet`).
+    pub outlet: String,
+    /// Field holding the publication time (default `published`).
+    pub published: String,
+    /// Field holding the URL (default `url`).
+    pub url: String,
+}
+
+impl Default for JsonFields {
+    fn default() -> Self {
+        JsonFields {
+            id: "id".into(),
+            title: "title".into(),
+            text: "text".into(),
+            outlet: "outlet".into(),
+            published: "published".into(),
+            url: "url".into(),
+        }
+    }
+}
+
+/// Everything read from the inputs: the articles and the problems met.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Articles in input order (directories sorted by file name).
+    pub articles: Vec<Article>,
+    /// Files and records that could not be read, or were read with a caveat.
+    pub errors: Vec<InputError>,
+}
+
+/// Reads every input path: `-` is JSONL on standard input, a directory is
+/// walked for `.txt`, `.jsonl` and `.ndjson` files, any other file is read
+/// as JSONL when its extension says so and as text otherwise.
+pub fn read_inputs(paths: &[PathBuf], fields: &JsonFields) -> Batch {
+    let mut batch = Batch::default();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let stdin = std::io::stdin();
+            read_jsonl(stdin.lock(), "-", fields, &mut batch);
+        } else if path.is_dir() {
+            read_dir(path, fields, &mut batch);
+        } else {
+            read_file(path, fields, &mut batch);
+        }
+    }
+    disambiguate_ids(&mut batch);
+    batch
+}
+
+fn read_dir(dir: &Path, fields: &JsonFields, batch: &mut Batch) {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let entries = match std::fs::read_dir(&current) {
+            Ok(entries) => entries,
+            Err(err) => {
+                batch.errors.push(file_error(&current, format!("cannot list directory: {err}")));
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            if hidden {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    for path in files {
+        match extension(&path).as_str() {
+            "txt" | "jsonl" | "ndjson" => read_file(&path, fields, batch),
+            // Documentation beside a corpus is expected; anything else is
+            // named so that nothing the user gave is skipped silently.
+            "md" => {}
+            _ => batch.errors.push(file_error(
+                &path,
+                "skipped: not a .txt, .jsonl or .ndjson file (name it on the command line to read it as text)"
+                    .into(),
+            )),
+        }
+    }
+}
+
+fn extension(path: &Path) -> String {
+    path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
+}
+
+fn read_file(path: &Path, fields: &JsonFields, batch: &mut Batch) {
+    if matches!(extension(path).as_str(), "jsonl" | "ndjson") {
+        match std::fs::File::open(path) {
+            Ok(file) => read_jsonl(BufReader::new(file), &path.display().to_string(), fields, batch),
+            Err(err) => batch.errors.push(file_error(path, format!("cannot open: {err}"))),
+        }
+        return;
+    }
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
+    if let Err(err) = read {
+        batch.errors.push(file_error(path, format!("cannot read: {err}")));
+        return;
+    }
+    match text_article(path, &bytes) {
+        Ok(article) => batch.articles.push(article),
+        Err(err) => batch.errors.push(err),
+    }
+}
+
+fn file_error(path: &Path, message: String) -> InputError {
+    InputError { path: path.display().to_string(), line: None, message }
+}
+
+/// Builds an article from a text file: the first line is the headline when
+/// it looks like one (short, not a full sentence, followed by a blank line).
+fn text_article(path: &Path, bytes: &[u8]) -> Result<Article, InputError> {
+    let origin = path.display().to_string();
+    let text = decode(bytes).map_err(|(line, message)| InputError {
+        path: origin.clone(),
+        line: Some(line),
+        message,
+    })?;
+    let text = text.trim_start_matches('\u{feff}');
+    if text.trim().is_empty() {
+        return Err(file_error(path, "empty document".into()));
+    }
+    let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| origin.clone());
+    let (title, body) = split_headline(text);
+    if body.trim().is_empty() {
+        return Err(file_error(path, "document has a headline but no body".into()));
+    }
+    Ok(Article { id, title, text: body.to_string(), outlet: None, published: None, url: None, origin })
+}
+
+/// Decodes UTF-8, or says at which line and why it is not text.
+fn decode(bytes: &[u8]) -> Result<&str, (usize, String)> {
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
+        return Err((line, "binary file (NUL byte); not read".into()));
+    }
+    std::str::from_utf8(bytes).map_err(|err| {
+        let pos = err.valid_up_to();
+        let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
+        (line, format!("invalid UTF-8 at byte {pos}; convert the file to UTF-8"))
+    })
+}
+
+/// Splits off a headline: the first non-empty line when it is followed by a
+/// blank line, is at most 25 words, and does not end like a sentence.
+pub fn split_headline(text: &str) -> (Option<String>, &str) {
+    let trimmed = text.trim_start_matches(['\n', '\r', ' ', '\t']);
+    let Some(end) = trimmed.find('\n') else { return (None, trimmed) };
+    let first = trimmed[..end].trim();
+    let rest = &trimmed[end + 1..];
+    let followed_by_blank = rest.lines().next().map(|l| l.trim().is_empty()).unwrap_or(false);
+    let words = first.split_whitespace().count();
+    let ends_like_sentence = first.ends_with('.') && !first.ends_with("..");
+    if followed_by_blank && (1..=25).contains(&words) && !ends_like_sentence {
+        (Some(first.to_string()), rest)
+    } else {
+        (None, trimmed)
+    }
+}
+
+/// Reads JSON lines; a malformed line or a record without text is an error
+/// naming the line, and reading goes on with the next line.
+pub fn read_jsonl<R: BufRead>(reader: R, origin: &str, fields: &JsonFields, batch: &mut Batch) {
+    let stem = Path::new(origin).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut reader = reader;
+    let mut buf = Vec::new();
+    let mut line_no = 0;
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(err) => {
+                batch.errors.push(InputError {
+                    path: origin.into(),
+                    line: Some(line_no + 1),
+                    message: format!("read error: {err}"),
+                });
+                break;
+            }
+        }
+        line_no += 1;
+        let line = match std::str::from_utf8(&buf) {
+            Ok(line) => line.trim(),
+            Err(err) => {
+                batch.errors.push(InputError {
+                    path: origin.into(),
+                    line: Some(line_no),
+                    message: format!("invalid UTF-8 at byte {} of the line", err.valid_up_to()),
+                });
+                continue;
+            }
+        };
+        if line.is_empty() {
+            continue;
+        }
+        match json_article(line, fields, &stem, origin, line_no) {
+            Ok(article) => batch.articles.push(article),
+            Err(message) => batch.errors.push(InputError { path: origin.into(), line: Some(line_no), message }),
+        }
+    }
+}
+
+fn json_article(line: &str, fields: &JsonFields, stem: &str, origin: &str, line_no: usize) -> Result<Article, String> {
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|err| format!("malformed JSON: {err}"))?;
+    let object = value.as_object().ok_or_else(|| "a record must be a JSON object".to_string())?;
+    let field = |name: &str| -> Result<Option<String>, String> {
+        match object.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(other) => Err(format!("field `{name}` must be a string, found {other}")),
+        }
+    };
+    let text = field(&fields.text)?.ok_or_else(|| format!("record has no `{}` field", fields.text))?;
+    if text.trim().is_empty() {
+        return Err(format!("empty document (`{}` is blank)", fields.text));
+    }
+    let id = field(&fields.id)?.unwrap_or_else(|| format!("{stem}:{line_no}"));
+    Ok(Article {
+        id,
+        title: field(&fields.title)?.filter(|t| !t.trim().is_empty()),
+        text,
+        outlet: field(&fields.outlet)?,
+        published: field(&fields.published)?,
+        url: field(&fields.url)?,
+        origin: format!("{origin}:{line_no}"),
+    })
+}
+
+/// Ids must be unique for relations to mean anything: a repeated id gets a
+/// `#2`, `#3`… suffix and a notice, never a silent merge.
+fn disambiguate_ids(batch: &mut Batch) {
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    for article in &mut batch.articles {
+        let count = seen.entry(article.id.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            let renamed = format!("{}#{}", article.id, count);
+            let (path, line) = split_origin(&article.origin);
+            batch.errors.push(InputError {
+                path,
+                line,
+                message: format!("duplicate id `{}`; this one is read as `{renamed}`", article.id),
+            });
+            article.id = renamed;
+        }
+    }
+}
+
+fn split_origin(origin: &str) -> (String, Option<usize>) {
+    match origin.rsplit_once(':') {
+        Some((path, line)) if line.parse::<usize>().is_ok() => (path.to_string(), line.parse().ok()),
+        _ => (origin.to_string(), None),
+    }
+}
+
+/// Parses `YYYY-MM-DD` or RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.f](Z|±HH:MM)`) into
+/// seconds since the Unix epoch, for ordering copies in time.
+pub fn parse_published(value: &str) -> Option<i64> {
+    let v = value.trim();
+    let date = v.get(..10)?;
+    let mut parts = date.split('-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let rest = &v[10..];
+    if rest.is_empty() {
+        return Some(days * 86_400);
+    }
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+    let hms = rest.get(..8)?;
+    let mut t = hms.split(':');
+    let h: i64 = t.next()?.parse().ok()?;
+    let m: i64 = t.next()?.parse().ok()?;
+    let s: i64 = t.next()?.parse().ok()?;
+    let mut tail = &rest[8..];
+    if let Some(frac) = tail.strip_prefix('.') {
+        let digits = frac.chars().take_while(|c| c.is_ascii_digit()).count();
+        tail = &frac[digits..];
+    }
+    let offset = match tail {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = match tail.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let oh: i64 = tail.get(1..3)?.parse().ok()?;
+            let om: i64 = tail.get(4..6)?.parse().ok()?;
+            sign * (oh * 3600 + om * 60)
+        }
+    };
+    Some(days * 86_400 + h * 3600 + m * 60 + s - offset)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headline_is_split_only_when_it_looks_like_one() {
+        let (title, body) = split_headline("Putin Agrees to Limited Cease-Fire\n\nPresident Putin agreed.");
+        assert_eq!(title.as_deref(), Some("Putin Agrees to Limited Cease-Fire"));
+        assert_eq!(body.trim(), "President Putin agreed.");
+        let (title, _) = split_headline("WASHINGTON >> President Putin agreed on Tuesday.\n\nMore text.");
+        assert_eq!(title, None);
+        let (title, _) = split_headline("Short first line\nsecond line follows directly.");
+        assert_eq!(title, None);
+    }
+
+    #[test]
+    fn bad_jsonl_lines_are_reported_and_the_rest_is_read() {
+        let input = "{\"id\":\"a\",\"text\":\"One.\"}\nnot json\n{\"id\":\"b\"}\n\n{\"id\":\"c\",\"text\":\"Three.\",\"published\":\"2025-03-18\"}\n";
+        let mut batch = Batch::default();
+        read_jsonl(input.as_bytes(), "in.jsonl", &JsonFields::default(), &mut batch);
+        let ids: Vec<_> = batch.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["a", "c"]);
+        assert_eq!(batch.errors.len(), 2);
+        assert_eq!(batch.errors[0].line, Some(2));
+        assert!(batch.errors[0].to_string().starts_with("in.jsonl:2: malformed JSON"));
+        assert_eq!(batch.errors[1].line, Some(3));
+        assert!(batch.errors[1].message.contains("no `text` field"));
+    }
+
+    #[test]
+    fn field_names_are_configurable() {
+        let fields = JsonFields { text: "body".into(), id: "doc".into(), ..JsonFields::default() };
+        let mut batch = Batch::default();
+        read_jsonl("{\"doc\":\"x\",\"body\":\"Hello there.\"}\n".as_bytes(), "f.jsonl", &fields, &mut batch);
+        assert_eq!(batch.articles[0].id, "x");
+        assert_eq!(batch.articles[0].text, "Hello there.");
+    }
+
+    #[test]
+    fn binary_and_invalid_utf8_name_the_line() {
+        let err = text_article(Path::new("x.txt"), b"ok\nline two \xff\xfe").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("invalid UTF-8"));
+        let err = text_article(Path::new("x.bin"), b"a\0b").unwrap_err();
+        assert!(err.message.contains("binary"));
+        let err = text_article(Path::new("e.txt"), b"  \n\n").unwrap_err();
+        assert!(err.message.contains("empty"));
+    }
+
+    #[test]
+    fn duplicate_ids_are_renamed_with_a_notice() {
+        let mut batch = Batch::default();
+        read_jsonl("{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"a\",\"text\":\"y\"}\n".as_bytes(), "d.jsonl", &JsonFields::default(), &mut batch);
+        disambiguate_ids(&mut batch);
+        assert_eq!(batch.articles[1].id, "a#2");
+        assert_eq!(batch.errors[0].line, Some(2));
+    }
+
+    #[test]
+    fn publication_times_parse_and_order() {
+        let day = parse_published("2025-03-18").unwrap();
+        let noon = parse_published("2025-03-18T12:00:00Z").unwrap();
+        let offset = parse_published("2025-03-18T14:00:00+02:00").unwrap();
+        assert_eq!(noon - day, 12 * 3600);
+        assert_eq!(noon, offset);
+        assert_eq!(parse_published("1970-01-01T00:00:00.5Z"), Some(0));
+        assert_eq!(parse_published("March 18"), None);
+        assert_eq!(parse_published("2025-13-01"), None);
+    }
+}

@@ -1,0 +1,115 @@
+//! Stemma traces news copy: which articles are copies of which (duplicates,
+//! versions, paraphrased rewrites) and what each copy changed.
+//!
+//! The pipeline reads left to right, one module per stage:
+//!
+//! ```text
+//! ingest → text → sketch → candidates → align → relate → report
+//! Article  Doc    Sketch   Candidate    Alignment Relation  JSON / terminal
+//! ```
+//!
+//! [`analyze`] runs it all; every stage is public for callers that need one.
+//! All thresholds live in [`config::Config`].
+
+pub mod align;
+pub mod candidates;
+pub mod config;
+pub mod ingest;
+pub mod relate;
+pub mod report;
+pub mod sketch;
+pub mod text;
+
+use rayon::prelude::*;
+
+use config::Config;
+use ingest::Article;
+use relate::Relation;
+use sketch::{CorpusStats, Sketcher};
+use text::tokens::Terms;
+use text::Doc;
+
+/// Receives progress from a long analysis; the command line shows it on a
+/// terminal. Called from several threads.
+pub trait Progress: Sync {
+    /// A stage starts with `total` units of work.
+    fn stage(&self, name: &'static str, total: u64);
+    /// `n` more units of the current stage are done.
+    fn advance(&self, n: u64);
+    /// The whole analysis is done.
+    fn finish(&self) {}
+}
+
+/// Progress that goes nowhere.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn stage(&self, _: &'static str, _: u64) {}
+    fn advance(&self, _: u64) {}
+}
+
+/// The result of an analysis.
+#[derive(Debug)]
+pub struct Analysis {
+    /// Analysed documents, in input order.
+    pub documents: Vec<Doc>,
+    /// Derived pairs, ordered by source then copy index.
+    pub relations: Vec<Relation>,
+    /// Candidate pairs that were aligned.
+    pub candidates: usize,
+    /// The configuration that produced this result.
+    pub config: Config,
+}
+
+/// Runs the whole pipeline on a batch of articles.
+pub fn analyze(articles: &[Article], config: &Config, progress: &dyn Progress) -> Analysis {
+    progress.stage("text", articles.len() as u64);
+    let documents: Vec<Doc> = articles
+        .par_iter()
+        .map_init(Terms::default, |terms, article| {
+            let doc = Doc::from_article(article, terms);
+            progress.advance(1);
+            doc
+        })
+        .collect();
+
+    progress.stage("sketch", documents.len() as u64);
+    let sketcher = Sketcher::new(&config.sketch);
+    let sketches: Vec<_> = documents
+        .par_iter()
+        .map(|doc| {
+            let sketch = sketcher.sketch(doc);
+            progress.advance(1);
+            sketch
+        })
+        .collect();
+    let stats = documents
+        .par_iter()
+        .fold(CorpusStats::default, |mut stats, doc| {
+            stats.add(doc);
+            stats
+        })
+        .reduce(CorpusStats::default, CorpusStats::merge);
+
+    progress.stage("candidates", 1);
+    let candidates = candidates::candidates(&sketches, &sketcher, &config.candidates);
+    drop(sketches);
+    progress.advance(1);
+
+    progress.stage("align", candidates.len() as u64);
+    let mut relations: Vec<Relation> = candidates
+        .par_iter()
+        .filter_map(|c| {
+            let (ia, ib) = (c.a as usize, c.b as usize);
+            let (a, b) = (&documents[ia], &documents[ib]);
+            let alignment = align::align(a, b, &stats, &config.align);
+            let relation = relate::relate((ia, a), (ib, b), alignment, c.exact, &config.relate);
+            progress.advance(1);
+            relation
+        })
+        .collect();
+    relations.sort_by_key(|r| (r.a, r.b));
+    progress.finish();
+
+    Analysis { documents, relations, candidates: candidates.len(), config: config.clone() }
+}

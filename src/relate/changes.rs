@@ -1,0 +1,264 @@
+//! What a copy changed: altered quotations, changed facts, dropped
+//! attributions, and sentences dropped or added.
+//!
+//! Every finding rests on aligned sentences, so it comes with both wordings
+//! and both sentence indices. Omissions alone are not changes: a number or a
+//! title present on one side only is left alone; a reader acts on changes,
+//! so a missed one costs less than an invented one.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::align::Alignment;
+use crate::config::RelateConfig;
+use crate::text::facts::{FactKind, Quantity};
+use crate::text::tokens::words;
+use crate::text::Doc;
+
+/// Everything the copy `b` changed relative to the source `a`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Changes {
+    /// Quotations whose words differ between the two.
+    pub altered_quotes: Vec<AlteredQuote>,
+    /// Numbers, dates, titles and names that differ in aligned sentences.
+    pub changed_facts: Vec<ChangedFact>,
+    /// Named sources that the copy dropped or replaced.
+    pub dropped_attributions: Vec<DroppedAttribution>,
+    /// Sentences of `a` with no partner in `b`.
+    pub dropped_sentences: usize,
+    /// Sentences of `b` with no partner in `a`.
+    pub added_sentences: usize,
+}
+
+/// A quotation reworded inside its quotation marks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlteredQuote {
+    /// The wording in `a`.
+    pub a: String,
+    /// The wording in `b`.
+    pub b: String,
+    /// Who is quoted, when either text says.
+    pub speaker: Option<String>,
+    /// First sentence of the quotation in `a`.
+    pub a_sentence: usize,
+    /// First sentence of the quotation in `b`.
+    pub b_sentence: usize,
+}
+
+/// A fact stated differently in aligned sentences.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangedFact {
+    /// The fact as `a` states it.
+    pub a: String,
+    /// The fact as `b` states it.
+    pub b: String,
+    /// Number, date, title or name.
+    pub kind: FactKind,
+    /// Sentence of `a`.
+    pub a_sentence: usize,
+    /// Sentence of `b`.
+    pub b_sentence: usize,
+}
+
+/// A named source in `a` that `b` no longer names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DroppedAttribution {
+    /// The source in `a`, with its description.
+    pub a: String,
+    /// What `b` cites instead ("Experts"), if anything.
+    pub b: Option<String>,
+    /// Sentence of `a`.
+    pub a_sentence: usize,
+    /// Sentence of `b`.
+    pub b_sentence: usize,
+}
+
+/// Lowercase words of a text, for comparing wordings regardless of
+/// punctuation and spacing.
+fn wording(text: &str) -> Vec<String> {
+    words(text).iter().map(|w| w.text.to_lowercase()).collect()
+}
+
+fn word_jaccard(x: &[String], y: &[String]) -> f64 {
+    let sx: std::collections::HashSet<&String> = x.iter().collect();
+    let sy: std::collections::HashSet<&String> = y.iter().collect();
+    let union = sx.union(&sy).count();
+    if union == 0 {
+        0.0
+    } else {
+        sx.intersection(&sy).count() as f64 / union as f64
+    }
+}
+
+/// Extracts the changes from `a` (source) to `b` (copy).
+pub fn changes(a: &Doc, b: &Doc, alignment: &Alignment, config: &RelateConfig) -> Changes {
+    // Each sentence of a with all its partners in b (splits give several).
+    let mut partners: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for l in &alignment.links {
+        partners.entry(l.a_sentence).or_default().push(l.b_sentence);
+    }
+    let mut changes = Changes {
+        altered_quotes: altered_quotes(a, b, &partners, config),
+        dropped_sentences: (0..a.sentences.len()).filter(|&i| !alignment.aligned_a(i)).count(),
+        added_sentences: (0..b.sentences.len()).filter(|&j| !alignment.aligned_b(j)).count(),
+        ..Changes::default()
+    };
+    for (&i, js) in &partners {
+        changes.changed_facts.extend(changed_quantities(a, b, i, js));
+        changes.changed_facts.extend(changed_titles(a, b, i, js));
+        changes.dropped_attributions.extend(dropped_attribution(a, b, i, js));
+    }
+    let unit_level = changed_units(a, b, &changes.changed_facts);
+    changes.changed_facts.extend(unit_level);
+    changes
+}
+
+fn family(name: &str) -> Option<String> {
+    name.split_whitespace().last().map(str::to_lowercase)
+}
+
+/// Pairs each quotation of `a` with the quotation of `b` that renders the
+/// same statement: in aligned sentences, and either worded alike or given
+/// by the same speaker. Best pairs first, each quotation used once.
+fn altered_quotes(a: &Doc, b: &Doc, partners: &BTreeMap<usize, Vec<usize>>, config: &RelateConfig) -> Vec<AlteredQuote> {
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for (ka, qa) in a.quotes.iter().enumerate() {
+        let linked: Vec<usize> = a.quote_sentences(qa).filter_map(|i| partners.get(&i)).flatten().copied().collect();
+        let words_a = wording(&qa.text);
+        for (kb, qb) in b.quotes.iter().enumerate() {
+            if !b.quote_sentences(qb).any(|j| linked.contains(&j)) {
+                continue;
+            }
+            let similarity = word_jaccard(&words_a, &wording(&qb.text));
+            let same_speaker = qa.speaker.is_some() && qa.speaker.as_deref().and_then(family) == qb.speaker.as_deref().and_then(family);
+            if similarity >= config.quote_match_similarity || same_speaker {
+                pairs.push((similarity + if same_speaker { 1.0 } else { 0.0 }, ka, kb));
+            }
+        }
+    }
+    pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let (mut used_a, mut used_b) = (vec![false; a.quotes.len()], vec![false; b.quotes.len()]);
+    let mut out = Vec::new();
+    for (_, ka, kb) in pairs {
+        if used_a[ka] || used_b[kb] {
+            continue;
+        }
+        used_a[ka] = true;
+        used_b[kb] = true;
+        let (qa, qb) = (&a.quotes[ka], &b.quotes[kb]);
+        if wording(&qa.text) != wording(&qb.text) {
+            out.push(AlteredQuote {
+                a: qa.text.clone(),
+                b: qb.text.clone(),
+                speaker: qa.speaker.clone().or_else(|| qb.speaker.clone()),
+                a_sentence: a.quote_sentences(qa).start,
+                b_sentence: b.quote_sentences(qb).start,
+            });
+        }
+    }
+    out.sort_by_key(|q| q.a_sentence);
+    out
+}
+
+fn same_value(x: &Quantity, y: &Quantity) -> bool {
+    x.kind == y.kind && (x.value - y.value).abs() < 1e-9
+}
+
+/// Quantities of one side with no equal on the other side.
+fn unmatched<'q>(mine: &[&'q Quantity], theirs: &[&Quantity]) -> Vec<&'q Quantity> {
+    mine.iter().copied().filter(|q| !theirs.iter().any(|t| same_value(q, t))).collect()
+}
+
+fn changed_quantities(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Vec<ChangedFact> {
+    let qa: Vec<&Quantity> = a.sentences[i].quantities.iter().collect();
+    let qb: Vec<(usize, &Quantity)> = js.iter().flat_map(|&j| b.sentences[j].quantities.iter().map(move |q| (j, q))).collect();
+    let only_b_values: Vec<&Quantity> = qb.iter().map(|p| p.1).collect();
+    let only_a = unmatched(&qa, &only_b_values);
+    let mut only_b: Vec<(usize, &Quantity)> = qb.iter().copied().filter(|(_, q)| !qa.iter().any(|t| same_value(q, t))).collect();
+    let mut out = Vec::new();
+    for x in only_a {
+        // Same kind and unit first; failing that, the only one of its kind.
+        let same_unit = only_b.iter().position(|(_, y)| y.kind == x.kind && y.unit == x.unit);
+        let sole = || {
+            let of_kind: Vec<usize> = (0..only_b.len()).filter(|&k| only_b[k].1.kind == x.kind).collect();
+            (of_kind.len() == 1 && x.unit.is_none() == only_b[of_kind[0]].1.unit.is_none()).then(|| of_kind[0])
+        };
+        if let Some(k) = same_unit.or_else(sole) {
+            let (j, y) = only_b.remove(k);
+            out.push(ChangedFact { a: x.surface.clone(), b: y.surface.clone(), kind: x.kind, a_sentence: i, b_sentence: j });
+        }
+    }
+    out
+}
+
+/// Numbers with a unit that changed between sentences that did not align
+/// with each other: for a unit ("hour", "percent") where each document has
+/// exactly one value the other lacks, that value changed.
+fn changed_units(a: &Doc, b: &Doc, found: &[ChangedFact]) -> Vec<ChangedFact> {
+    fn by_unit(doc: &Doc) -> BTreeMap<String, Vec<(usize, &Quantity)>> {
+        let mut map: BTreeMap<String, Vec<(usize, &Quantity)>> = BTreeMap::new();
+        for (i, s) in doc.sentences.iter().enumerate() {
+            for q in s.quantities.iter().filter(|q| q.kind == FactKind::Number) {
+                if let Some(unit) = &q.unit {
+                    map.entry(unit.clone()).or_default().push((i, q));
+                }
+            }
+        }
+        map
+    }
+    let (ua, ub) = (by_unit(a), by_unit(b));
+    let mut out = Vec::new();
+    for (unit, xs) in &ua {
+        let Some(ys) = ub.get(unit) else { continue };
+        let lone_x: Vec<&(usize, &Quantity)> = xs.iter().filter(|(_, x)| !ys.iter().any(|(_, y)| same_value(x, y))).collect();
+        let lone_y: Vec<&(usize, &Quantity)> = ys.iter().filter(|(_, y)| !xs.iter().any(|(_, x)| same_value(x, y))).collect();
+        if let ([(i, x)], [(j, y)]) = (lone_x.as_slice(), lone_y.as_slice()) {
+            let already = found.iter().any(|f| f.a_sentence == *i && f.b_sentence == *j && f.a == x.surface);
+            if !already {
+                out.push(ChangedFact { a: x.surface.clone(), b: y.surface.clone(), kind: FactKind::Number, a_sentence: *i, b_sentence: *j });
+            }
+        }
+    }
+    out
+}
+
+fn changed_titles(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Vec<ChangedFact> {
+    let mut out = Vec::new();
+    for ta in &a.sentences[i].titled_names {
+        for &j in js {
+            let same_person = b.sentences[j].titled_names.iter().find(|tb| tb.person_key() == ta.person_key());
+            if let Some(tb) = same_person {
+                if tb.role != ta.role {
+                    out.push(ChangedFact { a: ta.surface.clone(), b: tb.surface.clone(), kind: FactKind::Title, a_sentence: i, b_sentence: j });
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn dropped_attribution(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Option<DroppedAttribution> {
+    let source = a.sentences[i].attribution.as_ref().filter(|s| s.named)?;
+    let name = family(&source.source)?;
+    let names_it = |j: usize| {
+        let cited = b.sentences[j].attribution.as_ref().and_then(|s| family(&s.source));
+        cited.as_deref() == Some(name.as_str()) || wording(b.sentence_text(j)).contains(&name)
+    };
+    // A quotation spread over sentences is attributed once, in any of them.
+    let quoted_with = |j: usize| {
+        b.quotes.iter().map(|q| b.quote_sentences(q)).filter(|r| r.contains(&j)).flatten().collect::<Vec<_>>()
+    };
+    let still_named = js.iter().any(|&j| names_it(j) || quoted_with(j).into_iter().any(names_it));
+    if still_named {
+        return None;
+    }
+    let j = js[0];
+    Some(DroppedAttribution {
+        a: source.description.clone(),
+        b: b.sentences[j].attribution.as_ref().map(|s| s.source.clone()),
+        a_sentence: i,
+        b_sentence: j,
+    })
+}

@@ -1,0 +1,172 @@
+//! Relations between two aligned documents: `duplicate`, `version`,
+//! `rewrite` or none, the direction of copying, and what the copy changed.
+//!
+//! Coverage is measured on narration (words outside quotation marks): two
+//! independent reports quote the same people, but only a copy shares the
+//! reporter's own sentences.
+
+pub mod changes;
+
+use serde::{Deserialize, Serialize};
+
+use crate::align::{Alignment, Link};
+use crate::config::RelateConfig;
+use crate::text::Doc;
+pub use changes::Changes;
+
+/// How one document derives from another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    /// The same text up to trivial edits.
+    Duplicate,
+    /// One text is mostly contained in the other, largely verbatim.
+    Version,
+    /// Derived with rewording: most sentences align at paraphrase level.
+    Rewrite,
+}
+
+impl RelationKind {
+    /// The name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::Duplicate => "duplicate",
+            RelationKind::Version => "version",
+            RelationKind::Rewrite => "rewrite",
+        }
+    }
+}
+
+/// What the direction of copying rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectionBasis {
+    /// The source was published earlier.
+    Published,
+    /// The copy is contained in the source (an excerpt or trim); with no
+    /// dates this is an inference, and said to be one.
+    Containment,
+}
+
+/// A derived pair. When a direction is known, `a` is the source and `b` the copy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Relation {
+    /// Index of the first document (the source when `direction` is known).
+    pub a: usize,
+    /// Index of the second document (the copy when `direction` is known).
+    pub b: usize,
+    /// Kind of derivation.
+    pub kind: RelationKind,
+    /// Why `a` is known to be the source; `None`: direction unknown.
+    pub direction: Option<DirectionBasis>,
+    /// Strength of the evidence, 0..=1: mean aligned similarity times the
+    /// larger coverage.
+    pub score: f64,
+    /// The sentence alignment.
+    pub alignment: Alignment,
+    /// What `b` changed relative to `a`.
+    pub changes: Changes,
+}
+
+/// Classifies an aligned pair; `None` when it is not derived.
+pub fn classify(alignment: &Alignment, exact: bool, config: &RelateConfig) -> Option<RelationKind> {
+    if exact {
+        return Some(RelationKind::Duplicate);
+    }
+    let aligned = alignment.links.len();
+    if aligned < config.min_aligned_sentences {
+        return None;
+    }
+    let high = alignment.coverage_a.max(alignment.coverage_b);
+    let low = alignment.coverage_a.min(alignment.coverage_b);
+    if alignment.verbatim_share >= config.version_verbatim_share {
+        if low >= config.duplicate_coverage {
+            return Some(RelationKind::Duplicate);
+        }
+        if high >= config.version_coverage {
+            return Some(RelationKind::Version);
+        }
+    }
+    (high >= config.rewrite_coverage).then_some(RelationKind::Rewrite)
+}
+
+/// Decides which document is the source: `Some((true, basis))` when `a` is,
+/// `Some((false, basis))` when `b` is, `None` when nothing shows it.
+pub fn direction(a: &Doc, b: &Doc, alignment: &Alignment, config: &RelateConfig) -> Option<(bool, DirectionBasis)> {
+    if let (Some(ta), Some(tb)) = (a.published_at, b.published_at) {
+        if ta != tb {
+            return Some((ta < tb, DirectionBasis::Published));
+        }
+    }
+    let margin = alignment.coverage_b - alignment.coverage_a;
+    if margin.abs() >= config.direction_margin {
+        // The document mostly covered by the other is the excerpt: the copy.
+        return Some((margin > 0.0, DirectionBasis::Containment));
+    }
+    None
+}
+
+/// Builds the relation of two documents from their alignment, or `None`.
+/// `ia`, `ib` are the documents' indices in the corpus.
+pub fn relate(
+    (ia, a): (usize, &Doc),
+    (ib, b): (usize, &Doc),
+    alignment: Alignment,
+    exact: bool,
+    config: &RelateConfig,
+) -> Option<Relation> {
+    let kind = classify(&alignment, exact, config)?;
+    let (a_is_source, basis) = match direction(a, b, &alignment, config) {
+        Some((a_first, basis)) => (a_first, Some(basis)),
+        None => (true, None),
+    };
+    let (ia, a, ib, b, alignment) = if a_is_source { (ia, a, ib, b, alignment) } else { (ib, b, ia, a, flip(alignment)) };
+    let changes = changes::changes(a, b, &alignment, config);
+    let score = alignment.mean_similarity * alignment.coverage_a.max(alignment.coverage_b);
+    Some(Relation { a: ia, b: ib, kind, direction: basis, score, alignment, changes })
+}
+
+/// The same alignment seen from the other document.
+pub fn flip(alignment: Alignment) -> Alignment {
+    let mut links: Vec<Link> = alignment
+        .links
+        .iter()
+        .map(|l| Link { a_sentence: l.b_sentence, b_sentence: l.a_sentence, similarity: l.similarity })
+        .collect();
+    links.sort_by_key(|l| (l.a_sentence, l.b_sentence));
+    Alignment { links, coverage_a: alignment.coverage_b, coverage_b: alignment.coverage_a, ..alignment }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alignment(links: usize, coverage_a: f64, coverage_b: f64, verbatim_share: f64) -> Alignment {
+        Alignment {
+            links: (0..links).map(|i| Link { a_sentence: i, b_sentence: i, similarity: 0.9 }).collect(),
+            coverage_a,
+            coverage_b,
+            verbatim_share,
+            mean_similarity: 0.9,
+        }
+    }
+
+    #[test]
+    fn kinds_follow_coverage_and_verbatim_share() {
+        let config = RelateConfig::default();
+        assert_eq!(classify(&alignment(10, 0.95, 0.97, 0.95), false, &config), Some(RelationKind::Duplicate));
+        assert_eq!(classify(&alignment(7, 0.3, 0.8, 0.9), false, &config), Some(RelationKind::Version));
+        assert_eq!(classify(&alignment(12, 0.6, 0.65, 0.1), false, &config), Some(RelationKind::Rewrite));
+        assert_eq!(classify(&alignment(2, 0.9, 0.9, 0.1), false, &config), None);
+        assert_eq!(classify(&alignment(4, 0.1, 0.05, 0.9), false, &config), None);
+        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), true, &config), Some(RelationKind::Duplicate));
+    }
+
+    #[test]
+    fn flipping_twice_is_identity() {
+        let mut al = alignment(3, 0.2, 0.7, 0.5);
+        al.links[1].b_sentence = 2;
+        al.links[2].b_sentence = 1;
+        assert_eq!(flip(flip(al.clone())), al);
+    }
+}

@@ -1,0 +1,241 @@
+//! Output: one serializable report model (`schema_version` 1) and its
+//! renderings for the terminal and as JSON. The schema is documented in
+//! `docs/schema.md`; field names may grow, existing ones keep their meaning.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::align::{word_diff, DiffOp};
+use crate::config::Config;
+use crate::ingest::InputError;
+use crate::relate::{Changes, DirectionBasis, Relation, RelationKind};
+use crate::text::Doc;
+use crate::Analysis;
+
+/// Version of the JSON output contract.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The JSON report.
+#[derive(Debug, Serialize)]
+pub struct Report<'a> {
+    /// Version of this contract.
+    pub schema_version: u32,
+    /// Version of the program that wrote it.
+    pub stemma_version: &'static str,
+    /// Counts at a glance.
+    pub summary: Summary,
+    /// The effective configuration, to reproduce the result.
+    pub config: &'a Config,
+    /// Inputs that could not be read, or were read with a caveat.
+    pub input_errors: &'a [InputError],
+    /// The documents, with their sentences (indices used by relations).
+    pub documents: Vec<DocumentOut<'a>>,
+    /// The derived pairs.
+    pub relations: Vec<RelationOut<'a>>,
+}
+
+/// Counts of documents and relations.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Documents analysed.
+    pub documents: usize,
+    /// Candidate pairs aligned.
+    pub candidates: usize,
+    /// Derived pairs found.
+    pub relations: usize,
+    /// Of which duplicates.
+    pub duplicate: usize,
+    /// Of which versions.
+    pub version: usize,
+    /// Of which rewrites.
+    pub rewrite: usize,
+}
+
+/// A document in the report.
+#[derive(Debug, Serialize)]
+pub struct DocumentOut<'a> {
+    /// Document id.
+    pub id: &'a str,
+    /// Headline.
+    pub title: Option<&'a str>,
+    /// Outlet.
+    pub outlet: Option<&'a str>,
+    /// Publication time as given.
+    pub published: Option<&'a str>,
+    /// URL.
+    pub url: Option<&'a str>,
+    /// Where it was read from (`file` or `file:line`).
+    pub path: &'a str,
+    /// Sentences, normalized.
+    pub sentences: Vec<&'a str>,
+}
+
+/// A relation in the report.
+#[derive(Debug, Serialize)]
+pub struct RelationOut<'a> {
+    /// Id of the first document (the source when `direction` is set).
+    pub a: &'a str,
+    /// Id of the second document (the copy when `direction` is set).
+    pub b: &'a str,
+    /// `duplicate`, `version` or `rewrite`.
+    pub kind: RelationKind,
+    /// `"a->b"` when a is known to be the source, else `null`.
+    pub direction: Option<&'static str>,
+    /// `published` or `containment`: what the direction rests on.
+    pub direction_basis: Option<DirectionBasis>,
+    /// Strength of the evidence, 0..=1.
+    pub score: f64,
+    /// Share of a's narration aligned to b.
+    pub coverage_a: f64,
+    /// Share of b's narration aligned to a.
+    pub coverage_b: f64,
+    /// Share of aligned narration that is verbatim.
+    pub verbatim_share: f64,
+    /// Aligned sentence pairs, with a word diff where the wording differs.
+    pub alignment: Vec<LinkOut>,
+    /// What b changed relative to a.
+    pub changes: &'a Changes,
+}
+
+/// An aligned sentence pair in the report.
+#[derive(Debug, Serialize)]
+pub struct LinkOut {
+    /// Sentence index in a.
+    pub a_sentence: usize,
+    /// Sentence index in b.
+    pub b_sentence: usize,
+    /// Sentence similarity, 0..=1.
+    pub similarity: f64,
+    /// Word diff from a to b; empty when the sentences are identical.
+    pub diff: Vec<DiffOp>,
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+impl<'a> Report<'a> {
+    /// Builds the report of an analysis.
+    pub fn new(analysis: &'a Analysis, input_errors: &'a [InputError]) -> Report<'a> {
+        let docs = &analysis.documents;
+        let count = |kind| analysis.relations.iter().filter(|r| r.kind == kind).count();
+        Report {
+            schema_version: SCHEMA_VERSION,
+            stemma_version: env!("CARGO_PKG_VERSION"),
+            summary: Summary {
+                documents: docs.len(),
+                candidates: analysis.candidates,
+                relations: analysis.relations.len(),
+                duplicate: count(RelationKind::Duplicate),
+                version: count(RelationKind::Version),
+                rewrite: count(RelationKind::Rewrite),
+            },
+            config: &analysis.config,
+            input_errors,
+            documents: docs.iter().map(document).collect(),
+            relations: analysis.relations.iter().map(|r| relation(r, docs)).collect(),
+        }
+    }
+}
+
+fn document(doc: &Doc) -> DocumentOut<'_> {
+    DocumentOut {
+        id: &doc.id,
+        title: doc.title.as_deref(),
+        outlet: doc.outlet.as_deref(),
+        published: doc.published.as_deref(),
+        url: doc.url.as_deref(),
+        path: &doc.origin,
+        sentences: (0..doc.sentences.len()).map(|i| doc.sentence_text(i)).collect(),
+    }
+}
+
+fn relation<'a>(r: &'a Relation, docs: &'a [Doc]) -> RelationOut<'a> {
+    let (a, b) = (&docs[r.a], &docs[r.b]);
+    RelationOut {
+        a: &a.id,
+        b: &b.id,
+        kind: r.kind,
+        direction: r.direction.map(|_| "a->b"),
+        direction_basis: r.direction,
+        score: round(r.score),
+        coverage_a: round(r.alignment.coverage_a),
+        coverage_b: round(r.alignment.coverage_b),
+        verbatim_share: round(r.alignment.verbatim_share),
+        alignment: r
+            .alignment
+            .links
+            .iter()
+            .map(|l| {
+                let (ta, tb) = (a.sentence_text(l.a_sentence), b.sentence_text(l.b_sentence));
+                LinkOut {
+                    a_sentence: l.a_sentence,
+                    b_sentence: l.b_sentence,
+                    similarity: round(l.similarity),
+                    diff: if ta == tb { Vec::new() } else { word_diff(ta, tb) },
+                }
+            })
+            .collect(),
+        changes: &r.changes,
+    }
+}
+
+/// Writes the report as pretty-printed JSON.
+pub fn write_json(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    writeln!(out)
+}
+
+/// Writes the readable summary: one line per relation, then its changes.
+pub fn write_terminal(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
+    let docs = &analysis.documents;
+    let rels = &analysis.relations;
+    let count = |kind| rels.iter().filter(|r| r.kind == kind).count();
+    writeln!(
+        out,
+        "{} documents, {} derived pairs ({} duplicate, {} version, {} rewrite) from {} candidate pairs",
+        docs.len(),
+        rels.len(),
+        count(RelationKind::Duplicate),
+        count(RelationKind::Version),
+        count(RelationKind::Rewrite),
+        analysis.candidates
+    )?;
+    for r in rels {
+        let (a, b) = (&docs[r.a], &docs[r.b]);
+        let (arrow, basis) = match r.direction {
+            Some(DirectionBasis::Published) => ("->", "source first, by publication time"),
+            Some(DirectionBasis::Containment) => ("->", "source first, inferred from containment"),
+            None => ("~", "direction unknown"),
+        };
+        writeln!(out)?;
+        writeln!(out, "{:<9} {} {} {}  ({basis})", r.kind.as_str(), a.id, arrow, b.id)?;
+        let c = &r.changes;
+        writeln!(
+            out,
+            "          score {:.2}, coverage {:.2} / {:.2}, {} sentences aligned, {} dropped, {} added",
+            r.score,
+            r.alignment.coverage_a,
+            r.alignment.coverage_b,
+            r.alignment.links.len(),
+            c.dropped_sentences,
+            c.added_sentences
+        )?;
+        for q in &c.altered_quotes {
+            let who = q.speaker.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
+            writeln!(out, "  altered quote{who}")?;
+            writeln!(out, "      was: \"{}\"", q.a)?;
+            writeln!(out, "      now: \"{}\"", q.b)?;
+        }
+        for f in &c.changed_facts {
+            let kind = serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            writeln!(out, "  changed {kind}: \"{}\" -> \"{}\"", f.a, f.b)?;
+        }
+        for d in &c.dropped_attributions {
+            let now = d.b.as_deref().map(|s| format!("\"{s}\"")).unwrap_or_else(|| "no source".into());
+            writeln!(out, "  dropped attribution: \"{}\" -> {now}", d.a)?;
+        }
+    }
+    Ok(())
+}

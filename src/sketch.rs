@@ -1,0 +1,262 @@
+//! Sketches: compact, comparable summaries of a document.
+//!
+//! Per document an exact hash and a MinHash signature over word shingles; per
+//! sentence a few keys for rewrite retrieval. A sentence key is the pair of
+//! smallest content-term hashes of the sentence's narration under one
+//! permutation (a bottom-2 MinHash): a paraphrase keeps names, numbers and
+//! rare content words and changes the glue around them, so two versions of a
+//! sentence keeping a share J of their terms share a key with probability
+//! about J² per permutation, where word 5-grams are all gone.
+//!
+//! MinHash here is our own: each shingle is hashed with xxh3-64, and
+//! permutation `i` maps a hash `x` to the high 32 bits of `a_i·x + b_i`
+//! (wrapping 64-bit multiply-add, `a_i` odd), with `a_i`, `b_i` drawn from
+//! SplitMix64 seeded with [`SEED`]. Every front end that follows this recipe
+//! gets identical signatures.
+//!
+//! [`CorpusStats`] (document frequencies of terms) is the one corpus-wide
+//! value: built explicitly from the documents, it can be persisted and
+//! updated.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+use crate::config::SketchConfig;
+use crate::text::tokens::words;
+use crate::text::Doc;
+
+/// Seed of the permutation parameters ("STEMMA" in ASCII).
+pub const SEED: u64 = 0x5354_454d_4d41;
+
+/// The sketch of one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sketch {
+    /// Hash of the lowercased word sequence: equal for exact duplicates up to
+    /// case, punctuation and spacing.
+    pub exact: u64,
+    /// MinHash signature over word shingles.
+    pub minhash: Vec<u32>,
+    /// Sentence keys with the index of the sentence that produced each.
+    pub sentence_keys: Vec<(u64, u32)>,
+}
+
+/// Permutation parameters shared by all sketches of one configuration.
+#[derive(Debug, Clone)]
+pub struct Sketcher {
+    config: SketchConfig,
+    doc_perms: Vec<(u64, u64)>,
+    sentence_perms: Vec<(u64, u64)>,
+}
+
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn permutations(n: usize, seed: u64) -> Vec<(u64, u64)> {
+    let mut state = seed;
+    (0..n).map(|_| (splitmix64(&mut state) | 1, splitmix64(&mut state))).collect()
+}
+
+#[inline]
+fn permute(x: u64, (a, b): (u64, u64)) -> u64 {
+    a.wrapping_mul(x).wrapping_add(b)
+}
+
+impl Sketcher {
+    /// Prepares the permutations for a configuration.
+    pub fn new(config: &SketchConfig) -> Sketcher {
+        Sketcher {
+            config: config.clone(),
+            doc_perms: permutations(config.num_perm, SEED),
+            sentence_perms: permutations(config.sentence_bands, SEED ^ 0xA5A5_A5A5),
+        }
+    }
+
+    /// Sketches an analysed document.
+    pub fn sketch(&self, doc: &Doc) -> Sketch {
+        let word_hashes: Vec<u64> = words(&doc.text).iter().map(|w| xxh3_64(w.text.to_lowercase().as_bytes())).collect();
+        let exact = xxh3_64(&word_hashes.iter().flat_map(|h| h.to_le_bytes()).collect::<Vec<u8>>());
+        Sketch { exact, minhash: self.minhash(&word_hashes), sentence_keys: self.sentence_keys(doc) }
+    }
+
+    /// MinHash signature of a sequence of word hashes.
+    pub fn minhash(&self, word_hashes: &[u64]) -> Vec<u32> {
+        let mut signature = vec![u32::MAX; self.config.num_perm];
+        let k = self.config.shingle_size.min(word_hashes.len()).max(1);
+        if word_hashes.is_empty() {
+            return signature;
+        }
+        let mut buf = Vec::with_capacity(k * 8);
+        for window in word_hashes.windows(k) {
+            buf.clear();
+            for h in window {
+                buf.extend_from_slice(&h.to_le_bytes());
+            }
+            let shingle = xxh3_64(&buf);
+            for (slot, &perm) in signature.iter_mut().zip(&self.doc_perms) {
+                let v = (permute(shingle, perm) >> 32) as u32;
+                if v < *slot {
+                    *slot = v;
+                }
+            }
+        }
+        signature
+    }
+
+    /// LSH band keys of a signature: one per band, the band index mixed in.
+    pub fn band_keys(&self, signature: &[u32]) -> Vec<u64> {
+        let rows = self.config.num_perm / self.config.bands;
+        signature
+            .chunks(rows)
+            .enumerate()
+            .map(|(band, rows)| {
+                let bytes: Vec<u8> = rows.iter().flat_map(|r| r.to_le_bytes()).collect();
+                xxh3_64_with_seed(&bytes, band as u64)
+            })
+            .collect()
+    }
+
+    fn sentence_keys(&self, doc: &Doc) -> Vec<(u64, u32)> {
+        let mut keys = Vec::new();
+        for (index, sentence) in doc.sentences.iter().enumerate() {
+            if sentence.narration.len() < self.config.min_key_terms {
+                continue;
+            }
+            for (band, &perm) in self.sentence_perms.iter().enumerate() {
+                let (mut m1, mut m2) = (u64::MAX, u64::MAX);
+                for &term in &sentence.narration {
+                    let v = permute(term, perm);
+                    if v < m1 {
+                        m2 = m1;
+                        m1 = v;
+                    } else if v < m2 {
+                        m2 = v;
+                    }
+                }
+                let mut bytes = [0u8; 16];
+                bytes[..8].copy_from_slice(&m1.to_le_bytes());
+                bytes[8..].copy_from_slice(&m2.to_le_bytes());
+                keys.push((xxh3_64_with_seed(&bytes, band as u64), index as u32));
+            }
+        }
+        keys
+    }
+}
+
+/// Estimated Jaccard similarity of two MinHash signatures.
+pub fn estimated_jaccard(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() {
+        return 0.0;
+    }
+    a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / a.len() as f64
+}
+
+/// Document frequencies of content terms: the corpus statistics that weight
+/// terms by rarity. Built by [`CorpusStats::add`] per document; two halves of
+/// a corpus [`CorpusStats::merge`] into the whole.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CorpusStats {
+    /// Number of documents counted.
+    pub documents: u64,
+    /// Documents containing each term.
+    pub df: HashMap<u64, u32>,
+}
+
+impl CorpusStats {
+    /// Counts one document's distinct terms.
+    pub fn add(&mut self, doc: &Doc) {
+        self.documents += 1;
+        let mut terms: Vec<u64> = doc.sentences.iter().flat_map(|s| s.terms.iter().copied()).collect();
+        terms.sort_unstable();
+        terms.dedup();
+        for term in terms {
+            *self.df.entry(term).or_insert(0) += 1;
+        }
+    }
+
+    /// Adds another part of the corpus.
+    pub fn merge(mut self, other: CorpusStats) -> CorpusStats {
+        self.documents += other.documents;
+        for (term, n) in other.df {
+            *self.df.entry(term).or_insert(0) += n;
+        }
+        self
+    }
+
+    /// Smoothed inverse document frequency, at least 1: `ln((N+1)/(df+1)) + 1`.
+    pub fn idf(&self, term: u64) -> f64 {
+        let df = self.df.get(&term).copied().unwrap_or(0) as f64;
+        ((self.documents as f64 + 1.0) / (df + 1.0)).ln() + 1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Article;
+    use crate::text::tokens::Terms;
+
+    fn doc(text: &str) -> Doc {
+        let article = Article {
+            id: "d".into(),
+            title: None,
+            text: text.into(),
+            outlet: None,
+            published: None,
+            url: None,
+            origin: "d".into(),
+        };
+        Doc::from_article(&article, &Terms::default())
+    }
+
+    #[test]
+    fn identical_texts_have_identical_sketches_and_case_is_ignored() {
+        let sketcher = Sketcher::new(&SketchConfig::default());
+        let a = sketcher.sketch(&doc("The quick brown fox jumps over the lazy dog near the river bank today."));
+        let b = sketcher.sketch(&doc("the quick brown fox jumps over the lazy dog, near the river bank today"));
+        assert_eq!(a.exact, b.exact);
+        assert_eq!(estimated_jaccard(&a.minhash, &b.minhash), 1.0);
+    }
+
+    #[test]
+    fn minhash_estimates_jaccard() {
+        let sketcher = Sketcher::new(&SketchConfig { num_perm: 256, bands: 64, ..SketchConfig::default() });
+        let base: Vec<u64> = (0..200).collect();
+        let half: Vec<u64> = (100..300).collect();
+        // 5-gram sets: 196 each, 96 shared => J = 96/296.
+        let est = estimated_jaccard(&sketcher.minhash(&base), &sketcher.minhash(&half));
+        assert!((est - 96.0 / 296.0).abs() < 0.1, "estimate {est}");
+    }
+
+    #[test]
+    fn paraphrased_sentence_shares_a_key_and_a_short_line_has_none() {
+        let sketcher = Sketcher::new(&SketchConfig { sentence_bands: 16, ..SketchConfig::default() });
+        let a = sketcher.sketch(&doc("Russian troops advanced near Kursk and Sumy, seizing three villages, officials in Kyiv reported."));
+        let b = sketcher.sketch(&doc("Officials in Kyiv said Russian forces advanced near Kursk and Sumy, taking three villages."));
+        let shared = a.sentence_keys.iter().filter(|(k, _)| b.sentence_keys.iter().any(|(l, _)| l == k)).count();
+        assert!(shared > 0);
+        assert!(sketcher.sketch(&doc("WASHINGTON (AP) —")).sentence_keys.is_empty());
+    }
+
+    #[test]
+    fn stats_merge_equals_stats_of_the_whole() {
+        let docs = [doc("Alpha beta gamma."), doc("Beta delta."), doc("Gamma gamma epsilon.")];
+        let mut whole = CorpusStats::default();
+        docs.iter().for_each(|d| whole.add(d));
+        let mut left = CorpusStats::default();
+        left.add(&docs[0]);
+        let mut right = CorpusStats::default();
+        docs[1..].iter().for_each(|d| right.add(d));
+        let merged = left.merge(right);
+        assert_eq!(merged.documents, whole.documents);
+        assert_eq!(merged.df, whole.df);
+        let beta = crate::text::tokens::term_hash("beta");
+        assert!(whole.idf(beta) < whole.idf(crate::text::tokens::term_hash("delta")));
+    }
+}

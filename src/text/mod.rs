@@ -1,0 +1,190 @@
+//! Text analysis of one article: normalization, paragraphs, sentences, terms,
+//! quotations with speakers, attributions, numbers, dates and titled names.
+//!
+//! A [`Doc`] is computed from its article alone (no corpus statistics), so it
+//! can be stored and reused by an incremental index.
+
+pub mod facts;
+pub mod normalize;
+pub mod quotes;
+pub mod segment;
+pub mod tokens;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ingest::{parse_published, Article};
+use facts::{Quantity, TitledName};
+use quotes::{Attribution, Quote};
+use tokens::Terms;
+
+/// An analysed article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Doc {
+    /// Document id (JSONL `id` or file stem).
+    pub id: String,
+    /// Headline, when known (not part of the sentences).
+    pub title: Option<String>,
+    /// Publishing outlet, when known.
+    pub outlet: Option<String>,
+    /// Publication time as given.
+    pub published: Option<String>,
+    /// Publication time in seconds since the Unix epoch, when it parses.
+    pub published_at: Option<i64>,
+    /// Source URL, when known.
+    pub url: Option<String>,
+    /// Where the article was read from.
+    pub origin: String,
+    /// The normalized body text; sentence and quotation offsets point into it.
+    pub text: String,
+    /// Sentences in reading order.
+    pub sentences: Vec<Sentence>,
+    /// Direct quotations in reading order.
+    pub quotes: Vec<Quote>,
+}
+
+/// One sentence with what the later stages compare.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sentence {
+    /// Byte offset of the sentence in [`Doc::text`].
+    pub start: usize,
+    /// Byte offset just past the sentence.
+    pub end: usize,
+    /// 0-based paragraph index.
+    pub paragraph: usize,
+    /// Sorted, distinct content-term hashes of the whole sentence.
+    pub terms: Vec<u64>,
+    /// The subset of `terms` said outside quotation marks: the narration.
+    /// Shared quotations are not evidence of copying; shared narration is.
+    pub narration: Vec<u64>,
+    /// Numbers and dates.
+    pub quantities: Vec<Quantity>,
+    /// Names with titles.
+    pub titled_names: Vec<TitledName>,
+    /// Who the sentence cites, pronouns resolved to the last named source.
+    pub attribution: Option<Attribution>,
+}
+
+impl Doc {
+    /// The text of sentence `i`.
+    pub fn sentence_text(&self, i: usize) -> &str {
+        let s = &self.sentences[i];
+        &self.text[s.start..s.end]
+    }
+
+    /// Analyses an article.
+    pub fn from_article(article: &Article, terms: &Terms) -> Doc {
+        let text = normalize::normalize(&article.text);
+        let spans = segment::sentences(&text);
+
+        let mut quotes = Vec::new();
+        let mut offset = 0;
+        for line in text.split('\n') {
+            quotes.extend(quotes::quotations(line, offset));
+            offset += line.len() + 1;
+        }
+
+        let mut sentences = Vec::with_capacity(spans.len());
+        let mut last_named: Option<Attribution> = None;
+        for span in spans {
+            let sentence = &text[span.start..span.end];
+            let ranges: Vec<(usize, usize)> = quotes
+                .iter()
+                .filter(|q| q.start < span.end && q.end > span.start)
+                .map(|q| (q.start.saturating_sub(span.start), (q.end - span.start).min(sentence.len())))
+                .collect();
+            let (all, narration) = terms.of_text(sentence, &ranges);
+            let masked = quotes::mask(sentence, &ranges);
+            let mut attribution = quotes::attribution(&masked);
+            if let Some(a) = &mut attribution {
+                if !a.named && quotes::is_pronoun(&a.source) {
+                    if let Some(named) = &last_named {
+                        *a = named.clone();
+                    }
+                }
+                if a.named {
+                    last_named = Some(a.clone());
+                }
+            }
+            sentences.push(Sentence {
+                start: span.start,
+                end: span.end,
+                paragraph: span.paragraph,
+                terms: all,
+                narration,
+                quantities: facts::quantities(sentence),
+                titled_names: facts::titled_names(sentence),
+                attribution,
+            });
+        }
+
+        for quote in &mut quotes {
+            let closing = sentences.iter().find(|s| s.start < quote.end && s.end >= quote.end);
+            let opening = sentences.iter().find(|s| s.start <= quote.start && s.end > quote.start);
+            quote.speaker = closing
+                .and_then(|s| s.attribution.as_ref())
+                .or_else(|| opening.and_then(|s| s.attribution.as_ref()))
+                .map(|a| a.source.clone());
+        }
+
+        Doc {
+            id: article.id.clone(),
+            title: article.title.clone(),
+            outlet: article.outlet.clone(),
+            published: article.published.clone(),
+            published_at: article.published.as_deref().and_then(parse_published),
+            url: article.url.clone(),
+            origin: article.origin.clone(),
+            text,
+            sentences,
+            quotes,
+        }
+    }
+
+    /// Indices of the sentences a quotation overlaps.
+    pub fn quote_sentences(&self, quote: &Quote) -> std::ops::Range<usize> {
+        let first = self.sentences.iter().position(|s| s.end > quote.start).unwrap_or(self.sentences.len());
+        let last = self.sentences.iter().rposition(|s| s.start < quote.end).map_or(first, |i| i + 1);
+        first..last.max(first)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(text: &str) -> Article {
+        Article {
+            id: "t".into(),
+            title: None,
+            text: text.into(),
+            outlet: None,
+            published: Some("2025-03-18".into()),
+            url: None,
+            origin: "t.txt".into(),
+        }
+    }
+
+    #[test]
+    fn pronoun_speakers_resolve_to_the_last_named_source() {
+        let doc = Doc::from_article(
+            &article(
+                "In a post, Trump said he and Putin agreed.\n\n\u{201C}Many elements were discussed, including peace,\u{201D} he wrote.",
+            ),
+            &Terms::default(),
+        );
+        assert_eq!(doc.quotes.len(), 1);
+        assert_eq!(doc.quotes[0].speaker.as_deref(), Some("Trump"));
+        assert_eq!(doc.quote_sentences(&doc.quotes[0]), 1..2);
+        assert!(doc.published_at.is_some());
+    }
+
+    #[test]
+    fn quoted_words_are_not_narration() {
+        let doc = Doc::from_article(&article("\"We remain silent. We will respond,\" Zelensky said."), &Terms::default());
+        assert_eq!(doc.sentences.len(), 2);
+        assert_eq!(doc.quote_sentences(&doc.quotes[0]), 0..2);
+        assert!(doc.sentences[0].narration.is_empty());
+        assert!(!doc.sentences[0].terms.is_empty());
+        assert_eq!(doc.sentences[1].narration, vec![tokens::term_hash("zelenski")]);
+    }
+}

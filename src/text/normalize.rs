@@ -1,0 +1,108 @@
+//! Unicode normalization: NFKC, one form of quotes and dashes, tidy whitespace.
+//!
+//! Vulgar fractions (½, ¼, …) are kept as they are: NFKC would turn "2½"
+//! into "21⁄2", indistinguishable from a garbled reprint, and a reader must
+//! be able to see that difference.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// True for the single-character fractions that number parsing understands.
+pub fn is_vulgar_fraction(c: char) -> bool {
+    matches!(c, '½' | '⅓' | '⅔' | '¼' | '¾' | '⅕' | '⅖' | '⅗' | '⅘' | '⅙' | '⅚' | '⅛' | '⅜' | '⅝' | '⅞')
+}
+
+/// Normalizes a document: NFKC (fractions excepted), straight quotes, one
+/// hyphen and one dash, no zero-width characters, single spaces, lines trimmed
+/// and at most one blank line between paragraphs.
+pub fn normalize(raw: &str) -> String {
+    // NFKC first, fractions excepted, so that the mapping below also sees
+    // what NFKC produces (a subscript minus becomes U+2212, say).
+    let mut composed = String::with_capacity(raw.len());
+    let mut run = String::new();
+    for c in raw.chars() {
+        if is_vulgar_fraction(c) {
+            composed.extend(run.nfkc());
+            run.clear();
+            composed.push(c);
+        } else {
+            run.push(c);
+        }
+    }
+    composed.extend(run.nfkc());
+
+    let chars: Vec<char> = composed.chars().collect();
+    let mut mapped = String::with_capacity(composed.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let replacement = match c {
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' | '\u{2033}' => Some('"'),
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => Some('\''),
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2212}' => Some('-'),
+            '\u{2013}' => {
+                let digit_before = i > 0 && chars[i - 1].is_ascii_digit();
+                let digit_after = chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
+                Some(if digit_before && digit_after { '-' } else { '—' })
+            }
+            '\u{2014}' | '\u{2015}' => Some('—'),
+            '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\r' => None,
+            '\t' | '\u{00A0}' | '\u{2007}' | '\u{202F}' => Some(' '),
+            c => Some(c),
+        };
+        if let Some(r) = replacement {
+            mapped.push(r);
+        }
+    }
+
+    let mut out = String::with_capacity(mapped.len());
+    let mut blank_pending = false;
+    for line in mapped.split('\n') {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.is_empty() {
+            blank_pending = !out.is_empty();
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+            if blank_pending {
+                out.push('\n');
+            }
+        }
+        blank_pending = false;
+        out.push_str(&line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn quotes_dashes_and_fractions() {
+        assert_eq!(normalize("\u{201C}Hi,\u{201D} he said \u{2014} it\u{2019}s 2½"), "\"Hi,\" he said — it's 2½");
+        assert_eq!(normalize("2014\u{2013}2015 and a \u{2013} b"), "2014-2015 and a — b");
+        assert_eq!(normalize("ﬁne\u{00A0}text"), "fine text");
+    }
+
+    #[test]
+    fn whitespace_and_paragraphs() {
+        assert_eq!(normalize("  a  b \r\n\r\n\r\n\n c\n d  "), "a b\n\nc\nd");
+    }
+
+    proptest! {
+        #[test]
+        fn normalization_is_idempotent(s in "\\PC{0,200}") {
+            let once = normalize(&s);
+            prop_assert_eq!(normalize(&once), once.clone());
+        }
+
+        #[test]
+        fn normalized_text_has_no_curly_quotes_or_tabs(s in "[a-z \u{201C}\u{201D}\u{2018}\u{2019}\t\n\u{00A0}]{0,100}") {
+            let n = normalize(&s);
+            let forbidden = ['\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}', '\t', '\u{00A0}'];
+            prop_assert!(!n.contains(forbidden));
+            prop_assert!(!n.contains("  "));
+            prop_assert!(!n.contains("\n\n\n"));
+        }
+    }
+}

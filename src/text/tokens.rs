@@ -1,0 +1,204 @@
+//! Words, content terms and stems.
+//!
+//! A term is the Porter2 stem of a content word (stopwords dropped), hashed to
+//! a `u64` with xxh3 so that sets of terms are cheap to store, intersect and
+//! persist. Hyphenated words made only of letters are joined ("cease-fire" =
+//! "ceasefire"); others are split ("30-day" = "30", "day"). "%" reads as
+//! "percent", and "U.S."/"US" as one term.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use xxhash_rust::xxh3::xxh3_64;
+
+/// A word of the text with its byte range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    /// The word as written (punctuation at its ends removed).
+    pub text: &'a str,
+    /// Byte offset of the word in the string it was taken from.
+    pub start: usize,
+}
+
+impl Token<'_> {
+    /// Byte offset just past the word.
+    pub fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+
+    /// Starts with an uppercase letter.
+    pub fn is_capitalized(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+}
+
+/// English function words and the reporting verbs of news prose, which carry
+/// no content of their own and are changed freely by paraphrase.
+const STOPWORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as",
+    "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can",
+    "could", "did", "do", "does", "doing", "down", "during", "each", "either", "even", "ever", "few", "for",
+    "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him",
+    "himself", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may",
+    "me", "might", "more", "most", "much", "must", "my", "myself", "neither", "no", "nor", "not", "now", "of",
+    "off", "on", "once", "one", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own",
+    "per", "quite", "rather", "said", "same", "say", "says", "shall", "she", "should", "since", "so", "some",
+    "still", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there",
+    "these", "they", "this", "those", "though", "through", "thus", "to", "too", "told", "under", "until",
+    "up", "upon", "us", "very", "via", "was", "we", "were", "what", "when", "where", "whether", "which",
+    "while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you",
+    "your", "yours", "mr", "mrs", "ms", "according", "also", "amid", "among", "across", "around", "s",
+];
+
+/// Is this lowercase word a stopword?
+pub fn is_stopword(lower: &str) -> bool {
+    STOPWORDS.contains(&lower)
+}
+
+/// Splits text into words: runs of letters and digits, keeping inner
+/// apostrophes, hyphens, periods and digit separators ("don't", "30-day",
+/// "U.S", "1,000", "2.5", "2½").
+pub fn words(text: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(pos, c)) = chars.peek() {
+            if c.is_alphanumeric() {
+                end = pos + c.len_utf8();
+                chars.next();
+            } else if matches!(c, '\'' | '-' | '.' | ',' | '/') {
+                // Inner punctuation stays only when a letter or digit follows.
+                let after = text[pos + c.len_utf8()..].chars().next();
+                let joins = match c {
+                    ',' | '/' => {
+                        text[start..end].ends_with(|c: char| c.is_ascii_digit()) && after.is_some_and(|a| a.is_ascii_digit())
+                    }
+                    _ => after.is_some_and(char::is_alphanumeric),
+                };
+                if !joins {
+                    break;
+                }
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        out.push(Token { text: &text[start..end], start });
+    }
+    out
+}
+
+/// Turns words into content terms: stemmed, stopwords removed, hashed.
+pub struct Terms {
+    stemmer: Stemmer,
+}
+
+impl Default for Terms {
+    fn default() -> Self {
+        Terms { stemmer: Stemmer::create(Algorithm::English) }
+    }
+}
+
+impl Terms {
+    /// The content terms of one word (none for a stopword; several for a
+    /// hyphenated word mixing digits and letters).
+    pub fn of_word(&self, word: &str, out: &mut Vec<u64>) {
+        let lower = word.to_lowercase();
+        let lower = lower.strip_suffix("'s").unwrap_or(&lower);
+        if lower.contains('-') {
+            let parts: Vec<&str> = lower.split('-').filter(|p| !p.is_empty()).collect();
+            if parts.iter().all(|p| p.chars().all(char::is_alphabetic)) {
+                self.push(&parts.concat(), word, out);
+            } else {
+                for part in parts {
+                    self.push(part, part, out);
+                }
+            }
+            return;
+        }
+        self.push(lower, word, out);
+    }
+
+    fn push(&self, lower: &str, original: &str, out: &mut Vec<u64>) {
+        let cleaned: String = lower.chars().filter(|&c| c != '.' && c != '\'' && c != ',').collect();
+        // "U.S." and "US" name a country; lowercase "us" is a pronoun.
+        let cleaned = if cleaned == "us" && original != "us" { "u.s".to_string() } else { cleaned };
+        if cleaned.is_empty() || is_stopword(&cleaned) {
+            return;
+        }
+        let stem = if cleaned.chars().any(|c| c.is_ascii_digit()) { cleaned } else { self.stemmer.stem(&cleaned).into_owned() };
+        out.push(term_hash(&stem));
+    }
+
+    /// Sorted, de-duplicated content terms of a piece of text, and those of
+    /// its words that fall outside the given byte ranges (quotations).
+    pub fn of_text(&self, text: &str, outside: &[(usize, usize)]) -> (Vec<u64>, Vec<u64>) {
+        let mut all = Vec::new();
+        let mut narration = Vec::new();
+        let mut buf = Vec::new();
+        for token in words(text) {
+            buf.clear();
+            self.of_word(token.text, &mut buf);
+            if token.text == "%" {
+                continue;
+            }
+            all.extend_from_slice(&buf);
+            if !outside.iter().any(|&(s, e)| token.start >= s && token.start < e) {
+                narration.extend_from_slice(&buf);
+            }
+        }
+        if text.contains('%') {
+            all.push(term_hash("percent"));
+        }
+        all.sort_unstable();
+        all.dedup();
+        narration.sort_unstable();
+        narration.dedup();
+        (all, narration)
+    }
+}
+
+/// The hash of a term; stable across runs and platforms, so sketches and
+/// postings can be stored and compared later.
+pub fn term_hash(stem: &str) -> u64 {
+    xxh3_64(stem.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<&str> {
+        words(s).iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn words_keep_inner_punctuation() {
+        assert_eq!(texts("U.S. aid, 1,000 troops (2.5%) didn't stop 30-day cease-fire."), [
+            "U.S", "aid", "1,000", "troops", "2.5", "didn't", "stop", "30-day", "cease-fire"
+        ]);
+        assert_eq!(texts("a 21/2-hour call, 2½ hours"), ["a", "21/2-hour", "call", "2½", "hours"]);
+    }
+
+    #[test]
+    fn terms_unify_spelling_variants() {
+        let terms = Terms::default();
+        let (a, _) = terms.of_text("The cease-fire covered 20% of U.S. attacks", &[]);
+        let (b, _) = terms.of_text("the ceasefire covers 20 percent of US attacking", &[]);
+        assert_eq!(a, b);
+        let (c, _) = terms.of_text("let us go", &[]);
+        assert!(!c.contains(&term_hash("u.s")));
+    }
+
+    #[test]
+    fn narration_excludes_quoted_words() {
+        let terms = Terms::default();
+        let text = "\"Peace is near,\" Trump wrote";
+        let (all, narration) = terms.of_text(text, &[(0, 16)]);
+        assert!(all.contains(&term_hash("peac")));
+        assert!(!narration.contains(&term_hash("peac")));
+        assert!(narration.contains(&term_hash("trump")));
+    }
+}
