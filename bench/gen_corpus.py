@@ -145,7 +145,6 @@ PLACE_SUFFIX = ["", "", "", "ton", "ford", "burg", "port", "field", "vale", "mou
 MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december", "jan.", "feb.", "aug.",
           "sept.", "oct.", "nov.", "dec."}
-CONNECT_LC = set()  # filled in build_model: words commonly seen lowercase
 
 # --------------------------------------------------------------------------
 # Model (module globals so forked workers share it)
@@ -164,11 +163,13 @@ SYN_NUM = {}    # numeric-context words
 PHRASE_RE = None
 PHRASE = {}     # multi-word phrase (lower) -> replacements
 LOWER_COMMON = set()
+FREQUENT_LC = set()   # the 300 most frequent lowercase words
+AUX = {"has", "have", "had", "is", "was", "are", "were", "will", "would", "did",
+       "does", "do", "not", "nor", "can", "could", "should", "may", "might", "also"}
 
 K_NAME, K_ACRO, K_NUM = 1, 2, 3
 TOKEN_RE = re.compile(r"^([\"'(\[]*)(.*?)((?:'s)?[\"'.,;:!?)\]]*)$")
 DIGITS_RE = re.compile(r"\d+")
-WORD_RE = re.compile(r"\w+")
 END_RE = re.compile(r"[.!?][\"']?$")
 INNER_END_RE = re.compile(r"(?:[!?]|[a-z0-9]{2}\.)[\"')]? +[\"'(]?[A-Z]")
 
@@ -254,6 +255,7 @@ def build_model(shared):
             if c and c[0].islower():
                 lower_counts[c] = lower_counts.get(c, 0) + 1
     LOWER_COMMON.update(w for w, n in lower_counts.items() if n >= 3)
+    FREQUENT_LC.update(sorted(lower_counts, key=lambda w: (-lower_counts[w], w))[:300])
     wid = {}
     WORDS.append(None)
     WCLS.append(None)
@@ -632,6 +634,9 @@ def synonym_tokens(rng, toks, prob):
             continue
         rep = cands[int(rng.random() * len(cands))]
         toks[k] = m.group(1) + match_case(core, rep) + m.group(3)
+        if k > 0 and toks[k - 1] in ("a", "an", "A", "An"):
+            art = "an" if rep[0] in "aeiou" else "a"
+            toks[k - 1] = match_case(toks[k - 1], art)
         changed += 1
     return changed
 
@@ -652,8 +657,8 @@ def lower_first(s):
     core = TOKEN_RE.match(parts[0]).group(2)
     if not core or not core[0].isupper() or core == "I" or core.startswith("I'"):
         return s
-    if len(parts) > 1 and parts[1][:1].isupper():
-        return s
+    if len(parts) > 1 and parts[1][:1].isupper() and core.lower() not in FREQUENT_LC:
+        return s   # a title before a name
     if core in PRONOUNS or core.lower() in LOWER_COMMON:
         i = s.index(core[0])
         return s[:i] + core[0].lower() + s[i + 1:]
@@ -694,12 +699,14 @@ def reorder_clauses(rng, s):
     for k in range(1, min(5, len(words) - 4)):
         if words[k] in SPEECH_VERBS and words[k] != "told":
             subj = words[:k]
-            if any(not w[:1].isalpha() or w.endswith(",") for w in subj):
+            if any(not w[:1].isalpha() or w.endswith(",") or w.lower() in AUX
+                   for w in subj):
                 break
             rest = words[k + 1:]
             if rest and rest[0] == "that":
                 rest = rest[1:]
-            if len(rest) < 4 or '"' in " ".join(rest):
+            if len(rest) < 4 or '"' in " ".join(rest) or any(
+                    w.strip(",.") in SPEECH_VERBS for w in rest[-5:]):
                 break
             subj_s = lower_first(" ".join(subj))
             return upper_first(" ".join(rest)) + ", " + subj_s + " " + words[k] + end
@@ -734,7 +741,8 @@ def function_words(rng, toks):
         if t in ("said", "stated") and k + 1 < n and toks[k + 1][:1].islower() and (
                 toks[k + 1] not in ("that", "in", "on", "at", "of", "to", "by")) and rng.random() < 0.3:
             out.append("that")
-    if len(out) > 3 and rng.random() < 0.15 and out[0][:1].isupper():
+    if len(out) > 3 and rng.random() < 0.15 and out[0][:1].isupper() and (
+            not out[0].endswith(",")):
         first = out[0]
         if first.lower() in LOWER_COMMON or first in PRONOUNS - {"I"}:
             out[0] = first[0].lower() + first[1:]

@@ -5,8 +5,8 @@
 //! `anchor_similarity` is matched one-to-one, best first, wherever it sits;
 //! then the gaps between anchors that follow each other in both documents
 //! are filled when the shorter sentence is partly contained in the longer
-//! (`gap_overlap`), since position corroborates
-//! them; last, a sentence left over beside an aligned one joins that one's
+//! (`gap_overlap`), since position corroborates them; runs of aligned
+//! pairs are extended along their diagonal under the same rule; last, a sentence left over beside an aligned one joins that one's
 //! partner when it is mostly contained in it (a sentence split in two, or
 //! two merged into one).
 
@@ -25,6 +25,10 @@ pub struct Link {
     pub b_sentence: usize,
     /// Weighted Dice similarity of the two sentences' terms, 0..=1.
     pub similarity: f64,
+    /// The same over their wording only (narration less names and
+    /// numbers). Only links with enough shared wording count as evidence of
+    /// copying; the others show where two reports state the same fact.
+    pub wording_similarity: f64,
 }
 
 /// The sentence alignment of two documents, with coverage both ways.
@@ -32,15 +36,22 @@ pub struct Link {
 pub struct Alignment {
     /// Aligned pairs, ordered by the first document's sentences.
     pub links: Vec<Link>,
-    /// Share of the first document's narration weight that is aligned.
+    /// Share of the first document's narration weight in sentences aligned
+    /// with enough shared wording (`min_wording_similarity`).
     pub coverage_a: f64,
-    /// Share of the second document's narration weight that is aligned.
+    /// The same for the second document.
     pub coverage_b: f64,
     /// Share of the aligned narration weight in verbatim pairs
     /// (similarity at least `verbatim_similarity`).
     pub verbatim_share: f64,
     /// Narration-weighted mean similarity of the aligned pairs.
     pub mean_similarity: f64,
+    /// Aligned pairs that share enough wording to count as evidence.
+    pub evidence: usize,
+    /// Evidence pairs that continue a passage: the previous or next
+    /// sentences on both sides are an evidence pair too. A copy reproduces
+    /// passages; independent reports share isolated facts.
+    pub passage_links: usize,
 }
 
 impl Alignment {
@@ -60,30 +71,51 @@ struct Weighted {
     terms: Vec<(u64, f64)>,
     total: f64,
     narration: f64,
+    wording: Vec<(u64, f64)>,
+    wording_total: f64,
 }
 
 fn weigh(sentence: &Sentence, stats: &CorpusStats) -> Weighted {
-    let terms: Vec<(u64, f64)> = sentence.terms.iter().map(|&t| (t, stats.idf(t))).collect();
-    let total = terms.iter().map(|t| t.1).sum();
-    let narration = sentence.narration.iter().map(|&t| stats.idf(t)).sum();
-    Weighted { terms, total, narration }
+    let weighted = |set: &[u64]| -> Vec<(u64, f64)> { set.iter().map(|&t| (t, stats.idf(t))).collect() };
+    let terms = weighted(&sentence.terms);
+    let wording = weighted(&sentence.wording);
+    Weighted {
+        total: terms.iter().map(|t| t.1).sum(),
+        narration: sentence.narration.iter().map(|&t| stats.idf(t)).sum(),
+        wording_total: wording.iter().map(|t| t.1).sum(),
+        terms,
+        wording,
+    }
 }
 
-/// Weight of the terms two sentences share (sorted-merge intersection).
-fn shared(x: &Weighted, y: &Weighted) -> f64 {
+/// Weight of the terms two sorted weighted sets share.
+fn shared_weight(x: &[(u64, f64)], y: &[(u64, f64)]) -> f64 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0);
-    while i < x.terms.len() && j < y.terms.len() {
-        match x.terms[i].0.cmp(&y.terms[j].0) {
+    while i < x.len() && j < y.len() {
+        match x[i].0.cmp(&y[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                sum += x.terms[i].1;
+                sum += x[i].1;
                 i += 1;
                 j += 1;
             }
         }
     }
     sum
+}
+
+fn shared(x: &Weighted, y: &Weighted) -> f64 {
+    shared_weight(&x.terms, &y.terms)
+}
+
+fn wording_similarity(x: &Weighted, y: &Weighted) -> f64 {
+    let total = x.wording_total + y.wording_total;
+    if total == 0.0 {
+        0.0
+    } else {
+        2.0 * shared_weight(&x.wording, &y.wording) / total
+    }
 }
 
 fn dice(x: &Weighted, y: &Weighted, shared: f64) -> f64 {
@@ -119,6 +151,11 @@ pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Ali
         }
     }
     let sim = |i: usize, j: usize| dice(&wa[i], &wb[j], shared_w[i * m + j]);
+    // Share of the shorter sentence's weight found in the other.
+    let overlap = |i: usize, j: usize| {
+        let smaller = wa[i].total.min(wb[j].total);
+        if smaller > 0.0 { shared_w[i * m + j] / smaller } else { 0.0 }
+    };
 
     let mut partner_a: Vec<Option<usize>> = vec![None; n];
     let mut partner_b: Vec<Option<usize>> = vec![None; m];
@@ -126,7 +163,7 @@ pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Ali
     let mut link = |i: usize, j: usize, s: f64, pa: &mut Vec<Option<usize>>, pb: &mut Vec<Option<usize>>| {
         pa[i].get_or_insert(j);
         pb[j].get_or_insert(i);
-        links.push(Link { a_sentence: i, b_sentence: j, similarity: s });
+        links.push(Link { a_sentence: i, b_sentence: j, similarity: s, wording_similarity: wording_similarity(&wa[i], &wb[j]) });
     };
 
     // 1. Anchors, best first, one-to-one.
@@ -166,9 +203,7 @@ pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Ali
         let mut gap: Vec<(f64, usize, usize)> = Vec::new();
         for i in (i1 + 1) as usize..i2 as usize {
             for j in (j1 + 1) as usize..j2 as usize {
-                let smaller = wa[i].total.min(wb[j].total);
-                let overlap = if smaller > 0.0 { shared_w[i * m + j] / smaller } else { 0.0 };
-                gap.push((overlap, i, j));
+                gap.push((overlap(i, j), i, j));
             }
         }
         gap.sort_by(|x, y| y.0.total_cmp(&x.0));
@@ -179,7 +214,25 @@ pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Ali
         }
     }
 
-    // 3. Splits and merges: a leftover sentence beside an aligned one joins
+    // 3. Runs: a rewrite keeps the order of most passages, so the pairs
+    // next to an aligned pair, on the same diagonal, are corroborated too.
+    let mut grown = true;
+    while grown {
+        grown = false;
+        let current: Vec<(usize, usize)> = partner_a.iter().enumerate().filter_map(|(i, p)| p.map(|j| (i, j))).collect();
+        for (i, j) in current {
+            let next = (i + 1 < n && j + 1 < m).then(|| (i + 1, j + 1));
+            let prev = (i > 0 && j > 0).then(|| (i - 1, j - 1));
+            for (x, y) in [next, prev].into_iter().flatten() {
+                if partner_a[x].is_none() && partner_b[y].is_none() && overlap(x, y) >= config.gap_overlap {
+                    link(x, y, sim(x, y), &mut partner_a, &mut partner_b);
+                    grown = true;
+                }
+            }
+        }
+    }
+
+    // 4. Splits and merges: a leftover sentence beside an aligned one joins
     // that one's partner when mostly contained in it.
     for j in 0..m {
         if partner_b[j].is_some() || wb[j].total == 0.0 {
@@ -221,6 +274,7 @@ pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Ali
 }
 
 fn summarize(links: Vec<Link>, wa: &[Weighted], wb: &[Weighted], config: &AlignConfig) -> Alignment {
+    let evidence: Vec<&Link> = links.iter().filter(|l| l.wording_similarity >= config.min_wording_similarity).collect();
     let coverage = |weights: &[Weighted], aligned: &dyn Fn(usize) -> bool| {
         let total: f64 = weights.iter().map(|w| w.narration).sum();
         if total == 0.0 {
@@ -228,10 +282,10 @@ fn summarize(links: Vec<Link>, wa: &[Weighted], wb: &[Weighted], config: &AlignC
         }
         weights.iter().enumerate().filter(|(i, _)| aligned(*i)).map(|(_, w)| w.narration).sum::<f64>() / total
     };
-    let coverage_a = coverage(wa, &|i| links.iter().any(|l| l.a_sentence == i));
-    let coverage_b = coverage(wb, &|j| links.iter().any(|l| l.b_sentence == j));
+    let coverage_a = coverage(wa, &|i| evidence.iter().any(|l| l.a_sentence == i));
+    let coverage_b = coverage(wb, &|j| evidence.iter().any(|l| l.b_sentence == j));
     let (mut weight, mut verbatim, mut weighted_sim) = (0.0, 0.0, 0.0);
-    for l in &links {
+    for l in &evidence {
         let w = (wa[l.a_sentence].narration + wb[l.b_sentence].narration) / 2.0;
         weight += w;
         weighted_sim += w * l.similarity;
@@ -240,7 +294,13 @@ fn summarize(links: Vec<Link>, wa: &[Weighted], wb: &[Weighted], config: &AlignC
         }
     }
     let (verbatim_share, mean_similarity) = if weight > 0.0 { (verbatim / weight, weighted_sim / weight) } else { (0.0, 0.0) };
-    Alignment { links, coverage_a, coverage_b, verbatim_share, mean_similarity }
+    let continues = |l: &Link, m: &Link| {
+        (m.a_sentence + 1 == l.a_sentence && m.b_sentence + 1 == l.b_sentence)
+            || (l.a_sentence + 1 == m.a_sentence && l.b_sentence + 1 == m.b_sentence)
+    };
+    let passage_links = evidence.iter().filter(|l| evidence.iter().any(|m| continues(l, m))).count();
+    let evidence = evidence.len();
+    Alignment { links, coverage_a, coverage_b, verbatim_share, mean_similarity, evidence, passage_links }
 }
 
 /// One step of a word-level diff.

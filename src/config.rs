@@ -51,6 +51,7 @@ impl Config {
             ("align.gap_overlap", self.align.gap_overlap),
             ("align.split_containment", self.align.split_containment),
             ("align.verbatim_similarity", self.align.verbatim_similarity),
+            ("align.min_wording_similarity", self.align.min_wording_similarity),
             ("relate.duplicate_coverage", self.relate.duplicate_coverage),
             ("relate.version_coverage", self.relate.version_coverage),
             ("relate.version_verbatim_share", self.relate.version_verbatim_share),
@@ -131,6 +132,10 @@ pub struct AlignConfig {
     pub split_containment: f64,
     /// Similarity from which an aligned pair counts as verbatim (default 0.8).
     pub verbatim_similarity: f64,
+    /// Wording similarity (narration less names and numbers) from which an
+    /// aligned pair counts towards coverage: pairs below it state the same
+    /// fact in other words, as independent reports do (default 0.15).
+    pub min_wording_similarity: f64,
 }
 
 impl Default for AlignConfig {
@@ -141,6 +146,7 @@ impl Default for AlignConfig {
             max_gap: 3,
             split_containment: 0.6,
             verbatim_similarity: 0.8,
+            min_wording_similarity: 0.15,
         }
     }
 }
@@ -161,8 +167,11 @@ pub struct RelateConfig {
     /// Narration coverage of at least one document from which a pair is a
     /// `rewrite` (default 0.5).
     pub rewrite_coverage: f64,
-    /// Fewest aligned sentences for any derived relation (default 3).
-    pub min_aligned_sentences: usize,
+    /// Fewest aligned sentence pairs that continue a passage (their
+    /// neighbours align too) for any derived relation but an exact
+    /// duplicate. On ECB+ this separates copies from independent reports of
+    /// one event, which share isolated facts (default 3).
+    pub min_passage_links: usize,
     /// Without publication times, a direction is inferred from containment
     /// only when one side's coverage exceeds the other's by this much
     /// (default 0.3).
@@ -179,7 +188,7 @@ impl Default for RelateConfig {
             version_coverage: 0.6,
             version_verbatim_share: 0.6,
             rewrite_coverage: 0.5,
-            min_aligned_sentences: 3,
+            min_passage_links: 3,
             direction_margin: 0.3,
             quote_match_similarity: 0.3,
         }

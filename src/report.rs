@@ -92,6 +92,8 @@ pub struct RelationOut<'a> {
     pub coverage_b: f64,
     /// Share of aligned narration that is verbatim.
     pub verbatim_share: f64,
+    /// Narration-weighted mean similarity of the aligned pairs.
+    pub mean_similarity: f64,
     /// Aligned sentence pairs, with a word diff where the wording differs.
     pub alignment: Vec<LinkOut>,
     /// What b changed relative to a.
@@ -107,6 +109,8 @@ pub struct LinkOut {
     pub b_sentence: usize,
     /// Sentence similarity, 0..=1.
     pub similarity: f64,
+    /// Similarity of the wording alone (names and numbers left out).
+    pub wording_similarity: f64,
     /// Word diff from a to b; empty when the sentences are identical.
     pub diff: Vec<DiffOp>,
 }
@@ -163,6 +167,7 @@ fn relation<'a>(r: &'a Relation, docs: &'a [Doc]) -> RelationOut<'a> {
         coverage_a: round(r.alignment.coverage_a),
         coverage_b: round(r.alignment.coverage_b),
         verbatim_share: round(r.alignment.verbatim_share),
+        mean_similarity: round(r.alignment.mean_similarity),
         alignment: r
             .alignment
             .links
@@ -173,6 +178,7 @@ fn relation<'a>(r: &'a Relation, docs: &'a [Doc]) -> RelationOut<'a> {
                     a_sentence: l.a_sentence,
                     b_sentence: l.b_sentence,
                     similarity: round(l.similarity),
+                    wording_similarity: round(l.wording_similarity),
                     diff: if ta == tb { Vec::new() } else { word_diff(ta, tb) },
                 }
             })

@@ -68,17 +68,28 @@ pub struct Relation {
     pub changes: Changes,
 }
 
-/// Classifies an aligned pair; `None` when it is not derived.
-pub fn classify(alignment: &Alignment, exact: bool, config: &RelateConfig) -> Option<RelationKind> {
+/// Classifies an aligned pair of documents with `sentences` sentences
+/// each; `None` when it is not derived.
+///
+/// Documents too short to hold a passage (no more sentences than
+/// `min_passage_links`) can only be duplicates or versions, and only when
+/// every one of their sentences is aligned: one shared sentence is all two
+/// independent one-line reports need to look alike.
+pub fn classify(alignment: &Alignment, exact: bool, sentences: (usize, usize), config: &RelateConfig) -> Option<RelationKind> {
     if exact {
         return Some(RelationKind::Duplicate);
     }
-    let aligned = alignment.links.len();
-    if aligned < config.min_aligned_sentences {
-        return None;
-    }
     let high = alignment.coverage_a.max(alignment.coverage_b);
     let low = alignment.coverage_a.min(alignment.coverage_b);
+    let shorter = sentences.0.min(sentences.1);
+    let short = shorter <= config.min_passage_links;
+    if short {
+        if alignment.evidence < shorter.max(1) || high < config.duplicate_coverage {
+            return None;
+        }
+    } else if alignment.passage_links < config.min_passage_links {
+        return None;
+    }
     if alignment.verbatim_share >= config.version_verbatim_share {
         if low >= config.duplicate_coverage {
             return Some(RelationKind::Duplicate);
@@ -87,7 +98,7 @@ pub fn classify(alignment: &Alignment, exact: bool, config: &RelateConfig) -> Op
             return Some(RelationKind::Version);
         }
     }
-    (high >= config.rewrite_coverage).then_some(RelationKind::Rewrite)
+    (!short && high >= config.rewrite_coverage).then_some(RelationKind::Rewrite)
 }
 
 /// Decides which document is the source: `Some((true, basis))` when `a` is,
@@ -115,7 +126,7 @@ pub fn relate(
     exact: bool,
     config: &RelateConfig,
 ) -> Option<Relation> {
-    let kind = classify(&alignment, exact, config)?;
+    let kind = classify(&alignment, exact, (a.sentences.len(), b.sentences.len()), config)?;
     let (a_is_source, basis) = match direction(a, b, &alignment, config) {
         Some((a_first, basis)) => (a_first, Some(basis)),
         None => (true, None),
@@ -131,7 +142,7 @@ pub fn flip(alignment: Alignment) -> Alignment {
     let mut links: Vec<Link> = alignment
         .links
         .iter()
-        .map(|l| Link { a_sentence: l.b_sentence, b_sentence: l.a_sentence, similarity: l.similarity })
+        .map(|l| Link { a_sentence: l.b_sentence, b_sentence: l.a_sentence, ..*l })
         .collect();
     links.sort_by_key(|l| (l.a_sentence, l.b_sentence));
     Alignment { links, coverage_a: alignment.coverage_b, coverage_b: alignment.coverage_a, ..alignment }
@@ -143,23 +154,35 @@ mod tests {
 
     fn alignment(links: usize, coverage_a: f64, coverage_b: f64, verbatim_share: f64) -> Alignment {
         Alignment {
-            links: (0..links).map(|i| Link { a_sentence: i, b_sentence: i, similarity: 0.9 }).collect(),
+            links: (0..links).map(|i| Link { a_sentence: i, b_sentence: i, similarity: 0.9, wording_similarity: 0.9 }).collect(),
             coverage_a,
             coverage_b,
             verbatim_share,
             mean_similarity: 0.9,
+            evidence: links,
+            passage_links: links,
         }
     }
 
     #[test]
     fn kinds_follow_coverage_and_verbatim_share() {
         let config = RelateConfig::default();
-        assert_eq!(classify(&alignment(10, 0.95, 0.97, 0.95), false, &config), Some(RelationKind::Duplicate));
-        assert_eq!(classify(&alignment(7, 0.3, 0.8, 0.9), false, &config), Some(RelationKind::Version));
-        assert_eq!(classify(&alignment(12, 0.6, 0.65, 0.1), false, &config), Some(RelationKind::Rewrite));
-        assert_eq!(classify(&alignment(2, 0.9, 0.9, 0.1), false, &config), None);
-        assert_eq!(classify(&alignment(4, 0.1, 0.05, 0.9), false, &config), None);
-        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), true, &config), Some(RelationKind::Duplicate));
+        let long = (20, 20);
+        assert_eq!(classify(&alignment(10, 0.95, 0.97, 0.95), false, long, &config), Some(RelationKind::Duplicate));
+        assert_eq!(classify(&alignment(7, 0.3, 0.8, 0.9), false, long, &config), Some(RelationKind::Version));
+        assert_eq!(classify(&alignment(12, 0.6, 0.65, 0.1), false, long, &config), Some(RelationKind::Rewrite));
+        assert_eq!(classify(&alignment(2, 0.9, 0.9, 0.1), false, long, &config), None);
+        assert_eq!(classify(&alignment(4, 0.1, 0.05, 0.9), false, long, &config), None);
+        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), true, long, &config), Some(RelationKind::Duplicate));
+    }
+
+    #[test]
+    fn short_documents_are_copies_only_when_fully_aligned_and_verbatim() {
+        let config = RelateConfig::default();
+        assert_eq!(classify(&alignment(1, 1.0, 1.0, 1.0), false, (1, 1), &config), Some(RelationKind::Duplicate));
+        assert_eq!(classify(&alignment(1, 1.0, 0.2, 1.0), false, (1, 8), &config), Some(RelationKind::Version));
+        assert_eq!(classify(&alignment(1, 1.0, 1.0, 0.0), false, (1, 1), &config), None);
+        assert_eq!(classify(&alignment(1, 0.5, 0.5, 1.0), false, (2, 2), &config), None);
     }
 
     #[test]

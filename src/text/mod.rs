@@ -56,6 +56,8 @@ pub struct Sentence {
     /// The subset of `terms` said outside quotation marks: the narration.
     /// Shared quotations are not evidence of copying; shared narration is.
     pub narration: Vec<u64>,
+    /// The narration without names and numbers: its wording.
+    pub wording: Vec<u64>,
     /// Numbers and dates.
     pub quantities: Vec<Quantity>,
     /// Names with titles.
@@ -92,7 +94,7 @@ impl Doc {
                 .filter(|q| q.start < span.end && q.end > span.start)
                 .map(|q| (q.start.saturating_sub(span.start), (q.end - span.start).min(sentence.len())))
                 .collect();
-            let (all, narration) = terms.of_text(sentence, &ranges);
+            let sentence_terms = terms.of_text(sentence, &ranges);
             let masked = quotes::mask(sentence, &ranges);
             let mut attribution = quotes::attribution(&masked);
             if let Some(a) = &mut attribution {
@@ -109,8 +111,9 @@ impl Doc {
                 start: span.start,
                 end: span.end,
                 paragraph: span.paragraph,
-                terms: all,
-                narration,
+                terms: sentence_terms.all,
+                narration: sentence_terms.narration,
+                wording: sentence_terms.wording,
                 quantities: facts::quantities(sentence),
                 titled_names: facts::titled_names(sentence),
                 attribution,

@@ -132,32 +132,47 @@ impl Terms {
         out.push(term_hash(&stem));
     }
 
-    /// Sorted, de-duplicated content terms of a piece of text, and those of
-    /// its words that fall outside the given byte ranges (quotations).
-    pub fn of_text(&self, text: &str, outside: &[(usize, usize)]) -> (Vec<u64>, Vec<u64>) {
-        let mut all = Vec::new();
-        let mut narration = Vec::new();
+    /// The content terms of a sentence; `quoted` are the byte ranges of
+    /// its quotations.
+    pub fn of_text(&self, text: &str, quoted: &[(usize, usize)]) -> SentenceTerms {
+        let mut terms = SentenceTerms::default();
         let mut buf = Vec::new();
-        for token in words(text) {
+        for (k, token) in words(text).iter().enumerate() {
             buf.clear();
             self.of_word(token.text, &mut buf);
-            if token.text == "%" {
+            terms.all.extend_from_slice(&buf);
+            if quoted.iter().any(|&(s, e)| token.start >= s && token.start < e) {
                 continue;
             }
-            all.extend_from_slice(&buf);
-            if !outside.iter().any(|&(s, e)| token.start >= s && token.start < e) {
-                narration.extend_from_slice(&buf);
+            terms.narration.extend_from_slice(&buf);
+            let name = k > 0 && token.is_capitalized();
+            let number = token.text.chars().any(|c| c.is_ascii_digit());
+            if !name && !number {
+                terms.wording.extend_from_slice(&buf);
             }
         }
         if text.contains('%') {
-            all.push(term_hash("percent"));
+            terms.all.push(term_hash("percent"));
         }
-        all.sort_unstable();
-        all.dedup();
-        narration.sort_unstable();
-        narration.dedup();
-        (all, narration)
+        for set in [&mut terms.all, &mut terms.narration, &mut terms.wording] {
+            set.sort_unstable();
+            set.dedup();
+        }
+        terms
     }
+}
+
+/// A sentence's content terms, each set sorted and distinct.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SentenceTerms {
+    /// Every content term.
+    pub all: Vec<u64>,
+    /// Terms outside quotation marks: the reporter's narration.
+    pub narration: Vec<u64>,
+    /// Narration terms that are neither names (capitalized inside the
+    /// sentence) nor numbers: the wording. Independent reports share names
+    /// and numbers because they report the same facts; a copy shares wording.
+    pub wording: Vec<u64>,
 }
 
 /// The hash of a term; stable across runs and platforms, so sketches and
@@ -185,10 +200,10 @@ mod tests {
     #[test]
     fn terms_unify_spelling_variants() {
         let terms = Terms::default();
-        let (a, _) = terms.of_text("The cease-fire covered 20% of U.S. attacks", &[]);
-        let (b, _) = terms.of_text("the ceasefire covers 20 percent of US attacking", &[]);
+        let a = terms.of_text("The cease-fire covered 20% of U.S. attacks", &[]).all;
+        let b = terms.of_text("the ceasefire covers 20 percent of US attacking", &[]).all;
         assert_eq!(a, b);
-        let (c, _) = terms.of_text("let us go", &[]);
+        let c = terms.of_text("let us go", &[]).all;
         assert!(!c.contains(&term_hash("u.s")));
     }
 
@@ -196,9 +211,11 @@ mod tests {
     fn narration_excludes_quoted_words() {
         let terms = Terms::default();
         let text = "\"Peace is near,\" Trump wrote";
-        let (all, narration) = terms.of_text(text, &[(0, 16)]);
-        assert!(all.contains(&term_hash("peac")));
-        assert!(!narration.contains(&term_hash("peac")));
-        assert!(narration.contains(&term_hash("trump")));
+        let t = terms.of_text(text, &[(0, 16)]);
+        assert!(t.all.contains(&term_hash("peac")));
+        assert!(!t.narration.contains(&term_hash("peac")));
+        assert!(t.narration.contains(&term_hash("trump")));
+        assert!(!t.wording.contains(&term_hash("trump")));
+        assert!(t.wording.contains(&term_hash("wrote")));
     }
 }

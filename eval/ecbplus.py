@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Copies in a realistic corpus: ECB+ (../shared/data/ecbplus/docs.jsonl).
+
+Runs `stemma analyze --format json` on the corpus and scores it against what
+the corpus offers: gold event clusters (a derived pair across two clusters is
+an error) and the wire copies measured in it (pairs with word 5-gram Jaccard
+>= 0.5, all inside one cluster), which must be found as duplicate/version.
+
+    python3 eval/ecbplus.py [--stemma target/release/stemma] [--out eval/results/ecbplus.json]
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from itertools import combinations
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+DEFAULT_DATA = os.path.join(REPO, "..", "shared", "data", "ecbplus", "docs.jsonl")
+
+
+def shingles(text, k=5):
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i:i + k]) for i in range(max(1, len(words) - k + 1))}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--stemma", default=os.path.join(REPO, "target", "release", "stemma"))
+    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--out", default=None, help="write the result as JSON here")
+    ap.add_argument("--show", type=int, default=0, help="print this many within-cluster rewrites for inspection")
+    args = ap.parse_args()
+    if not os.path.exists(args.data):
+        sys.exit(f"ECB+ data not found at {args.data}: this evaluation needs ../shared beside the repository")
+
+    docs = [json.loads(line) for line in open(args.data, encoding="utf-8")]
+    cluster = {d["id"]: d["event_cluster"] for d in docs}
+    texts = {d["id"]: d["text"] for d in docs}
+
+    t0 = time.time()
+    proc = subprocess.run([args.stemma, "analyze", "--format", "json", args.data], capture_output=True, text=True)
+    elapsed = time.time() - t0
+    if proc.returncode != 0:
+        sys.exit(f"stemma failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    report = json.loads(proc.stdout)
+    relations = report["relations"]
+
+    # Wire copies measured in the corpus: 5-gram Jaccard >= 0.5 within a topic.
+    sh = {i: shingles(t) for i, t in texts.items()}
+    by_topic = {}
+    for d in docs:
+        by_topic.setdefault(d["topic"], []).append(d["id"])
+    copies = set()
+    for ids in by_topic.values():
+        for a, b in combinations(ids, 2):
+            inter = len(sh[a] & sh[b])
+            if inter and inter / len(sh[a] | sh[b]) >= 0.5:
+                copies.add(frozenset((a, b)))
+
+    found = {frozenset((r["a"], r["b"])): r for r in relations}
+    kinds = Counter(r["kind"] for r in relations)
+    cross = [r for r in relations if cluster[r["a"]] != cluster[r["b"]]]
+    copies_found = [p for p in copies if p in found and found[p]["kind"] in ("duplicate", "version")]
+    copies_any = [p for p in copies if p in found]
+    result = {
+        "documents": len(docs),
+        "seconds": round(elapsed, 2),
+        "relations": len(relations),
+        "by_kind": dict(kinds),
+        "cross_cluster_relations": len(cross),
+        "wire_copies_measured": len(copies),
+        "wire_copies_found_as_duplicate_or_version": len(copies_found),
+        "wire_copies_found_any_kind": len(copies_any),
+        "wire_copy_recall": round(len(copies_found) / len(copies), 3) if copies else None,
+        "relations_beyond_wire_copies": len([p for p in found if p not in copies]),
+    }
+    print("ECB+ copies")
+    for k, v in result.items():
+        print(f"  {k:<44} {v}")
+    for r in cross:
+        print(f"  CROSS-CLUSTER: {r['kind']} {r['a']} {r['b']} cov {r['coverage_a']}/{r['coverage_b']}")
+    for p in sorted(copies - set(map(frozenset, copies_found)), key=sorted):
+        a, b = sorted(p)
+        got = found.get(p)
+        print(f"  missed wire copy: {a} {b} ({got['kind'] if got else 'no relation'})")
+    shown = 0
+    for p, r in found.items():
+        if p in copies or shown >= args.show:
+            continue
+        shown += 1
+        print(f"\n  {r['kind']} {r['a']} ~ {r['b']} cov {r['coverage_a']}/{r['coverage_b']} verbatim {r['verbatim_share']}")
+        for line in (texts[r["a"]].split("\n")[:4]):
+            print("     A:", line[:120])
+        for line in (texts[r["b"]].split("\n")[:4]):
+            print("     B:", line[:120])
+    if args.out:
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out, "w") as f:
+            json.dump(result, f, indent=2)
+            f.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
