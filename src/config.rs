@@ -117,7 +117,7 @@ impl Default for CandidateConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct AlignConfig {
     /// Similarity at which two sentences align anywhere in the documents,
-    /// whatever their position (default 0.45).
+    /// whatever their position (default 0.4).
     pub anchor_similarity: f64,
     /// For a sentence pair that sits between two anchors in both documents,
     /// where position corroborates it, the share of the shorter sentence's
@@ -141,7 +141,7 @@ pub struct AlignConfig {
 impl Default for AlignConfig {
     fn default() -> Self {
         AlignConfig {
-            anchor_similarity: 0.45,
+            anchor_similarity: 0.4,
             gap_overlap: 0.25,
             max_gap: 3,
             split_containment: 0.6,

@@ -119,20 +119,26 @@ fn family(name: &str) -> Option<String> {
 }
 
 /// Pairs each quotation of `a` with the quotation of `b` that renders the
-/// same statement: in aligned sentences, and either worded alike or given
-/// by the same speaker. Best pairs first, each quotation used once.
+/// same statement: in aligned sentences and either worded alike or given by
+/// the same speaker, or by the same speaker in a sentence next to an aligned
+/// one (a rewrite moves attributions between sentences). Best pairs first,
+/// each quotation used once.
 fn altered_quotes(a: &Doc, b: &Doc, partners: &BTreeMap<usize, Vec<usize>>, config: &RelateConfig) -> Vec<AlteredQuote> {
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for (ka, qa) in a.quotes.iter().enumerate() {
         let linked: Vec<usize> = a.quote_sentences(qa).filter_map(|i| partners.get(&i)).flatten().copied().collect();
         let words_a = wording(&qa.text);
         for (kb, qb) in b.quotes.iter().enumerate() {
-            if !b.quote_sentences(qb).any(|j| linked.contains(&j)) {
-                continue;
-            }
+            let in_linked = b.quote_sentences(qb).any(|j| linked.contains(&j));
+            let next_to_linked = b.quote_sentences(qb).any(|j| linked.iter().any(|&k| k.abs_diff(j) == 1));
             let similarity = word_jaccard(&words_a, &wording(&qb.text));
             let same_speaker = qa.speaker.is_some() && qa.speaker.as_deref().and_then(family) == qb.speaker.as_deref().and_then(family);
-            if similarity >= config.quote_match_similarity || same_speaker {
+            let same_statement = if in_linked {
+                similarity >= config.quote_match_similarity || same_speaker
+            } else {
+                next_to_linked && same_speaker && similarity >= config.quote_match_similarity
+            };
+            if same_statement {
                 pairs.push((similarity + if same_speaker { 1.0 } else { 0.0 }, ka, kb));
             }
         }

@@ -120,13 +120,21 @@ impl Doc {
             });
         }
 
+        let mut previous: Option<(usize, String)> = None;
         for quote in &mut quotes {
             let closing = sentences.iter().find(|s| s.start < quote.end && s.end >= quote.end);
             let opening = sentences.iter().find(|s| s.start <= quote.start && s.end > quote.start);
+            let paragraph = opening.map(|s| s.paragraph);
             quote.speaker = closing
                 .and_then(|s| s.attribution.as_ref())
                 .or_else(|| opening.and_then(|s| s.attribution.as_ref()))
-                .map(|a| a.source.clone());
+                .map(|a| a.source.clone())
+                // A quotation standing alone right after another in the same
+                // paragraph continues that speaker's words.
+                .or_else(|| previous.as_ref().filter(|(p, _)| Some(*p) == paragraph).map(|(_, s)| s.clone()));
+            if let (Some(p), Some(s)) = (paragraph, &quote.speaker) {
+                previous = Some((p, s.clone()));
+            }
         }
 
         Doc {
