@@ -1,0 +1,123 @@
+//! The `stemma` program as a user runs it: inputs, errors, exit codes,
+//! formats and configuration.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn stemma(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stemma")).args(args).output().expect("run stemma")
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("stemma-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn bad_inputs_are_named_and_the_rest_is_analysed() {
+    let dir = scratch("bad");
+    std::fs::copy(examples().join("articles/01_wire_original.txt"), dir.join("a.txt")).unwrap();
+    std::fs::copy(examples().join("articles/02_wire_version.txt"), dir.join("b.txt")).unwrap();
+    std::fs::write(dir.join("empty.txt"), "\n\n").unwrap();
+    std::fs::write(dir.join("latin1.txt"), b"Caf\xe9 au lait\n").unwrap();
+    std::fs::write(dir.join("blob.txt"), b"\x00\x01\x02").unwrap();
+    std::fs::write(dir.join("notes.csv"), "a,b\n").unwrap();
+    std::fs::write(dir.join("more.jsonl"), "{\"id\":\"x\",\"text\":\"Short text here.\"}\n{broken\n").unwrap();
+
+    let out = stemma(&["analyze", "--format", "json", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "partial input still succeeds: {:?}", out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for needle in ["empty.txt: empty document", "latin1.txt:1: invalid UTF-8", "blob.txt:1: binary", "notes.csv: skipped", "more.jsonl:2: malformed JSON"] {
+        assert!(stderr.contains(needle), "stderr lacks {needle:?}:\n{stderr}");
+    }
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["documents"].as_array().unwrap().len(), 3);
+    assert_eq!(report["input_errors"].as_array().unwrap().len(), 5);
+    assert_eq!(report["relations"][0]["kind"], "version");
+}
+
+#[test]
+fn nothing_readable_exits_with_1() {
+    let dir = scratch("none");
+    std::fs::write(dir.join("empty.txt"), "").unwrap();
+    let out = stemma(&["analyze", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no article could be read"));
+    let missing = stemma(&["analyze", "/nonexistent/file.txt"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/file.txt"));
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let out = stemma(&["analyze", "--format", "json", examples().join("corpus.jsonl").to_str().unwrap()]);
+    assert!(out.status.success());
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["schema_version"], 1);
+    assert!(r["config"]["relate"]["rewrite_coverage"].is_number());
+    let doc = &r["documents"][0];
+    for field in ["id", "title", "outlet", "published", "path", "sentences"] {
+        assert!(doc.get(field).is_some(), "document lacks {field}");
+    }
+    let rel = r["relations"].as_array().unwrap().iter().find(|x| x["kind"] == "rewrite").unwrap();
+    for field in ["a", "b", "kind", "direction", "score", "coverage_a", "coverage_b", "alignment", "changes"] {
+        assert!(rel.get(field).is_some(), "relation lacks {field}");
+    }
+    assert_eq!(rel["direction"], "a->b");
+    let link = &rel["alignment"][0];
+    let a_sentence = link["a_sentence"].as_u64().unwrap() as usize;
+    assert!(a_sentence < doc["sentences"].as_array().unwrap().len() || rel["a"] != doc["id"]);
+    for field in ["altered_quotes", "changed_facts", "dropped_attributions", "dropped_sentences", "added_sentences"] {
+        assert!(rel["changes"].get(field).is_some(), "changes lack {field}");
+    }
+    let q = &rel["changes"]["altered_quotes"][0];
+    assert!(q["a"].is_string() && q["b"].is_string() && q.get("speaker").is_some());
+}
+
+#[test]
+fn standard_input_reads_jsonl() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stemma"))
+        .args(["analyze", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let corpus = std::fs::read(examples().join("corpus.jsonl")).unwrap();
+    child.stdin.take().unwrap().write_all(&corpus).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("5 documents, 2 derived pairs"), "{text}");
+    assert!(text.contains("rewrite   01_wire_original -> 03_paraphrased_rewrite"), "{text}");
+    assert!(out.stderr.is_empty(), "no progress when stderr is not a terminal");
+}
+
+#[test]
+fn configuration_overrides_apply_and_bad_keys_fail() {
+    let dir = scratch("config");
+    let strict = dir.join("strict.toml");
+    std::fs::write(&strict, "[relate]\nrewrite_coverage = 1.0\n").unwrap();
+    let out = stemma(&["analyze", "--format", "json", "--config", strict.to_str().unwrap(), examples().join("corpus.jsonl").to_str().unwrap()]);
+    assert!(out.status.success());
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["config"]["relate"]["rewrite_coverage"], 1.0);
+    assert!(r["relations"].as_array().unwrap().iter().all(|x| x["kind"] != "rewrite"));
+
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[relate]\nrewrite_coverag = 0.4\n").unwrap();
+    let out = stemma(&["analyze", "--config", bad.to_str().unwrap(), examples().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml"));
+
+    let defaults = stemma(&["config"]);
+    let parsed: stemma::config::Config = toml::from_str(&String::from_utf8_lossy(&defaults.stdout)).unwrap();
+    assert_eq!(parsed, stemma::config::Config::default());
+}

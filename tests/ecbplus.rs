@@ -1,0 +1,72 @@
+//! ECB+ (../shared/data/ecbplus): real news in 86 gold event clusters, two
+//! different events of one kind per topic. The wire copies in it (word
+//! 5-gram Jaccard >= 0.5, measured here from the text) must be found as
+//! duplicates or versions, and no derived relation may cross two clusters.
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+
+use common::{run, shared};
+use stemma::relate::RelationKind;
+
+fn shingles(text: &str) -> HashSet<Vec<String>> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.windows(5.min(words.len().max(1))).map(|w| w.to_vec()).collect()
+}
+
+#[test]
+fn wire_copies_found_and_no_relation_across_events() {
+    let Some(path) = shared("data/ecbplus/docs.jsonl") else { return };
+    let analysis = run(&[path.clone()]);
+    assert_eq!(analysis.documents.len(), 982);
+
+    let mut cluster = HashMap::new();
+    let mut texts = Vec::new();
+    for line in std::fs::read_to_string(&path).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let id = v["id"].as_str().unwrap().to_string();
+        cluster.insert(id.clone(), v["event_cluster"].as_str().unwrap().to_string());
+        texts.push((id, v["topic"].as_u64().unwrap(), shingles(v["text"].as_str().unwrap())));
+    }
+
+    let across: Vec<_> = analysis
+        .relations
+        .iter()
+        .filter(|r| cluster[&analysis.documents[r.a].id] != cluster[&analysis.documents[r.b].id])
+        .map(|r| (&analysis.documents[r.a].id, &analysis.documents[r.b].id, r.kind))
+        .collect();
+    assert!(across.is_empty(), "derived relations across event clusters: {across:?}");
+
+    let found: HashMap<(String, String), RelationKind> = analysis
+        .relations
+        .iter()
+        .map(|r| {
+            let (a, b) = (analysis.documents[r.a].id.clone(), analysis.documents[r.b].id.clone());
+            (if a < b { (a, b) } else { (b, a) }, r.kind)
+        })
+        .collect();
+    let mut copies = 0;
+    let mut missed = Vec::new();
+    for (i, (a, ta, sa)) in texts.iter().enumerate() {
+        for (b, tb, sb) in &texts[i + 1..] {
+            if ta != tb {
+                continue;
+            }
+            let shared = sa.intersection(sb).count();
+            if shared as f64 / sa.union(sb).count() as f64 >= 0.5 {
+                copies += 1;
+                let key = if a < b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
+                if !matches!(found.get(&key), Some(RelationKind::Duplicate | RelationKind::Version)) {
+                    missed.push(key);
+                }
+            }
+        }
+    }
+    assert!(copies >= 30, "expected about 31 measured wire copies, got {copies}");
+    assert!(missed.len() <= 1, "wire copies not found as duplicate/version: {missed:?}");
+}
