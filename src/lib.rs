@@ -100,7 +100,11 @@ pub fn analyze(articles: &[Article], config: &Config, progress: &dyn Progress) -
     let mut relations: Vec<Relation> = candidates
         .par_iter()
         .filter_map(|c| {
-            let (ia, ib) = (c.a as usize, c.b as usize);
+            // Align in id order, so that results do not depend on input order.
+            let (mut ia, mut ib) = (c.a as usize, c.b as usize);
+            if documents[ia].id > documents[ib].id {
+                std::mem::swap(&mut ia, &mut ib);
+            }
             let (a, b) = (&documents[ia], &documents[ib]);
             let alignment = align::align(a, b, &stats, &config.align);
             let relation = relate::relate((ia, a), (ib, b), alignment, c.exact, &config.relate);
