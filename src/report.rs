@@ -211,9 +211,11 @@ pub fn write_terminal(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()
     for r in rels {
         let (a, b) = (&docs[r.a], &docs[r.b]);
         let (arrow, basis) = match r.direction {
-            Some(DirectionBasis::Published) => ("->", "source first, by publication time"),
-            Some(DirectionBasis::Containment) => ("->", "source first, inferred from containment"),
-            None => ("~", "direction unknown"),
+            Some(DirectionBasis::Published) => ("->", "source first, by publication time".to_string()),
+            Some(DirectionBasis::Containment) => {
+                ("->", format!("{} is contained in {}, taken as its source; no dates", b.id, a.id))
+            }
+            None => ("~", "direction unknown: no dates, no clear containment".to_string()),
         };
         writeln!(out)?;
         writeln!(out, "{:<9} {} {} {}  ({basis})", r.kind.as_str(), a.id, arrow, b.id)?;
