@@ -21,7 +21,7 @@ use crate::text::Doc;
 pub struct Changes {
     /// Quotations whose words differ between the two.
     pub altered_quotes: Vec<AlteredQuote>,
-    /// Numbers, dates, titles and names that differ in aligned sentences.
+    /// Numbers, dates and titles that differ in aligned sentences.
     pub changed_facts: Vec<ChangedFact>,
     /// Named sources that the copy dropped or replaced.
     pub dropped_attributions: Vec<DroppedAttribution>,
@@ -53,7 +53,7 @@ pub struct ChangedFact {
     pub a: String,
     /// The fact as `b` states it.
     pub b: String,
-    /// Number, date, title or name.
+    /// Number, date or title.
     pub kind: FactKind,
     /// Sentence of `a`.
     pub a_sentence: usize,

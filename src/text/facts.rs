@@ -19,8 +19,6 @@ pub enum FactKind {
     Date,
     /// A person's title or role ("President", "former President").
     Title,
-    /// A proper name.
-    Name,
 }
 
 /// A number or date as written, with its normalized value.
