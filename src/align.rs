@@ -154,7 +154,11 @@ pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Ali
     // Share of the shorter sentence's weight found in the other.
     let overlap = |i: usize, j: usize| {
         let smaller = wa[i].total.min(wb[j].total);
-        if smaller > 0.0 { shared_w[i * m + j] / smaller } else { 0.0 }
+        if smaller > 0.0 {
+            shared_w[i * m + j] / smaller
+        } else {
+            0.0
+        }
     };
 
     let mut partner_a: Vec<Option<usize>> = vec![None; n];
@@ -163,7 +167,12 @@ pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Ali
     let mut link = |i: usize, j: usize, s: f64, pa: &mut Vec<Option<usize>>, pb: &mut Vec<Option<usize>>| {
         pa[i].get_or_insert(j);
         pb[j].get_or_insert(i);
-        links.push(Link { a_sentence: i, b_sentence: j, similarity: s, wording_similarity: wording_similarity(&wa[i], &wb[j]) });
+        links.push(Link {
+            a_sentence: i,
+            b_sentence: j,
+            similarity: s,
+            wording_similarity: wording_similarity(&wa[i], &wb[j]),
+        });
     };
 
     // 1. Anchors, best first, one-to-one.
@@ -179,7 +188,8 @@ pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Ali
 
     // 2. Gaps between anchors that are neighbours in both documents,
     // including the stretches before the first and after the last.
-    let mut anchors: Vec<(usize, usize)> = partner_a.iter().enumerate().filter_map(|(i, p)| p.map(|j| (i, j))).collect();
+    let mut anchors: Vec<(usize, usize)> =
+        partner_a.iter().enumerate().filter_map(|(i, p)| p.map(|j| (i, j))).collect();
     anchors.sort_unstable();
     let mut b_order: Vec<usize> = anchors.iter().map(|&(_, j)| j).collect();
     b_order.sort_unstable();
@@ -219,7 +229,8 @@ pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Ali
     let mut grown = true;
     while grown {
         grown = false;
-        let current: Vec<(usize, usize)> = partner_a.iter().enumerate().filter_map(|(i, p)| p.map(|j| (i, j))).collect();
+        let current: Vec<(usize, usize)> =
+            partner_a.iter().enumerate().filter_map(|(i, p)| p.map(|j| (i, j))).collect();
         for (i, j) in current {
             let next = (i + 1 < n && j + 1 < m).then(|| (i + 1, j + 1));
             let prev = (i > 0 && j > 0).then(|| (i - 1, j - 1));
@@ -233,44 +244,47 @@ pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Ali
     }
 
     // 4. Splits and merges: a leftover sentence beside an aligned one joins
-    // that one's partner when mostly contained in it.
-    for j in 0..m {
-        if partner_b[j].is_some() || wb[j].total == 0.0 {
-            continue;
-        }
-        let neighbours = [j.checked_sub(1), Some(j + 1)];
-        let best = neighbours
-            .iter()
-            .flatten()
-            .filter_map(|&k| partner_b.get(k).copied().flatten())
-            .map(|i| (shared_w[i * m + j] / wb[j].total, i))
-            .max_by(|x, y| x.0.total_cmp(&y.0));
-        if let Some((contained, i)) = best {
-            if contained >= config.split_containment {
-                link(i, j, sim(i, j), &mut partner_a, &mut partner_b);
-            }
-        }
+    // that one's partner when mostly contained in it. Leftovers of b first,
+    // then of a; `(i, j)` is always (sentence of a, sentence of b).
+    let totals_b: Vec<f64> = wb.iter().map(|w| w.total).collect();
+    let totals_a: Vec<f64> = wa.iter().map(|w| w.total).collect();
+    let shared_at = |i: usize, j: usize| shared_w[i * m + j];
+    for (j, i) in leftover_joins(&partner_b, &totals_b, |j, i| shared_at(i, j), config.split_containment) {
+        link(i, j, sim(i, j), &mut partner_a, &mut partner_b);
     }
-    for i in 0..n {
-        if partner_a[i].is_some() || wa[i].total == 0.0 {
-            continue;
-        }
-        let neighbours = [i.checked_sub(1), Some(i + 1)];
-        let best = neighbours
-            .iter()
-            .flatten()
-            .filter_map(|&k| partner_a.get(k).copied().flatten())
-            .map(|j| (shared_w[i * m + j] / wa[i].total, j))
-            .max_by(|x, y| x.0.total_cmp(&y.0));
-        if let Some((contained, j)) = best {
-            if contained >= config.split_containment {
-                link(i, j, sim(i, j), &mut partner_a, &mut partner_b);
-            }
-        }
+    for (i, j) in leftover_joins(&partner_a, &totals_a, shared_at, config.split_containment) {
+        link(i, j, sim(i, j), &mut partner_a, &mut partner_b);
     }
 
     links.sort_by_key(|l| (l.a_sentence, l.b_sentence));
     summarize(links, &wa, &wb, config)
+}
+
+/// For each unaligned sentence of one side (`partners` lists that side's
+/// partner on the other side), the partner of an aligned neighbour in which
+/// it is contained at least `threshold`: `(own index, other index)` pairs.
+fn leftover_joins(
+    partners: &[Option<usize>],
+    totals: &[f64],
+    shared: impl Fn(usize, usize) -> f64,
+    threshold: f64,
+) -> Vec<(usize, usize)> {
+    let mut joins = Vec::new();
+    for (own, partner) in partners.iter().enumerate() {
+        if partner.is_some() || totals[own] == 0.0 {
+            continue;
+        }
+        let best = [own.checked_sub(1), Some(own + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| partners.get(k).copied().flatten())
+            .map(|other| (shared(own, other) / totals[own], other))
+            .max_by(|x, y| x.0.total_cmp(&y.0));
+        if let Some((_, other)) = best.filter(|b| b.0 >= threshold) {
+            joins.push((own, other));
+        }
+    }
+    joins
 }
 
 fn summarize(links: Vec<Link>, wa: &[Weighted], wb: &[Weighted], config: &AlignConfig) -> Alignment {
@@ -293,7 +307,8 @@ fn summarize(links: Vec<Link>, wa: &[Weighted], wb: &[Weighted], config: &AlignC
             verbatim += w;
         }
     }
-    let (verbatim_share, mean_similarity) = if weight > 0.0 { (verbatim / weight, weighted_sim / weight) } else { (0.0, 0.0) };
+    let (verbatim_share, mean_similarity) =
+        if weight > 0.0 { (verbatim / weight, weighted_sim / weight) } else { (0.0, 0.0) };
     let continues = |l: &Link, m: &Link| {
         (m.a_sentence + 1 == l.a_sentence && m.b_sentence + 1 == l.b_sentence)
             || (l.a_sentence + 1 == m.a_sentence && l.b_sentence + 1 == m.b_sentence)
@@ -350,7 +365,15 @@ mod tests {
     use proptest::prelude::*;
 
     pub(crate) fn doc(id: &str, text: &str) -> Doc {
-        let article = Article { id: id.into(), title: None, text: text.into(), outlet: None, published: None, url: None, origin: id.into() };
+        let article = Article {
+            id: id.into(),
+            title: None,
+            text: text.into(),
+            outlet: None,
+            published: None,
+            url: None,
+            origin: id.into(),
+        };
         Doc::from_article(&article, &Terms::default())
     }
 

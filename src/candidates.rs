@@ -128,7 +128,13 @@ fn sentence_pairs(sketches: &[Sketch], config: &CandidateConfig) -> Vec<Candidat
         from_b.dedup();
         let shared = from_a.len().min(from_b.len());
         if shared >= config.min_shared_sentences {
-            out.push(Candidate { a: group[0].0, b: group[0].1, exact: false, lsh: false, shared_sentences: shared as u32 });
+            out.push(Candidate {
+                a: group[0].0,
+                b: group[0].1,
+                exact: false,
+                lsh: false,
+                shared_sentences: shared as u32,
+            });
         }
     }
     out
@@ -169,7 +175,8 @@ mod tests {
         let sketcher = Sketcher::new(&SketchConfig::default());
         let config = CandidateConfig { max_key_documents: 3, ..CandidateConfig::default() };
         // Every document shares the same two "sign-off" sentences.
-        let docs: Vec<Sketch> = (0..5).map(|i| no_lsh(sketch(&[(100, 0), (200, 1), (i as u64 + 1000, 2)]), i)).collect();
+        let docs: Vec<Sketch> =
+            (0..5).map(|i| no_lsh(sketch(&[(100, 0), (200, 1), (i as u64 + 1000, 2)]), i)).collect();
         assert!(candidates(&docs, &sketcher, &config).is_empty());
     }
 
@@ -177,7 +184,8 @@ mod tests {
     fn large_duplicate_groups_stay_linear() {
         let sketcher = Sketcher::new(&SketchConfig::default());
         let config = CandidateConfig { max_key_documents: 3, ..CandidateConfig::default() };
-        let docs: Vec<Sketch> = (0..10).map(|_| Sketch { exact: 42, minhash: vec![7; 128], sentence_keys: vec![] }).collect();
+        let docs: Vec<Sketch> =
+            (0..10).map(|_| Sketch { exact: 42, minhash: vec![7; 128], sentence_keys: vec![] }).collect();
         let found = candidates(&docs, &sketcher, &config);
         // Ten copies over the cap: each pairs with the first, not with all others.
         assert_eq!(found.len(), 9);

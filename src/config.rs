@@ -27,8 +27,7 @@ impl Config {
     /// Reads a TOML file whose tables override the defaults; unknown keys are
     /// an error so that a misspelt threshold is never silently ignored.
     pub fn from_toml_file(path: &Path) -> anyhow::Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading config file {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
         let config: Config =
             toml::from_str(&text).with_context(|| format!("parsing config file {}", path.display()))?;
         config.validate().with_context(|| format!("checking config file {}", path.display()))?;
@@ -40,7 +39,7 @@ impl Config {
         let s = &self.sketch;
         anyhow::ensure!(s.shingle_size >= 1, "sketch.shingle_size must be at least 1");
         anyhow::ensure!(
-            s.num_perm >= 1 && s.bands >= 1 && s.num_perm % s.bands == 0,
+            s.num_perm >= 1 && s.bands >= 1 && s.num_perm.is_multiple_of(s.bands),
             "sketch.num_perm ({}) must be a positive multiple of sketch.bands ({})",
             s.num_perm,
             s.bands

@@ -141,8 +141,7 @@ fn read_dir(dir: &Path, fields: &JsonFields, batch: &mut Batch) {
             "md" => {}
             _ => batch.errors.push(file_error(
                 &path,
-                "skipped: not a .txt, .jsonl or .ndjson file (name it on the command line to read it as text)"
-                    .into(),
+                "skipped: not a .txt, .jsonl or .ndjson file (name it on the command line to read it as text)".into(),
             )),
         }
     }
@@ -180,11 +179,8 @@ fn file_error(path: &Path, message: String) -> InputError {
 /// it looks like one (short, not a full sentence, followed by a blank line).
 fn text_article(path: &Path, bytes: &[u8]) -> Result<Article, InputError> {
     let origin = path.display().to_string();
-    let text = decode(bytes).map_err(|(line, message)| InputError {
-        path: origin.clone(),
-        line: Some(line),
-        message,
-    })?;
+    let text =
+        decode(bytes).map_err(|(line, message)| InputError { path: origin.clone(), line: Some(line), message })?;
     let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(file_error(path, "empty document".into()));
@@ -431,7 +427,12 @@ mod tests {
     #[test]
     fn duplicate_ids_are_renamed_with_a_notice() {
         let mut batch = Batch::default();
-        read_jsonl("{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"a\",\"text\":\"y\"}\n".as_bytes(), "d.jsonl", &JsonFields::default(), &mut batch);
+        read_jsonl(
+            "{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"a\",\"text\":\"y\"}\n".as_bytes(),
+            "d.jsonl",
+            &JsonFields::default(),
+            &mut batch,
+        );
         disambiguate_ids(&mut batch);
         assert_eq!(batch.articles[1].id, "a#2");
         assert_eq!(batch.errors[0].line, Some(2));

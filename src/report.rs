@@ -237,7 +237,8 @@ pub fn write_terminal(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()
             writeln!(out, "      now: \"{}\"", q.b)?;
         }
         for f in &c.changed_facts {
-            let kind = serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let kind =
+                serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             writeln!(out, "  changed {kind}: \"{}\" -> \"{}\"", f.a, f.b)?;
         }
         for d in &c.dropped_attributions {

@@ -80,7 +80,8 @@ impl Sketcher {
 
     /// Sketches an analysed document.
     pub fn sketch(&self, doc: &Doc) -> Sketch {
-        let word_hashes: Vec<u64> = words(&doc.text).iter().map(|w| xxh3_64(w.text.to_lowercase().as_bytes())).collect();
+        let word_hashes: Vec<u64> =
+            words(&doc.text).iter().map(|w| xxh3_64(w.text.to_lowercase().as_bytes())).collect();
         let exact = xxh3_64(&word_hashes.iter().flat_map(|h| h.to_le_bytes()).collect::<Vec<u8>>());
         Sketch { exact, minhash: self.minhash(&word_hashes), sentence_keys: self.sentence_keys(doc) }
     }
@@ -237,8 +238,11 @@ mod tests {
     #[test]
     fn paraphrased_sentence_shares_a_key_and_a_short_line_has_none() {
         let sketcher = Sketcher::new(&SketchConfig { sentence_bands: 16, ..SketchConfig::default() });
-        let a = sketcher.sketch(&doc("Russian troops advanced near Kursk and Sumy, seizing three villages, officials in Kyiv reported."));
-        let b = sketcher.sketch(&doc("Officials in Kyiv said Russian forces advanced near Kursk and Sumy, taking three villages."));
+        let a = sketcher.sketch(&doc(
+            "Russian troops advanced near Kursk and Sumy, seizing three villages, officials in Kyiv reported.",
+        ));
+        let b = sketcher
+            .sketch(&doc("Officials in Kyiv said Russian forces advanced near Kursk and Sumy, taking three villages."));
         let shared = a.sentence_keys.iter().filter(|(k, _)| b.sentence_keys.iter().any(|(l, _)| l == k)).count();
         assert!(shared > 0);
         assert!(sketcher.sketch(&doc("WASHINGTON (AP) —")).sentence_keys.is_empty());

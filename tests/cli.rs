@@ -34,7 +34,13 @@ fn bad_inputs_are_named_and_the_rest_is_analysed() {
     let out = stemma(&["analyze", "--format", "json", dir.to_str().unwrap()]);
     assert!(out.status.success(), "partial input still succeeds: {:?}", out);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    for needle in ["empty.txt: empty document", "latin1.txt:1: invalid UTF-8", "blob.txt:1: binary", "notes.csv: skipped", "more.jsonl:2: malformed JSON"] {
+    for needle in [
+        "empty.txt: empty document",
+        "latin1.txt:1: invalid UTF-8",
+        "blob.txt:1: binary",
+        "notes.csv: skipped",
+        "more.jsonl:2: malformed JSON",
+    ] {
         assert!(stderr.contains(needle), "stderr lacks {needle:?}:\n{stderr}");
     }
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -105,7 +111,14 @@ fn configuration_overrides_apply_and_bad_keys_fail() {
     let dir = scratch("config");
     let strict = dir.join("strict.toml");
     std::fs::write(&strict, "[relate]\nrewrite_coverage = 1.0\n").unwrap();
-    let out = stemma(&["analyze", "--format", "json", "--config", strict.to_str().unwrap(), examples().join("corpus.jsonl").to_str().unwrap()]);
+    let out = stemma(&[
+        "analyze",
+        "--format",
+        "json",
+        "--config",
+        strict.to_str().unwrap(),
+        examples().join("corpus.jsonl").to_str().unwrap(),
+    ]);
     assert!(out.status.success());
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["config"]["relate"]["rewrite_coverage"], 1.0);

@@ -11,18 +11,15 @@ use common::{run, shared};
 use stemma::relate::RelationKind;
 
 fn shingles(text: &str) -> HashSet<Vec<String>> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     words.windows(5.min(words.len().max(1))).map(|w| w.to_vec()).collect()
 }
 
 #[test]
 fn wire_copies_found_and_no_relation_across_events() {
     let Some(path) = shared("data/ecbplus/docs.jsonl") else { return };
-    let analysis = run(&[path.clone()]);
+    let analysis = run(std::slice::from_ref(&path));
     assert_eq!(analysis.documents.len(), 982);
 
     let mut cluster = HashMap::new();

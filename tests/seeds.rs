@@ -18,8 +18,10 @@ fn seeds_relations_and_changes() {
     let version = relation(&analysis, "001", "000").expect("001 ~ 000 must be related");
     assert_eq!(version.kind, RelationKind::Version);
     let id_a = &analysis.documents[version.a].id;
-    let coverage_001 = if id_a.starts_with("001") { version.alignment.coverage_a } else { version.alignment.coverage_b };
-    let coverage_000 = if id_a.starts_with("000") { version.alignment.coverage_a } else { version.alignment.coverage_b };
+    let coverage_001 =
+        if id_a.starts_with("001") { version.alignment.coverage_a } else { version.alignment.coverage_b };
+    let coverage_000 =
+        if id_a.starts_with("000") { version.alignment.coverage_a } else { version.alignment.coverage_b };
     assert!(coverage_001 > 0.6 && coverage_001 > coverage_000 + 0.3, "001 {coverage_001} vs 000 {coverage_000}");
 
     // 002 ~ 004: a rewrite.

@@ -123,7 +123,12 @@ fn family(name: &str) -> Option<String> {
 /// the same speaker, or by the same speaker in a sentence next to an aligned
 /// one (a rewrite moves attributions between sentences). Best pairs first,
 /// each quotation used once.
-fn altered_quotes(a: &Doc, b: &Doc, partners: &BTreeMap<usize, Vec<usize>>, config: &RelateConfig) -> Vec<AlteredQuote> {
+fn altered_quotes(
+    a: &Doc,
+    b: &Doc,
+    partners: &BTreeMap<usize, Vec<usize>>,
+    config: &RelateConfig,
+) -> Vec<AlteredQuote> {
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for (ka, qa) in a.quotes.iter().enumerate() {
         let linked: Vec<usize> = a.quote_sentences(qa).filter_map(|i| partners.get(&i)).flatten().copied().collect();
@@ -132,7 +137,8 @@ fn altered_quotes(a: &Doc, b: &Doc, partners: &BTreeMap<usize, Vec<usize>>, conf
             let in_linked = b.quote_sentences(qb).any(|j| linked.contains(&j));
             let next_to_linked = b.quote_sentences(qb).any(|j| linked.iter().any(|&k| k.abs_diff(j) == 1));
             let similarity = word_jaccard(&words_a, &wording(&qb.text));
-            let same_speaker = qa.speaker.is_some() && qa.speaker.as_deref().and_then(family) == qb.speaker.as_deref().and_then(family);
+            let same_speaker = qa.speaker.is_some()
+                && qa.speaker.as_deref().and_then(family) == qb.speaker.as_deref().and_then(family);
             let same_statement = if in_linked {
                 similarity >= config.quote_match_similarity || same_speaker
             } else {
@@ -178,10 +184,12 @@ fn unmatched<'q>(mine: &[&'q Quantity], theirs: &[&Quantity]) -> Vec<&'q Quantit
 
 fn changed_quantities(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Vec<ChangedFact> {
     let qa: Vec<&Quantity> = a.sentences[i].quantities.iter().collect();
-    let qb: Vec<(usize, &Quantity)> = js.iter().flat_map(|&j| b.sentences[j].quantities.iter().map(move |q| (j, q))).collect();
+    let qb: Vec<(usize, &Quantity)> =
+        js.iter().flat_map(|&j| b.sentences[j].quantities.iter().map(move |q| (j, q))).collect();
     let only_b_values: Vec<&Quantity> = qb.iter().map(|p| p.1).collect();
     let only_a = unmatched(&qa, &only_b_values);
-    let mut only_b: Vec<(usize, &Quantity)> = qb.iter().copied().filter(|(_, q)| !qa.iter().any(|t| same_value(q, t))).collect();
+    let mut only_b: Vec<(usize, &Quantity)> =
+        qb.iter().copied().filter(|(_, q)| !qa.iter().any(|t| same_value(q, t))).collect();
     let mut out = Vec::new();
     for x in only_a {
         // Same kind and unit first; failing that, the only one of its kind.
@@ -192,7 +200,13 @@ fn changed_quantities(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Vec<ChangedFa
         };
         if let Some(k) = same_unit.or_else(sole) {
             let (j, y) = only_b.remove(k);
-            out.push(ChangedFact { a: x.surface.clone(), b: y.surface.clone(), kind: x.kind, a_sentence: i, b_sentence: j });
+            out.push(ChangedFact {
+                a: x.surface.clone(),
+                b: y.surface.clone(),
+                kind: x.kind,
+                a_sentence: i,
+                b_sentence: j,
+            });
         }
     }
     out
@@ -217,12 +231,20 @@ fn changed_units(a: &Doc, b: &Doc, found: &[ChangedFact]) -> Vec<ChangedFact> {
     let mut out = Vec::new();
     for (unit, xs) in &ua {
         let Some(ys) = ub.get(unit) else { continue };
-        let lone_x: Vec<&(usize, &Quantity)> = xs.iter().filter(|(_, x)| !ys.iter().any(|(_, y)| same_value(x, y))).collect();
-        let lone_y: Vec<&(usize, &Quantity)> = ys.iter().filter(|(_, y)| !xs.iter().any(|(_, x)| same_value(x, y))).collect();
+        let lone_x: Vec<&(usize, &Quantity)> =
+            xs.iter().filter(|(_, x)| !ys.iter().any(|(_, y)| same_value(x, y))).collect();
+        let lone_y: Vec<&(usize, &Quantity)> =
+            ys.iter().filter(|(_, y)| !xs.iter().any(|(_, x)| same_value(x, y))).collect();
         if let ([(i, x)], [(j, y)]) = (lone_x.as_slice(), lone_y.as_slice()) {
             let already = found.iter().any(|f| f.a_sentence == *i && f.b_sentence == *j && f.a == x.surface);
             if !already {
-                out.push(ChangedFact { a: x.surface.clone(), b: y.surface.clone(), kind: FactKind::Number, a_sentence: *i, b_sentence: *j });
+                out.push(ChangedFact {
+                    a: x.surface.clone(),
+                    b: y.surface.clone(),
+                    kind: FactKind::Number,
+                    a_sentence: *i,
+                    b_sentence: *j,
+                });
             }
         }
     }
@@ -236,7 +258,13 @@ fn changed_titles(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Vec<ChangedFact> 
             let same_person = b.sentences[j].titled_names.iter().find(|tb| tb.person_key() == ta.person_key());
             if let Some(tb) = same_person {
                 if tb.role != ta.role {
-                    out.push(ChangedFact { a: ta.surface.clone(), b: tb.surface.clone(), kind: FactKind::Title, a_sentence: i, b_sentence: j });
+                    out.push(ChangedFact {
+                        a: ta.surface.clone(),
+                        b: tb.surface.clone(),
+                        kind: FactKind::Title,
+                        a_sentence: i,
+                        b_sentence: j,
+                    });
                 }
                 break;
             }

@@ -75,7 +75,12 @@ pub struct Relation {
 /// `min_passage_links`) can only be duplicates or versions, and only when
 /// every one of their sentences is aligned: one shared sentence is all two
 /// independent one-line reports need to look alike.
-pub fn classify(alignment: &Alignment, exact: bool, sentences: (usize, usize), config: &RelateConfig) -> Option<RelationKind> {
+pub fn classify(
+    alignment: &Alignment,
+    exact: bool,
+    sentences: (usize, usize),
+    config: &RelateConfig,
+) -> Option<RelationKind> {
     if exact {
         return Some(RelationKind::Duplicate);
     }
@@ -131,7 +136,8 @@ pub fn relate(
         Some((a_first, basis)) => (a_first, Some(basis)),
         None => (true, None),
     };
-    let (ia, a, ib, b, alignment) = if a_is_source { (ia, a, ib, b, alignment) } else { (ib, b, ia, a, flip(alignment)) };
+    let (ia, a, ib, b, alignment) =
+        if a_is_source { (ia, a, ib, b, alignment) } else { (ib, b, ia, a, flip(alignment)) };
     let changes = changes::changes(a, b, &alignment, config);
     let score = alignment.mean_similarity * alignment.coverage_a.max(alignment.coverage_b);
     Some(Relation { a: ia, b: ib, kind, direction: basis, score, alignment, changes })
@@ -139,11 +145,8 @@ pub fn relate(
 
 /// The same alignment seen from the other document.
 pub fn flip(alignment: Alignment) -> Alignment {
-    let mut links: Vec<Link> = alignment
-        .links
-        .iter()
-        .map(|l| Link { a_sentence: l.b_sentence, b_sentence: l.a_sentence, ..*l })
-        .collect();
+    let mut links: Vec<Link> =
+        alignment.links.iter().map(|l| Link { a_sentence: l.b_sentence, b_sentence: l.a_sentence, ..*l }).collect();
     links.sort_by_key(|l| (l.a_sentence, l.b_sentence));
     Alignment { links, coverage_a: alignment.coverage_b, coverage_b: alignment.coverage_a, ..alignment }
 }
@@ -154,7 +157,9 @@ mod tests {
 
     fn alignment(links: usize, coverage_a: f64, coverage_b: f64, verbatim_share: f64) -> Alignment {
         Alignment {
-            links: (0..links).map(|i| Link { a_sentence: i, b_sentence: i, similarity: 0.9, wording_similarity: 0.9 }).collect(),
+            links: (0..links)
+                .map(|i| Link { a_sentence: i, b_sentence: i, similarity: 0.9, wording_similarity: 0.9 })
+                .collect(),
             coverage_a,
             coverage_b,
             verbatim_share,

@@ -191,7 +191,8 @@ mod tests {
 
     #[test]
     fn quoted_words_are_not_narration() {
-        let doc = Doc::from_article(&article("\"We remain silent. We will respond,\" Zelensky said."), &Terms::default());
+        let doc =
+            Doc::from_article(&article("\"We remain silent. We will respond,\" Zelensky said."), &Terms::default());
         assert_eq!(doc.sentences.len(), 2);
         assert_eq!(doc.quote_sentences(&doc.quotes[0]), 0..2);
         assert!(doc.sentences[0].narration.is_empty());

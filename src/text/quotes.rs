@@ -38,22 +38,98 @@ pub struct Attribution {
 }
 
 const REPORTING_VERBS: &[&str] = &[
-    "said", "says", "say", "told", "tells", "tell", "wrote", "writes", "stated", "states", "added", "adds",
-    "noted", "notes", "observed", "observes", "posted", "tweeted", "asked", "asks", "explained", "argued",
-    "argues", "warned", "warns", "declared", "announced", "insisted", "cautioned", "called", "calls",
-    "suggested", "suggest", "suggests", "acknowledged", "replied", "recalled", "conceded", "contended",
-    "emphasized", "stressed", "remarked", "commented", "claimed", "claims", "believe", "believes",
-    "according", "reported", "confirmed", "admitted",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "tell",
+    "wrote",
+    "writes",
+    "stated",
+    "states",
+    "added",
+    "adds",
+    "noted",
+    "notes",
+    "observed",
+    "observes",
+    "posted",
+    "tweeted",
+    "asked",
+    "asks",
+    "explained",
+    "argued",
+    "argues",
+    "warned",
+    "warns",
+    "declared",
+    "announced",
+    "insisted",
+    "cautioned",
+    "called",
+    "calls",
+    "suggested",
+    "suggest",
+    "suggests",
+    "acknowledged",
+    "replied",
+    "recalled",
+    "conceded",
+    "contended",
+    "emphasized",
+    "stressed",
+    "remarked",
+    "commented",
+    "claimed",
+    "claims",
+    "believe",
+    "believes",
+    "according",
+    "reported",
+    "confirmed",
+    "admitted",
 ];
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i"];
 
 /// Sources that name nobody in particular.
 const GENERIC_SOURCES: &[&str] = &[
-    "experts", "expert", "analysts", "analyst", "officials", "sources", "source", "critics", "observers",
-    "some", "many", "others", "people", "residents", "reports", "diplomats", "lawmakers", "authorities",
-    "witnesses", "economists", "scientists", "researchers", "insiders", "commentators", "aides", "advisers",
-    "someone", "one", "studies", "observers", "specialists", "a", "an", "the", "experts,",
+    "experts",
+    "expert",
+    "analysts",
+    "analyst",
+    "officials",
+    "sources",
+    "source",
+    "critics",
+    "observers",
+    "some",
+    "many",
+    "others",
+    "people",
+    "residents",
+    "reports",
+    "diplomats",
+    "lawmakers",
+    "authorities",
+    "witnesses",
+    "economists",
+    "scientists",
+    "researchers",
+    "insiders",
+    "commentators",
+    "aides",
+    "advisers",
+    "someone",
+    "one",
+    "studies",
+    "observers",
+    "specialists",
+    "a",
+    "an",
+    "the",
+    "experts,",
 ];
 
 /// Is this word a personal pronoun that can stand for a source ("he", "She")?
@@ -131,7 +207,9 @@ fn source_before(text: &str, tokens: &[Token<'_>], lower: &[String], verb: usize
     while first > 0 && last - first < 4 {
         let cand = first - 1;
         let joined = text[tokens[cand].end()..tokens[cand + 1].start].trim().is_empty();
-        if joined && (tokens[cand].is_capitalized() || matches!(lower[cand].as_str(), "of" | "de" | "von" | "der" | "van")) {
+        if joined
+            && (tokens[cand].is_capitalized() || matches!(lower[cand].as_str(), "of" | "de" | "von" | "der" | "van"))
+        {
             first = cand;
         } else {
             break;
@@ -169,7 +247,11 @@ fn source_after(text: &str, tokens: &[Token<'_>], from: usize) -> Option<Attribu
     let description = match rest.strip_prefix(',') {
         Some(appositive) => {
             let appositive = appositive.split(['.', ';', '"']).next().unwrap_or("").trim();
-            if appositive.is_empty() { source.clone() } else { format!("{source}, {appositive}") }
+            if appositive.is_empty() {
+                source.clone()
+            } else {
+                format!("{source}, {appositive}")
+            }
         }
         None => source.clone(),
     };
@@ -230,7 +312,9 @@ mod tests {
 
     #[test]
     fn description_keeps_the_appositive() {
-        let a = attribution("That could benefit Russia, said Maria Snegovaya, senior fellow at the Center for Studies.").unwrap();
+        let a =
+            attribution("That could benefit Russia, said Maria Snegovaya, senior fellow at the Center for Studies.")
+                .unwrap();
         assert_eq!(a.source, "Maria Snegovaya");
         assert_eq!(a.description, "Maria Snegovaya, senior fellow at the Center for Studies");
     }

@@ -20,26 +20,81 @@ pub struct Span {
 
 /// Abbreviations that are followed by a name or number, never by a new sentence.
 const HONORIFICS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gov", "sen", "rep", "gen", "lt", "col", "sgt", "capt", "maj", "cmdr",
-    "adm", "rev", "hon", "st", "ft", "mt", "no", "nos", "vol", "pp", "fig", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs", "v", "approx", "dept", "supt", "insp", "det",
-    "pres", "messrs", "mme", "mlle",
+    "mr", "mrs", "ms", "dr", "prof", "gov", "sen", "rep", "gen", "lt", "col", "sgt", "capt", "maj", "cmdr", "adm",
+    "rev", "hon", "st", "ft", "mt", "no", "nos", "vol", "pp", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "vs", "v", "approx", "dept", "supt", "insp", "det", "pres", "messrs", "mme",
+    "mlle",
 ];
 
 /// Abbreviations that may end a sentence.
 const AMBIGUOUS: &[&str] = &[
-    "u.s", "u.k", "u.n", "e.u", "d.c", "a.m", "p.m", "inc", "corp", "co", "ltd", "llc", "jr", "sr", "etc",
-    "bros", "plc", "ave", "blvd", "rd",
+    "u.s", "u.k", "u.n", "e.u", "d.c", "a.m", "p.m", "inc", "corp", "co", "ltd", "llc", "jr", "sr", "etc", "bros",
+    "plc", "ave", "blvd", "rd",
 ];
 
 /// Words that usually open a sentence; after an ambiguous abbreviation they
 /// signal a boundary.
 const OPENERS: &[&str] = &[
-    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "but", "and", "in", "on", "this", "that",
-    "these", "those", "there", "his", "her", "their", "its", "our", "however", "meanwhile", "after", "as",
-    "at", "for", "if", "when", "while", "some", "many", "most", "no", "not", "so", "still", "yet", "also",
-    "officials", "police", "one", "two", "both", "neither", "nor", "earlier", "later", "last", "since",
-    "what", "who", "why", "how", "according", "asked", "during",
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "you",
+    "but",
+    "and",
+    "in",
+    "on",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "however",
+    "meanwhile",
+    "after",
+    "as",
+    "at",
+    "for",
+    "if",
+    "when",
+    "while",
+    "some",
+    "many",
+    "most",
+    "no",
+    "not",
+    "so",
+    "still",
+    "yet",
+    "also",
+    "officials",
+    "police",
+    "one",
+    "two",
+    "both",
+    "neither",
+    "nor",
+    "earlier",
+    "later",
+    "last",
+    "since",
+    "what",
+    "who",
+    "why",
+    "how",
+    "according",
+    "asked",
+    "during",
 ];
 
 /// Splits normalized text into sentence spans, paragraph by paragraph.
@@ -106,9 +161,7 @@ fn word_at(line: &str, pos: usize) -> &str {
 }
 
 fn boundary(line: &str, sentence_start: usize, terminal: usize, terminal_byte: u8, next_word: &str) -> bool {
-    let next_first = line[terminal..]
-        .split_once(' ')
-        .and_then(|(_, rest)| rest.chars().next());
+    let next_first = line[terminal..].split_once(' ').and_then(|(_, rest)| rest.chars().next());
     let next_ok = match next_first {
         Some(c) => c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\'' | '(' | '[' | '—'),
         None => false,
@@ -157,23 +210,26 @@ mod tests {
             split("Mr. Putin met U.S. officials at 10 a.m. Tuesday. They talked."),
             ["Mr. Putin met U.S. officials at 10 a.m. Tuesday.", "They talked."]
         );
-        assert_eq!(split("President Vladimir V. Putin agreed. Then he left."), [
-            "President Vladimir V. Putin agreed.",
-            "Then he left."
-        ]);
-        assert_eq!(split("It sided with the U.S. The vote was close."), [
-            "It sided with the U.S.",
-            "The vote was close."
-        ]);
+        assert_eq!(
+            split("President Vladimir V. Putin agreed. Then he left."),
+            ["President Vladimir V. Putin agreed.", "Then he left."]
+        );
+        assert_eq!(
+            split("It sided with the U.S. The vote was close."),
+            ["It sided with the U.S.", "The vote was close."]
+        );
     }
 
     #[test]
     fn quotations_close_sentences() {
-        assert_eq!(split("She called it \"a small step.\" He agreed."), ["She called it \"a small step.\"", "He agreed."]);
-        assert_eq!(split("\"We had a great call. It lasted two hours,\" Trump said."), [
-            "\"We had a great call.",
-            "It lasted two hours,\" Trump said."
-        ]);
+        assert_eq!(
+            split("She called it \"a small step.\" He agreed."),
+            ["She called it \"a small step.\"", "He agreed."]
+        );
+        assert_eq!(
+            split("\"We had a great call. It lasted two hours,\" Trump said."),
+            ["\"We had a great call.", "It lasted two hours,\" Trump said."]
+        );
         assert_eq!(split("Prices rose 2.5 percent. Markets fell."), ["Prices rose 2.5 percent.", "Markets fell."]);
     }
 
