@@ -171,7 +171,7 @@ K_NAME, K_ACRO, K_NUM = 1, 2, 3
 TOKEN_RE = re.compile(r"^([\"'(\[]*)(.*?)((?:'s)?[\"'.,;:!?)\]]*)$")
 DIGITS_RE = re.compile(r"\d+")
 END_RE = re.compile(r"[.!?][\"']?$")
-INNER_END_RE = re.compile(r"(?:[!?]|[a-z0-9]{2}\.)[\"')]? +[\"'(]?[A-Z]")
+INNER_END_RE = re.compile(r"(?:[!?]|[a-z0-9]{2}\.|\.\.)[\"')]? +[\"'(]?[A-Z]")
 
 
 def die(msg):
@@ -212,8 +212,8 @@ def load_sentences(shared):
         s = " ".join(s.split())
         s = re.sub(r" ' (s|re|t|ll|ve|d|m)\b", r"'\1", s).replace(" n't", "n't")
         s = re.sub(r"(?<=\w) - (?=\w)", "-", re.sub(r"(\d)\. (\d)", r"\1.\2", s))
-        s = re.sub(r"([a-z])\. (\d)", r"\1 .\2", s)   # "hit. 300" was "hit .300"
-        if "%%" in s or " , " in s or s.endswith(" .") or INNER_END_RE.search(s) or (
+        s = re.sub(r"(?<![A-Za-z])([a-z]{2,})\. (\d)", r"\1 .\2", s)  # "hit. 300" was "hit .300"
+        if "%%" in s or ". ." in s or " , " in s or s.endswith(" .") or INNER_END_RE.search(s) or (
                 re.match(r"\d+\. ", s)):
             continue   # tokenisation debris, or more than one sentence on the line
         if s in seen or len(s.split()) < 4 or not END_RE.search(s):

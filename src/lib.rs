@@ -10,6 +10,23 @@
 //!
 //! [`analyze`] runs it all; every stage is public for callers that need one.
 //! All thresholds live in [`config::Config`].
+//!
+//! ```
+//! use stemma::{analyze, config::Config, ingest::Article, relate::RelationKind, Quiet};
+//!
+//! let article = |id: &str, text: &str| Article {
+//!     id: id.into(), title: None, text: text.into(), outlet: None,
+//!     published: None, url: None, origin: id.into(),
+//! };
+//! let story = "The council approved a new budget for the harbour district on Monday.\n\
+//!     Mayor Ilse Varga said the plan would repair three bridges before winter.\n\
+//!     Opposition members called the spending reckless and demanded an audit.\n\
+//!     The vote passed by seven votes to four after a long debate.";
+//! let trimmed = story.lines().take(3).collect::<Vec<_>>().join("\n");
+//! let analysis = analyze(&[article("wire", story), article("reprint", &trimmed)], &Config::default(), &Quiet);
+//! assert_eq!(analysis.relations.len(), 1);
+//! assert_eq!(analysis.relations[0].kind, RelationKind::Version);
+//! ```
 
 pub mod align;
 pub mod candidates;
