@@ -162,6 +162,26 @@ impl Doc {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text at all is analysed without panicking, and every offset
+        /// points inside the text on character boundaries.
+        #[test]
+        fn any_text_is_analysed_safely(text in "(\\PC|[\"“”'’.!?…½—\n ]){0,300}") {
+            let doc = Doc::from_article(&article(&text), &Terms::default());
+            for (i, s) in doc.sentences.iter().enumerate() {
+                prop_assert!(s.start < s.end && s.end <= doc.text.len());
+                prop_assert!(doc.text.is_char_boundary(s.start) && doc.text.is_char_boundary(s.end));
+                prop_assert!(!doc.sentence_text(i).is_empty());
+            }
+            for q in &doc.quotes {
+                prop_assert!(q.start < q.end && q.end <= doc.text.len());
+                let range = doc.quote_sentences(q);
+                prop_assert!(range.end <= doc.sentences.len());
+            }
+        }
+    }
 
     fn article(text: &str) -> Article {
         Article {
