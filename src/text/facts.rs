@@ -87,19 +87,10 @@ const UNITS: &[(&str, u32)] = &[
 const SCALES: &[(&str, f64)] =
     &[("hundred", 1e2), ("thousand", 1e3), ("million", 1e6), ("billion", 1e9), ("trillion", 1e12)];
 
+#[rustfmt::skip]
 const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
 ];
 
 const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
@@ -236,7 +227,7 @@ fn number_at(sentence: &str, tokens: &[Token<'_>], i: usize) -> Option<(Quantity
     let token = tokens[i];
     let parts: Vec<String> = token.text.split('-').map(str::to_lowercase).collect();
     let run: Vec<String> = tokens[i..tokens.len().min(i + 5)].iter().map(|t| t.text.to_lowercase()).collect();
-    let (mut value, mut used_parts, mut used_tokens) = if let Some(v) = parse_digits(&parts[0]) {
+    let (mut value, used_parts, mut used_tokens) = if let Some(v) = parse_digits(&parts[0]) {
         (v, 1, 1)
     } else if let Some((v, n)) = parse_spelled(&run).filter(|&(_, n)| parts.len() == 1 && n > 1) {
         // A spelled number spread over words: "two and a half hours".
@@ -248,11 +239,10 @@ fn number_at(sentence: &str, tokens: &[Token<'_>], i: usize) -> Option<(Quantity
     };
     let mut end_token = i + used_tokens - 1;
     let mut unit = None;
+    // The rest of a hyphenated word names the unit: "2½-hour", "30-day".
     if used_parts > 0 && used_parts < parts.len() {
-        unit = unit_word(&parts[used_parts..].join("-").replace('-', ""));
-        used_parts = parts.len();
+        unit = unit_word(&parts[used_parts..].concat());
     }
-    let _ = used_parts;
     let after = &sentence[tokens[end_token].end()..];
     if after.starts_with('%') {
         unit = Some("percent".into());
@@ -283,89 +273,17 @@ fn number_at(sentence: &str, tokens: &[Token<'_>], i: usize) -> Option<(Quantity
     Some((Quantity { kind, surface, value, unit }, used_tokens))
 }
 
+#[rustfmt::skip]
 const TITLES: &[&str] = &[
-    "president",
-    "vice",
-    "prime",
-    "minister",
-    "chancellor",
-    "secretary",
-    "senator",
-    "sen",
-    "representative",
-    "rep",
-    "congressman",
-    "congresswoman",
-    "governor",
-    "gov",
-    "mayor",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "pope",
-    "general",
-    "gen",
-    "colonel",
-    "col",
-    "lieutenant",
-    "lt",
-    "sergeant",
-    "sgt",
-    "captain",
-    "capt",
-    "major",
-    "judge",
-    "justice",
-    "ambassador",
-    "director",
-    "chairman",
-    "chairwoman",
-    "chair",
-    "ceo",
-    "chief",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "commissioner",
-    "leader",
-    "deputy",
-    "pastor",
-    "bishop",
-    "archbishop",
-    "cardinal",
-    "rabbi",
-    "imam",
-    "dr",
-    "professor",
-    "prof",
-    "coach",
-    "sheriff",
-    "officer",
-    "detective",
-    "inspector",
-    "attorney",
-    "speaker",
-    "premier",
-    "emir",
-    "sheikh",
-    "sultan",
-    "commander",
-    "admiral",
-    "adm",
-    "marshal",
-    "treasurer",
-    "councillor",
-    "councilman",
-    "councilwoman",
-    "superintendent",
-    "president-elect",
-    "chancellor-elect",
-    "actor",
-    "actress",
-    "singer",
-    "star",
-    "rapper",
+    "president", "vice", "prime", "minister", "chancellor", "secretary", "senator", "sen", "representative",
+    "rep", "congressman", "congresswoman", "governor", "gov", "mayor", "king", "queen", "prince", "princess",
+    "pope", "general", "gen", "colonel", "col", "lieutenant", "lt", "sergeant", "sgt", "captain", "capt",
+    "major", "judge", "justice", "ambassador", "director", "chairman", "chairwoman", "chair", "ceo", "chief",
+    "spokesman", "spokeswoman", "spokesperson", "commissioner", "leader", "deputy", "pastor", "bishop",
+    "archbishop", "cardinal", "rabbi", "imam", "dr", "professor", "prof", "coach", "sheriff", "officer",
+    "detective", "inspector", "attorney", "speaker", "premier", "emir", "sheikh", "sultan", "commander",
+    "admiral", "adm", "marshal", "treasurer", "councillor", "councilman", "councilwoman", "superintendent",
+    "president-elect", "chancellor-elect", "actor", "actress", "singer", "star", "rapper",
 ];
 
 const MODIFIERS: &[&str] = &[
