@@ -68,7 +68,7 @@ pub fn candidates(sketches: &[Sketch], sketcher: &Sketcher, config: &CandidateCo
 
 /// Pairs of documents sharing a key. Groups larger than `cap` pair each
 /// member with the group's first document only.
-fn group_pairs(mut keyed: Vec<(u64, u32)>, cap: usize) -> Vec<(u32, u32)> {
+pub(crate) fn group_pairs(mut keyed: Vec<(u64, u32)>, cap: usize) -> Vec<(u32, u32)> {
     keyed.par_sort_unstable();
     keyed.dedup();
     let mut out = Vec::new();

@@ -32,6 +32,7 @@ pub mod align;
 pub mod candidates;
 pub mod config;
 pub mod ingest;
+pub mod neardup;
 pub mod relate;
 pub mod report;
 pub mod sketch;

@@ -32,12 +32,32 @@ struct Cli {
 enum Command {
     /// Find the copies among articles and report what each copy changed.
     Analyze(Box<AnalyzeArgs>),
+    /// Near-duplicate mode: MinHash-LSH over word shingles only, for
+    /// de-duplicating large corpora fast (no alignment, no changes).
+    Dedup(Box<DedupArgs>),
     /// Print the default configuration as TOML (a starting point for --config).
     Config,
 }
 
 #[derive(clap::Args)]
 struct AnalyzeArgs {
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(clap::Args)]
+struct DedupArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Estimated Jaccard similarity of word shingles from which two articles
+    /// are near-duplicates.
+    #[arg(long, default_value_t = 0.5)]
+    threshold: f64,
+}
+
+/// What every command that reads articles accepts.
+#[derive(clap::Args)]
+struct InputArgs {
     /// Files and directories to read: directories of .txt files, .jsonl
     /// files, text files; `-` reads JSONL from standard input.
     #[arg(required = true)]
@@ -85,7 +105,8 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Analyze(args) => analyze(*args),
+        Command::Analyze(args) => analyze(args.input),
+        Command::Dedup(args) => dedup(*args),
         Command::Config => print_config(),
     };
     match result {
@@ -103,18 +124,27 @@ fn print_config() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
+/// Articles read from the inputs, with the configuration and progress to use.
+struct Prepared {
+    config: Config,
+    batch: stemma::ingest::Batch,
+    progress: Box<dyn Progress>,
+    show_progress: bool,
+    started: Instant,
+}
+
+fn prepare(args: &InputArgs) -> anyhow::Result<Option<Prepared>> {
     let config = match &args.config {
         Some(path) => Config::from_toml_file(path)?,
         None => Config::default(),
     };
     let fields = JsonFields {
-        id: args.id_field,
-        title: args.title_field,
-        text: args.text_field,
-        outlet: args.outlet_field,
-        published: args.published_field,
-        url: args.url_field,
+        id: args.id_field.clone(),
+        title: args.title_field.clone(),
+        text: args.text_field.clone(),
+        outlet: args.outlet_field.clone(),
+        published: args.published_field.clone(),
+        url: args.url_field.clone(),
     };
     let started = Instant::now();
     let batch = read_inputs(&args.paths, &fields);
@@ -123,37 +153,68 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     }
     if batch.articles.is_empty() {
         eprintln!("stemma: no article could be read; nothing to analyse");
-        return Ok(ExitCode::from(1));
+        return Ok(None);
     }
-
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let progress: Box<dyn Progress> = if show_progress { Box::new(Bar::default()) } else { Box::new(stemma::Quiet) };
-    let analysis = stemma::analyze(&batch.articles, &config, progress.as_ref());
-    if show_progress {
-        eprintln!(
-            "stemma: {} documents in {:.1}s ({:.0} documents/s)",
-            analysis.documents.len(),
-            started.elapsed().as_secs_f64(),
-            analysis.documents.len() as f64 / started.elapsed().as_secs_f64().max(1e-9)
-        );
-    }
+    Ok(Some(Prepared { config, batch, progress, show_progress, started }))
+}
 
-    let mut out: Box<dyn Write> = match &args.output {
+impl Prepared {
+    fn report_rate(&self, documents: usize) {
+        if self.show_progress {
+            let seconds = self.started.elapsed().as_secs_f64();
+            eprintln!("stemma: {documents} documents in {seconds:.1}s ({:.0} documents/s)", documents as f64 / seconds.max(1e-9));
+        }
+    }
+}
+
+/// Writes through `write` to the output file or standard output.
+fn emit(output: &Option<PathBuf>, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<ExitCode> {
+    let mut out: Box<dyn Write> = match output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
-    let written = match args.format {
-        Format::Text => write_terminal(&mut out, &analysis),
-        Format::Json => write_json(&mut out, &Report::new(&analysis, &batch.errors)),
-    };
-    match written.and_then(|_| out.flush()) {
+    match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         // A closed pipe (`stemma analyze … | head`) is not an error.
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
         Err(err) => Err(err).context("writing the report"),
     }
+}
+
+fn analyze(args: InputArgs) -> anyhow::Result<ExitCode> {
+    let Some(run) = prepare(&args)? else { return Ok(ExitCode::from(1)) };
+    let analysis = stemma::analyze(&run.batch.articles, &run.config, run.progress.as_ref());
+    run.report_rate(analysis.documents.len());
+    emit(&args.output, |out| match args.format {
+        Format::Text => write_terminal(out, &analysis),
+        Format::Json => write_json(out, &Report::new(&analysis, &run.batch.errors)),
+    })
+}
+
+fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!((0.0..=1.0).contains(&args.threshold), "--threshold must lie in 0..=1, got {}", args.threshold);
+    let Some(run) = prepare(&args.input)? else { return Ok(ExitCode::from(1)) };
+    let articles = &run.batch.articles;
+    let (pairs, clusters) = stemma::neardup::near_duplicates(
+        articles,
+        &run.config.sketch,
+        run.config.candidates.max_key_documents,
+        args.threshold,
+        run.progress.as_ref(),
+    );
+    run.report_rate(articles.len());
+    let result = stemma::report::NearDuplicateReport::new(articles, &run.config.sketch, args.threshold, &pairs, &clusters, &run.batch.errors);
+    emit(&args.input.output, |out| match args.input.format {
+        Format::Text => stemma::report::write_near_duplicates(out, &result),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &result)?;
+            writeln!(out)
+        }
+    })
 }
 
 /// Progress on standard error: one bar per stage, with a rate.

@@ -7,8 +7,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::align::{word_diff, DiffOp};
-use crate::config::Config;
-use crate::ingest::InputError;
+use crate::config::{Config, SketchConfig};
+use crate::ingest::{Article, InputError};
+use crate::neardup::{Cluster, NearDuplicate};
 use crate::relate::{Changes, DirectionBasis, Relation, RelationKind};
 use crate::text::Doc;
 use crate::Analysis;
@@ -245,6 +246,107 @@ pub fn write_terminal(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()
             let now = d.b.as_deref().map(|s| format!("\"{s}\"")).unwrap_or_else(|| "no source".into());
             writeln!(out, "  dropped attribution: \"{}\" -> {now}", d.a)?;
         }
+    }
+    Ok(())
+}
+
+/// The JSON report of near-duplicate mode (`stemma dedup`).
+#[derive(Debug, Serialize)]
+pub struct NearDuplicateReport<'a> {
+    /// Version of this contract.
+    pub schema_version: u32,
+    /// Always `near_duplicates`.
+    pub mode: &'static str,
+    /// Estimated Jaccard similarity from which a pair is reported.
+    pub threshold: f64,
+    /// The sketch settings used (shingle size, permutations, bands).
+    pub sketch: &'a SketchConfig,
+    /// Inputs that could not be read, or were read with a caveat.
+    pub input_errors: &'a [InputError],
+    /// Counts at a glance.
+    pub summary: NearDuplicateSummary,
+    /// Every pair at or above the threshold.
+    pub pairs: Vec<PairOut<'a>>,
+    /// Connected components of the pairs.
+    pub clusters: Vec<ClusterOut<'a>>,
+}
+
+/// Counts of near-duplicate mode.
+#[derive(Debug, Serialize)]
+pub struct NearDuplicateSummary {
+    /// Documents read.
+    pub documents: usize,
+    /// Pairs at or above the threshold.
+    pub pairs: usize,
+    /// Groups of near-duplicates.
+    pub clusters: usize,
+    /// Documents that can be dropped, keeping one per cluster.
+    pub removable: usize,
+}
+
+/// A near-duplicate pair by id.
+#[derive(Debug, Serialize)]
+pub struct PairOut<'a> {
+    /// First document id (earlier in the input).
+    pub a: &'a str,
+    /// Second document id.
+    pub b: &'a str,
+    /// Estimated Jaccard similarity of word shingles.
+    pub jaccard: f64,
+}
+
+/// A near-duplicate cluster by id.
+#[derive(Debug, Serialize)]
+pub struct ClusterOut<'a> {
+    /// The document to keep (first in input order).
+    pub keep: &'a str,
+    /// The others.
+    pub duplicates: Vec<&'a str>,
+}
+
+impl<'a> NearDuplicateReport<'a> {
+    /// Builds the report from the pairs and clusters of `near_duplicates`.
+    pub fn new(
+        articles: &'a [Article],
+        sketch: &'a SketchConfig,
+        threshold: f64,
+        pairs: &[NearDuplicate],
+        clusters: &[Cluster],
+        input_errors: &'a [InputError],
+    ) -> Self {
+        let id = |i: usize| articles[i].id.as_str();
+        NearDuplicateReport {
+            schema_version: SCHEMA_VERSION,
+            mode: "near_duplicates",
+            threshold,
+            sketch,
+            input_errors,
+            summary: NearDuplicateSummary {
+                documents: articles.len(),
+                pairs: pairs.len(),
+                clusters: clusters.len(),
+                removable: clusters.iter().map(|c| c.duplicates.len()).sum(),
+            },
+            pairs: pairs.iter().map(|p| PairOut { a: id(p.a), b: id(p.b), jaccard: round(p.jaccard) }).collect(),
+            clusters: clusters
+                .iter()
+                .map(|c| ClusterOut { keep: id(c.keep), duplicates: c.duplicates.iter().map(|&d| id(d)).collect() })
+                .collect(),
+        }
+    }
+}
+
+/// Writes near-duplicate clusters for a reader: a summary line, then one
+/// line per cluster.
+pub fn write_near_duplicates(out: &mut dyn Write, report: &NearDuplicateReport<'_>) -> io::Result<()> {
+    let s = &report.summary;
+    writeln!(
+        out,
+        "{} documents, {} near-duplicate pairs in {} clusters (Jaccard >= {}); {} documents can be dropped",
+        s.documents, s.pairs, s.clusters, report.threshold, s.removable
+    )?;
+    for c in &report.clusters {
+        writeln!(out, "keep {}  drop {}", c.keep, c.duplicates.join(" "))?;
     }
     Ok(())
 }

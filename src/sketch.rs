@@ -80,10 +80,14 @@ impl Sketcher {
 
     /// Sketches an analysed document.
     pub fn sketch(&self, doc: &Doc) -> Sketch {
-        let word_hashes: Vec<u64> =
-            words(&doc.text).iter().map(|w| xxh3_64(w.text.to_lowercase().as_bytes())).collect();
+        let word_hashes = word_hashes(&doc.text);
         let exact = xxh3_64(&word_hashes.iter().flat_map(|h| h.to_le_bytes()).collect::<Vec<u8>>());
         Sketch { exact, minhash: self.minhash(&word_hashes), sentence_keys: self.sentence_keys(doc) }
+    }
+
+    /// MinHash signature of a text's lowercased words.
+    pub fn minhash_text(&self, text: &str) -> Vec<u32> {
+        self.minhash(&word_hashes(text))
     }
 
     /// MinHash signature of a sequence of word hashes.
@@ -148,6 +152,26 @@ impl Sketcher {
         }
         keys
     }
+}
+
+/// xxh3 hashes of a text's words, lowercased. ASCII words (nearly all of
+/// them in English news) are lowercased on the stack.
+pub fn word_hashes(text: &str) -> Vec<u64> {
+    let mut buf = [0u8; 64];
+    words(text)
+        .iter()
+        .map(|w| {
+            let bytes = w.text.as_bytes();
+            if bytes.len() <= buf.len() && bytes.is_ascii() {
+                let lower = &mut buf[..bytes.len()];
+                lower.copy_from_slice(bytes);
+                lower.make_ascii_lowercase();
+                xxh3_64(lower)
+            } else {
+                xxh3_64(w.text.to_lowercase().as_bytes())
+            }
+        })
+        .collect()
 }
 
 /// Estimated Jaccard similarity of two MinHash signatures.
