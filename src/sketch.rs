@@ -8,11 +8,14 @@
 //! sentence keeping a share J of their terms share a key with probability
 //! about J² per permutation, where word 5-grams are all gone.
 //!
-//! MinHash here is our own: each shingle is hashed with xxh3-64, and
-//! permutation `i` maps a hash `x` to the high 32 bits of `a_i·x + b_i`
-//! (wrapping 64-bit multiply-add, `a_i` odd), with `a_i`, `b_i` drawn from
-//! SplitMix64 seeded with [`SEED`]. Every front end that follows this recipe
-//! gets identical signatures.
+//! MinHash here is our own: each shingle is hashed with xxh3-64 and folded
+//! to 32 bits (`x = lo ^ hi`); permutation `i` maps `x` to
+//! `m(x ^ s_i)`, where `m(v) = ((v·a_i) ^ ((v·a_i) >> 16))` with wrapping
+//! 32-bit multiplication and `a_i` odd, so each permutation is a bijection of
+//! the 32-bit values; `s_i`, `a_i` come from SplitMix64 seeded with
+//! [`SEED`]. Everything is 32-bit so that eight permutations run per AVX2
+//! instruction. Every front end that follows this recipe gets identical
+//! signatures.
 //!
 //! [`CorpusStats`] (document frequencies of terms) is the one corpus-wide
 //! value: built explicitly from the documents, it can be persisted and
@@ -46,7 +49,10 @@ pub struct Sketch {
 #[derive(Debug, Clone)]
 pub struct Sketcher {
     config: SketchConfig,
-    doc_perms: Vec<(u64, u64)>,
+    /// Multipliers and masks of the document permutations, apart so the
+    /// signature loop vectorizes.
+    doc_a: Vec<u32>,
+    doc_s: Vec<u32>,
     sentence_perms: Vec<(u64, u64)>,
 }
 
@@ -73,7 +79,8 @@ impl Sketcher {
     pub fn new(config: &SketchConfig) -> Sketcher {
         Sketcher {
             config: config.clone(),
-            doc_perms: permutations(config.num_perm, SEED),
+            doc_a: permutations(config.num_perm, SEED).iter().map(|p| (p.0 as u32) | 1).collect(),
+            doc_s: permutations(config.num_perm, SEED).iter().map(|p| p.1 as u32).collect(),
             sentence_perms: permutations(config.sentence_bands, SEED ^ 0xA5A5_A5A5),
         }
     }
@@ -98,19 +105,24 @@ impl Sketcher {
             return signature;
         }
         let mut buf = Vec::with_capacity(k * 8);
-        for window in word_hashes.windows(k) {
-            buf.clear();
-            for h in window {
-                buf.extend_from_slice(&h.to_le_bytes());
-            }
-            let shingle = xxh3_64(&buf);
-            for (slot, &perm) in signature.iter_mut().zip(&self.doc_perms) {
-                let v = (permute(shingle, perm) >> 32) as u32;
-                if v < *slot {
-                    *slot = v;
+        let shingles: Vec<u32> = word_hashes
+            .windows(k)
+            .map(|window| {
+                buf.clear();
+                for h in window {
+                    buf.extend_from_slice(&h.to_le_bytes());
                 }
-            }
+                let h = xxh3_64(&buf);
+                (h as u32) ^ ((h >> 32) as u32)
+            })
+            .collect();
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            unsafe { min_permuted_avx2(&mut signature, &self.doc_a, &self.doc_s, &shingles) };
+            return signature;
         }
+        min_permuted(&mut signature, &self.doc_a, &self.doc_s, &shingles);
         signature
     }
 
@@ -152,6 +164,28 @@ impl Sketcher {
         }
         keys
     }
+}
+
+/// The signature update: for every shingle `x` and permutation `i`, keep
+/// the minimum of `m(x ^ s_i)` (see the module documentation). Written over
+/// plain slices so that the compiler vectorizes the inner loop; the AVX2
+/// build of the very same code gives identical signatures.
+#[inline(always)]
+fn min_permuted(signature: &mut [u32], a: &[u32], s: &[u32], shingles: &[u32]) {
+    let n = signature.len().min(a.len()).min(s.len());
+    let (signature, a, s) = (&mut signature[..n], &a[..n], &s[..n]);
+    for &x in shingles {
+        for i in 0..n {
+            let v = (x ^ s[i]).wrapping_mul(a[i]);
+            signature[i] = signature[i].min(v ^ (v >> 16));
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn min_permuted_avx2(signature: &mut [u32], a: &[u32], s: &[u32], shingles: &[u32]) {
+    min_permuted(signature, a, s, shingles)
 }
 
 /// xxh3 hashes of a text's words, lowercased. ASCII words (nearly all of
@@ -247,6 +281,45 @@ mod tests {
         let b = sketcher.sketch(&doc("the quick brown fox jumps over the lazy dog, near the river bank today"));
         assert_eq!(a.exact, b.exact);
         assert_eq!(estimated_jaccard(&a.minhash, &b.minhash), 1.0);
+    }
+
+    #[test]
+    fn vectorized_and_plain_signatures_agree() {
+        let sketcher = Sketcher::new(&SketchConfig::default());
+        let shingles: Vec<u32> = (0..500u32).map(|i| i.wrapping_mul(2_654_435_761)).collect();
+        let mut plain = vec![u32::MAX; 128];
+        min_permuted(&mut plain, &sketcher.doc_a, &sketcher.doc_s, &shingles);
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            let mut fast = vec![u32::MAX; 128];
+            unsafe { min_permuted_avx2(&mut fast, &sketcher.doc_a, &sketcher.doc_s, &shingles) };
+            assert_eq!(plain, fast);
+        }
+        assert!(plain.iter().all(|&v| v < u32::MAX));
+    }
+
+    /// The estimator is unbiased with the spread of ideal MinHash: over many
+    /// pairs of sets with Jaccard 1/3, the mean estimate is within 0.01 and
+    /// the standard deviation near sqrt(J(1-J)/128) = 0.042.
+    #[test]
+    fn estimates_are_unbiased_with_binomial_spread() {
+        let sketcher = Sketcher::new(&SketchConfig::default());
+        let (mut sum, mut sum_sq, trials) = (0.0, 0.0, 300);
+        for t in 0..trials {
+            let base = t * 1_000_003;
+            let x: Vec<u32> = (0..200u32).map(|i| (base + i).wrapping_mul(2_654_435_761) ^ 0x5bd1e995).collect();
+            let y: Vec<u32> = (100..300u32).map(|i| (base + i).wrapping_mul(2_654_435_761) ^ 0x5bd1e995).collect();
+            let (mut sx, mut sy) = (vec![u32::MAX; 128], vec![u32::MAX; 128]);
+            min_permuted(&mut sx, &sketcher.doc_a, &sketcher.doc_s, &x);
+            min_permuted(&mut sy, &sketcher.doc_a, &sketcher.doc_s, &y);
+            let e = estimated_jaccard(&sx, &sy);
+            sum += e;
+            sum_sq += e * e;
+        }
+        let mean = sum / trials as f64;
+        let sd = (sum_sq / trials as f64 - mean * mean).sqrt();
+        assert!((mean - 1.0 / 3.0).abs() < 0.01, "mean {mean}");
+        assert!((0.03..0.055).contains(&sd), "sd {sd}");
     }
 
     #[test]
