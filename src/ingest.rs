@@ -9,6 +9,7 @@ use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// One article as the user gave it, before any text analysis.
@@ -223,47 +224,70 @@ pub fn split_headline(text: &str) -> (Option<String>, &str) {
     }
 }
 
+/// Lines of JSONL read before they are parsed, in parallel, as one chunk;
+/// bounds the memory held by raw input.
+const CHUNK_BYTES: usize = 32 << 20;
+
 /// Reads JSON lines; a malformed line or a record without text is an error
-/// naming the line, and reading goes on with the next line.
+/// naming the line, and reading goes on with the next line. Lines are parsed
+/// in parallel, a chunk at a time; articles keep their input order.
 pub fn read_jsonl<R: BufRead>(reader: R, origin: &str, fields: &JsonFields, batch: &mut Batch) {
     let stem = Path::new(origin).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut reader = reader;
-    let mut buf = Vec::new();
     let mut line_no = 0;
+    let mut chunk: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut chunk_bytes = 0;
     loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
+        let mut buf = Vec::new();
+        let read = reader.read_until(b'\n', &mut buf);
+        let done = match read {
+            Ok(0) => true,
+            Ok(n) => {
+                line_no += 1;
+                chunk_bytes += n;
+                chunk.push((line_no, buf));
+                false
+            }
             Err(err) => {
                 batch.errors.push(InputError {
                     path: origin.into(),
                     line: Some(line_no + 1),
                     message: format!("read error: {err}"),
                 });
-                break;
-            }
-        }
-        line_no += 1;
-        let line = match std::str::from_utf8(&buf) {
-            Ok(line) => line.trim(),
-            Err(err) => {
-                batch.errors.push(InputError {
-                    path: origin.into(),
-                    line: Some(line_no),
-                    message: format!("invalid UTF-8 at byte {} of the line", err.valid_up_to()),
-                });
-                continue;
+                true
             }
         };
-        if line.is_empty() {
-            continue;
+        if done || chunk_bytes >= CHUNK_BYTES {
+            let parsed: Vec<Option<Result<Article, InputError>>> = chunk
+                .par_iter()
+                .map(|(line_no, bytes)| parse_line(bytes, fields, &stem, origin, *line_no))
+                .collect();
+            for result in parsed.into_iter().flatten() {
+                match result {
+                    Ok(article) => batch.articles.push(article),
+                    Err(error) => batch.errors.push(error),
+                }
+            }
+            chunk.clear();
+            chunk_bytes = 0;
         }
-        match json_article(line, fields, &stem, origin, line_no) {
-            Ok(article) => batch.articles.push(article),
-            Err(message) => batch.errors.push(InputError { path: origin.into(), line: Some(line_no), message }),
+        if done {
+            break;
         }
     }
+}
+
+/// One JSONL line: `None` for a blank line.
+fn parse_line(bytes: &[u8], fields: &JsonFields, stem: &str, origin: &str, line_no: usize) -> Option<Result<Article, InputError>> {
+    let error = |message: String| InputError { path: origin.into(), line: Some(line_no), message };
+    let line = match std::str::from_utf8(bytes) {
+        Ok(line) => line.trim(),
+        Err(err) => return Some(Err(error(format!("invalid UTF-8 at byte {} of the line", err.valid_up_to())))),
+    };
+    if line.is_empty() {
+        return None;
+    }
+    Some(json_article(line, fields, stem, origin, line_no).map_err(error))
 }
 
 fn json_article(line: &str, fields: &JsonFields, stem: &str, origin: &str, line_no: usize) -> Result<Article, String> {

@@ -8,8 +8,9 @@
 //! sentence keeping a share J of their terms share a key with probability
 //! about J² per permutation, where word 5-grams are all gone.
 //!
-//! MinHash here is our own: each shingle is hashed with xxh3-64 and folded
-//! to 32 bits (`x = lo ^ hi`); permutation `i` maps `x` to
+//! MinHash here is our own: each word is hashed with xxh3-64 (lowercased),
+//! a shingle's hash folds its words' hashes in order ([`shingle_hash`]) and
+//! is folded to 32 bits (`x = lo ^ hi`); permutation `i` maps `x` to
 //! `m(x ^ s_i)`, where `m(v) = ((v·a_i) ^ ((v·a_i) >> 16))` with wrapping
 //! 32-bit multiplication and `a_i` odd, so each permutation is a bijection of
 //! the 32-bit values; `s_i`, `a_i` come from SplitMix64 seeded with
@@ -104,15 +105,10 @@ impl Sketcher {
         if word_hashes.is_empty() {
             return signature;
         }
-        let mut buf = Vec::with_capacity(k * 8);
         let shingles: Vec<u32> = word_hashes
             .windows(k)
             .map(|window| {
-                buf.clear();
-                for h in window {
-                    buf.extend_from_slice(&h.to_le_bytes());
-                }
-                let h = xxh3_64(&buf);
+                let h = shingle_hash(window);
                 (h as u32) ^ ((h >> 32) as u32)
             })
             .collect();
@@ -164,6 +160,18 @@ impl Sketcher {
         }
         keys
     }
+}
+
+/// Hash of a shingle from its words' hashes: an order-sensitive fold with a
+/// final avalanche (the MurmurHash3 finalizer).
+#[inline]
+fn shingle_hash(window: &[u64]) -> u64 {
+    let mut h = window.iter().fold(SEED, |h, &w| (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    h ^ (h >> 33)
 }
 
 /// The signature update: for every shingle `x` and permutation `i`, keep

@@ -58,36 +58,53 @@ pub fn is_stopword(lower: &str) -> bool {
 /// apostrophes, hyphens, periods and digit separators ("don't", "30-day",
 /// "U.S", "1,000", "2.5", "2½").
 pub fn words(text: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        if !c.is_alphanumeric() {
+    // A byte scan with a fast path for ASCII: tokenizing is on the hot path
+    // of every stage that reads text.
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let alnum_at = |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            text[i..].chars().next().map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8()))
+        }
+    };
+    let mut out = Vec::with_capacity(n / 6);
+    let mut i = 0;
+    while i < n {
+        let (alnum, len) = alnum_at(i);
+        if !alnum {
+            i += len;
             continue;
         }
-        let mut end = start + c.len_utf8();
-        while let Some(&(pos, c)) = chars.peek() {
-            if c.is_alphanumeric() {
-                end = pos + c.len_utf8();
-                chars.next();
-            } else if matches!(c, '\'' | '-' | '.' | ',' | '/') {
-                // Inner punctuation stays only when a letter or digit follows.
-                let after = text[pos + c.len_utf8()..].chars().next();
-                let joins = match c {
-                    ',' | '/' => {
-                        text[start..end].ends_with(|c: char| c.is_ascii_digit())
-                            && after.is_some_and(|a| a.is_ascii_digit())
-                    }
-                    _ => after.is_some_and(char::is_alphanumeric),
-                };
-                if !joins {
-                    break;
-                }
-                chars.next();
-            } else {
+        let start = i;
+        let mut end = i + len;
+        let mut last_digit = bytes[i].is_ascii_digit();
+        while end < n {
+            let (alnum, len) = alnum_at(end);
+            if alnum {
+                last_digit = bytes[end].is_ascii_digit();
+                end += len;
+                continue;
+            }
+            let b = bytes[end];
+            if !matches!(b, b'\'' | b'-' | b'.' | b',' | b'/') || end + 1 >= n {
                 break;
             }
+            // Inner punctuation stays only when a letter or digit follows
+            // (for "," and "/": a digit on both sides, as in "1,000", "21/2").
+            let joins = match b {
+                b',' | b'/' => last_digit && bytes[end + 1].is_ascii_digit(),
+                _ => alnum_at(end + 1).0,
+            };
+            if !joins {
+                break;
+            }
+            end += 1;
         }
         out.push(Token { text: &text[start..end], start });
+        i = end;
     }
     out
 }
@@ -193,6 +210,12 @@ mod tests {
 
     fn texts(s: &str) -> Vec<&str> {
         words(s).iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn words_handle_non_ascii_letters_and_marks() {
+        assert_eq!(texts("Zelenskyy’s café — naïve “quotes” 2½-hour"), ["Zelenskyy", "s", "café", "naïve", "quotes", "2½-hour"]);
+        assert_eq!(texts("end. -x a-"), ["end", "x", "a"]);
     }
 
     #[test]
