@@ -8,13 +8,14 @@
 //! sentence keeping a share J of their terms share a key with probability
 //! about J² per permutation, where word 5-grams are all gone.
 //!
-//! MinHash here is our own: each word is hashed with xxh3-64 (lowercased),
+//! MinHash here is our own: each word is hashed case-folded ([`word_hash`]),
 //! a shingle's hash folds its words' hashes in order ([`shingle_hash`]) and
 //! is folded to 32 bits (`x = lo ^ hi`); permutation `i` maps `x` to
-//! `m(x ^ s_i)`, where `m(v) = ((v·a_i) ^ ((v·a_i) >> 16))` with wrapping
-//! 32-bit multiplication and `a_i` odd, so each permutation is a bijection of
-//! the 32-bit values; `s_i`, `a_i` come from SplitMix64 seeded with
-//! [`SEED`]. Everything is 32-bit so that eight permutations run per AVX2
+//! `(x ^ s_i)·a_i` (wrapping 32-bit multiplication, `a_i` odd), a bijection
+//! of the 32-bit values; `s_i`, `a_i` come from SplitMix64 seeded with
+//! [`SEED`]. The inputs are already well-mixed hashes, and the tests check
+//! that estimates are unbiased with the binomial spread of ideal MinHash.
+//! Everything is 32-bit so that eight permutations run per AVX2
 //! instruction. Every front end that follows this recipe gets identical
 //! signatures.
 //!
@@ -28,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::config::SketchConfig;
-use crate::text::tokens::words;
+use crate::text::tokens::for_each_word;
 use crate::text::Doc;
 
 /// Seed of the permutation parameters ("STEMMA" in ASCII).
@@ -166,16 +167,11 @@ impl Sketcher {
 /// final avalanche (the MurmurHash3 finalizer).
 #[inline]
 fn shingle_hash(window: &[u64]) -> u64 {
-    let mut h = window.iter().fold(SEED, |h, &w| (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-    h ^ (h >> 33)
+    fmix64(window.iter().fold(SEED, |h, &w| (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)))
 }
 
 /// The signature update: for every shingle `x` and permutation `i`, keep
-/// the minimum of `m(x ^ s_i)` (see the module documentation). Written over
+/// the minimum of `(x ^ s_i)·a_i` (see the module documentation). Written over
 /// plain slices so that the compiler vectorizes the inner loop; the AVX2
 /// build of the very same code gives identical signatures.
 #[inline(always)]
@@ -185,7 +181,7 @@ fn min_permuted(signature: &mut [u32], a: &[u32], s: &[u32], shingles: &[u32]) {
     for &x in shingles {
         for i in 0..n {
             let v = (x ^ s[i]).wrapping_mul(a[i]);
-            signature[i] = signature[i].min(v ^ (v >> 16));
+            signature[i] = signature[i].min(v);
         }
     }
 }
@@ -196,24 +192,43 @@ unsafe fn min_permuted_avx2(signature: &mut [u32], a: &[u32], s: &[u32], shingle
     min_permuted(signature, a, s, shingles)
 }
 
-/// xxh3 hashes of a text's words, lowercased. ASCII words (nearly all of
-/// them in English news) are lowercased on the stack.
+/// Hashes of a text's words, case-folded (see [`word_hash`]).
 pub fn word_hashes(text: &str) -> Vec<u64> {
-    let mut buf = [0u8; 64];
-    words(text)
-        .iter()
-        .map(|w| {
-            let bytes = w.text.as_bytes();
-            if bytes.len() <= buf.len() && bytes.is_ascii() {
-                let lower = &mut buf[..bytes.len()];
-                lower.copy_from_slice(bytes);
-                lower.make_ascii_lowercase();
-                xxh3_64(lower)
-            } else {
-                xxh3_64(w.text.to_lowercase().as_bytes())
-            }
-        })
-        .collect()
+    let mut hashes = Vec::with_capacity(text.len() / 6);
+    for_each_word(text, |w| hashes.push(word_hash(w.text)));
+    hashes
+}
+
+/// Hash of one word, case-folded. A word of up to 16 ASCII bytes (nearly
+/// every word of English news) is folded by setting bit 5 of each byte —
+/// exactly lowercasing for the letters, digits and inner punctuation a word
+/// is made of — loaded as two little-endian integers and mixed; any other
+/// word is lowercased and hashed with xxh3-64.
+#[inline]
+pub fn word_hash(word: &str) -> u64 {
+    let bytes = word.as_bytes();
+    if bytes.len() > 16 || !bytes.is_ascii() {
+        return xxh3_64(word.to_lowercase().as_bytes());
+    }
+    let mut padded = [0u8; 16];
+    padded[..bytes.len()].copy_from_slice(bytes);
+    for b in &mut padded[..bytes.len()] {
+        *b |= 0x20;
+    }
+    let lo = u64::from_le_bytes(padded[..8].try_into().unwrap_or([0; 8]));
+    let hi = u64::from_le_bytes(padded[8..].try_into().unwrap_or([0; 8]));
+    let h = (lo ^ SEED).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (hi ^ bytes.len() as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    fmix64(h)
+}
+
+/// The MurmurHash3 64-bit finalizer: every input bit affects every output bit.
+#[inline]
+fn fmix64(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    h ^ (h >> 33)
 }
 
 /// Estimated Jaccard similarity of two MinHash signatures.
@@ -328,6 +343,18 @@ mod tests {
         let sd = (sum_sq / trials as f64 - mean * mean).sqrt();
         assert!((mean - 1.0 / 3.0).abs() < 0.01, "mean {mean}");
         assert!((0.03..0.055).contains(&sd), "sd {sd}");
+    }
+
+    #[test]
+    fn word_hashes_fold_case_only() {
+        assert_eq!(word_hash("Putin's"), word_hash("PUTIN'S"));
+        assert_eq!(word_hash("U.S"), word_hash("u.s"));
+        assert_eq!(word_hash("Zelenskyy-Trump-Putin-Summit"), word_hash("zelenskyy-trump-putin-summit"));
+        assert_eq!(word_hash("Café"), word_hash("café"));
+        assert_ne!(word_hash("ab"), word_hash("ab0"));
+        assert_ne!(word_hash("1"), word_hash("q"));
+        let many: std::collections::HashSet<u64> = (0..100_000).map(|i| word_hash(&format!("w{i}"))).collect();
+        assert_eq!(many.len(), 100_000);
     }
 
     #[test]

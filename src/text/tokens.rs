@@ -58,21 +58,34 @@ pub fn is_stopword(lower: &str) -> bool {
 /// apostrophes, hyphens, periods and digit separators ("don't", "30-day",
 /// "U.S", "1,000", "2.5", "2½").
 pub fn words(text: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::with_capacity(text.len() / 6);
+    for_each_word(text, |token| out.push(token));
+    out
+}
+
+/// Calls `visit` with each word of the text, as [`words`] finds them, without
+/// collecting them.
+#[inline]
+pub fn for_each_word<'t>(text: &'t str, mut visit: impl FnMut(Token<'t>)) {
     // A byte scan with a fast path for ASCII: tokenizing is on the hot path
     // of every stage that reads text.
     let bytes = text.as_bytes();
     let n = bytes.len();
     let alnum_at = |i: usize| -> (bool, usize) {
-        let b = bytes[i];
-        if b < 0x80 {
-            (b.is_ascii_alphanumeric(), 1)
-        } else {
-            text[i..].chars().next().map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8()))
+        match BYTE_CLASS[bytes[i] as usize] {
+            ALNUM => (true, 1),
+            NON_ASCII => text[i..].chars().next().map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+            _ => (false, 1),
         }
     };
-    let mut out = Vec::with_capacity(n / 6);
     let mut i = 0;
     while i < n {
+        while i < n && BYTE_CLASS[bytes[i] as usize] & (ALNUM | NON_ASCII) == 0 {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
         let (alnum, len) = alnum_at(i);
         if !alnum {
             i += len;
@@ -80,22 +93,26 @@ pub fn words(text: &str) -> Vec<Token<'_>> {
         }
         let start = i;
         let mut end = i + len;
-        let mut last_digit = bytes[i].is_ascii_digit();
-        while end < n {
+        loop {
+            while end < n && BYTE_CLASS[bytes[end] as usize] == ALNUM {
+                end += 1;
+            }
+            if end >= n {
+                break;
+            }
             let (alnum, len) = alnum_at(end);
             if alnum {
-                last_digit = bytes[end].is_ascii_digit();
                 end += len;
                 continue;
             }
             let b = bytes[end];
-            if !matches!(b, b'\'' | b'-' | b'.' | b',' | b'/') || end + 1 >= n {
+            if BYTE_CLASS[b as usize] != JOINER || end + 1 >= n {
                 break;
             }
             // Inner punctuation stays only when a letter or digit follows
             // (for "," and "/": a digit on both sides, as in "1,000", "21/2").
             let joins = match b {
-                b',' | b'/' => last_digit && bytes[end + 1].is_ascii_digit(),
+                b',' | b'/' => bytes[end - 1].is_ascii_digit() && bytes[end + 1].is_ascii_digit(),
                 _ => alnum_at(end + 1).0,
             };
             if !joins {
@@ -103,11 +120,35 @@ pub fn words(text: &str) -> Vec<Token<'_>> {
             }
             end += 1;
         }
-        out.push(Token { text: &text[start..end], start });
+        visit(Token { text: &text[start..end], start });
         i = end;
     }
-    out
 }
+
+const ALNUM: u8 = 1;
+const JOINER: u8 = 2;
+const NON_ASCII: u8 = 4;
+
+/// What each byte can be in a word: an ASCII letter or digit, inner
+/// punctuation, or part of a non-ASCII character (decoded when met).
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphanumeric() {
+            ALNUM
+        } else if matches!(c, b'\'' | b'-' | b'.' | b',' | b'/') {
+            JOINER
+        } else if c >= 0x80 {
+            NON_ASCII
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Turns words into content terms: stemmed, stopwords removed, hashed.
 pub struct Terms {
