@@ -291,14 +291,21 @@ fn parse_line(bytes: &[u8], fields: &JsonFields, stem: &str, origin: &str, line_
 }
 
 fn json_article(line: &str, fields: &JsonFields, stem: &str, origin: &str, line_no: usize) -> Result<Article, String> {
-    let value: serde_json::Value = serde_json::from_str(line).map_err(|err| format!("malformed JSON: {err}"))?;
-    let object = value.as_object().ok_or_else(|| "a record must be a JSON object".to_string())?;
+    // Only the named fields are decoded; the rest of the record is skipped
+    // unparsed, which keeps wide records cheap.
+    let object: std::collections::HashMap<std::borrow::Cow<'_, str>, &serde_json::value::RawValue> =
+        serde_json::from_str(line).map_err(|err| match serde_json::from_str::<serde_json::Value>(line) {
+            Ok(_) => "a record must be a JSON object".to_string(),
+            Err(_) => format!("malformed JSON: {err}"),
+        })?;
     let field = |name: &str| -> Result<Option<String>, String> {
-        match object.get(name) {
-            None | Some(serde_json::Value::Null) => Ok(None),
-            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-            Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
-            Some(other) => Err(format!("field `{name}` must be a string, found {other}")),
+        let Some(raw) = object.get(name) else { return Ok(None) };
+        let value: serde_json::Value = serde_json::from_str(raw.get()).map_err(|err| format!("field `{name}`: {err}"))?;
+        match value {
+            serde_json::Value::Null => Ok(None),
+            serde_json::Value::String(s) => Ok(Some(s)),
+            serde_json::Value::Number(n) => Ok(Some(n.to_string())),
+            other => Err(format!("field `{name}` must be a string, found {other}")),
         }
     };
     let text = field(&fields.text)?.ok_or_else(|| format!("record has no `{}` field", fields.text))?;
