@@ -6,7 +6,7 @@
 //! [`Article`]s.
 
 use std::fmt;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -90,26 +90,77 @@ pub struct Batch {
     pub errors: Vec<InputError>,
 }
 
-/// Reads every input path: `-` is JSONL on standard input, a directory is
-/// walked for `.txt`, `.jsonl` and `.ndjson` files, any other file is read
-/// as JSONL when its extension says so and as text otherwise.
+/// Reads every input path into memory: see [`for_each_chunk`].
 pub fn read_inputs(paths: &[PathBuf], fields: &JsonFields) -> Batch {
-    let mut batch = Batch::default();
+    let mut articles = Vec::new();
+    let errors = for_each_chunk(paths, fields, &mut |chunk| articles.extend(chunk));
+    Batch { articles, errors }
+}
+
+/// Articles handed to the sink at a time.
+const CHUNK_ARTICLES: usize = 32768;
+
+/// Streams every input path to `sink`, a chunk of articles at a time, in
+/// input order, and returns the problems met: `-` is JSONL on standard
+/// input, a directory is walked for `.txt`, `.jsonl` and `.ndjson` files,
+/// any other file is read as JSONL when its extension says so and as text
+/// otherwise. Memory held here is bounded by the chunk size.
+pub fn for_each_chunk(paths: &[PathBuf], fields: &JsonFields, sink: &mut dyn FnMut(Vec<Article>)) -> Vec<InputError> {
+    let mut stream = Stream { fields, sink, pending: Vec::new(), errors: Vec::new(), seen: Default::default() };
     for path in paths {
         if path.as_os_str() == "-" {
             let stdin = std::io::stdin();
-            read_jsonl(stdin.lock(), "-", fields, &mut batch);
+            read_jsonl(stdin.lock(), "-", &mut stream);
         } else if path.is_dir() {
-            read_dir(path, fields, &mut batch);
+            read_dir(path, &mut stream);
         } else {
-            read_file(path, fields, &mut batch);
+            read_file(path, &mut stream);
         }
     }
-    disambiguate_ids(&mut batch);
-    batch
+    stream.flush();
+    stream.errors
 }
 
-fn read_dir(dir: &Path, fields: &JsonFields, batch: &mut Batch) {
+/// Where readers put what they read.
+struct Stream<'a> {
+    fields: &'a JsonFields,
+    sink: &'a mut dyn FnMut(Vec<Article>),
+    pending: Vec<Article>,
+    errors: Vec<InputError>,
+    seen: std::collections::HashMap<String, usize>,
+}
+
+impl Stream<'_> {
+    /// Takes an article; ids must be unique for relations to mean anything,
+    /// so a repeated id gets a `#2`, `#3`… suffix and a notice, never a
+    /// silent merge.
+    fn push(&mut self, mut article: Article) {
+        let count = self.seen.entry(article.id.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            let renamed = format!("{}#{}", article.id, count);
+            let (path, line) = split_origin(&article.origin);
+            self.errors.push(InputError {
+                path,
+                line,
+                message: format!("duplicate id `{}`; this one is read as `{renamed}`", article.id),
+            });
+            article.id = renamed;
+        }
+        self.pending.push(article);
+        if self.pending.len() >= CHUNK_ARTICLES {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.pending.is_empty() {
+            (self.sink)(std::mem::take(&mut self.pending));
+        }
+    }
+}
+
+fn read_dir(dir: &Path, batch: &mut Stream<'_>) {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
@@ -136,7 +187,7 @@ fn read_dir(dir: &Path, fields: &JsonFields, batch: &mut Batch) {
     files.sort();
     for path in files {
         match extension(&path).as_str() {
-            "txt" | "jsonl" | "ndjson" => read_file(&path, fields, batch),
+            "txt" | "jsonl" | "ndjson" => read_file(&path, batch),
             // Documentation beside a corpus is expected; anything else is
             // named so that nothing the user gave is skipped silently.
             "md" => {}
@@ -152,10 +203,10 @@ fn extension(path: &Path) -> String {
     path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
 }
 
-fn read_file(path: &Path, fields: &JsonFields, batch: &mut Batch) {
+fn read_file(path: &Path, batch: &mut Stream<'_>) {
     if matches!(extension(path).as_str(), "jsonl" | "ndjson") {
         match std::fs::File::open(path) {
-            Ok(file) => read_jsonl(BufReader::new(file), &path.display().to_string(), fields, batch),
+            Ok(file) => read_jsonl(BufReader::new(file), &path.display().to_string(), batch),
             Err(err) => batch.errors.push(file_error(path, format!("cannot open: {err}"))),
         }
         return;
@@ -167,7 +218,7 @@ fn read_file(path: &Path, fields: &JsonFields, batch: &mut Batch) {
         return;
     }
     match text_article(path, &bytes) {
-        Ok(article) => batch.articles.push(article),
+        Ok(article) => batch.push(article),
         Err(err) => batch.errors.push(err),
     }
 }
@@ -224,54 +275,62 @@ pub fn split_headline(text: &str) -> (Option<String>, &str) {
     }
 }
 
-/// Lines of JSONL read before they are parsed, in parallel, as one chunk;
+/// Bytes of JSONL read before they are parsed, in parallel, as one block;
 /// bounds the memory held by raw input.
 const CHUNK_BYTES: usize = 32 << 20;
 
 /// Reads JSON lines; a malformed line or a record without text is an error
 /// naming the line, and reading goes on with the next line. Lines are parsed
 /// in parallel, a chunk at a time; articles keep their input order.
-pub fn read_jsonl<R: BufRead>(reader: R, origin: &str, fields: &JsonFields, batch: &mut Batch) {
+fn read_jsonl<R: Read>(mut reader: R, origin: &str, batch: &mut Stream<'_>) {
+    let fields = batch.fields;
     let stem = Path::new(origin).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut reader = reader;
-    let mut line_no = 0;
-    let mut chunk: Vec<(usize, Vec<u8>)> = Vec::new();
-    let mut chunk_bytes = 0;
+    // Blocks of whole lines: read in bulk, split without copying, parsed in parallel.
+    let mut block: Vec<u8> = Vec::new();
+    let mut carry: Vec<u8> = Vec::new();
+    let mut first_line = 1;
     loop {
-        let mut buf = Vec::new();
-        let read = reader.read_until(b'\n', &mut buf);
-        let done = match read {
-            Ok(0) => true,
-            Ok(n) => {
-                line_no += 1;
-                chunk_bytes += n;
-                chunk.push((line_no, buf));
-                false
-            }
+        block.clear();
+        block.append(&mut carry);
+        let eof = match (&mut reader).take(CHUNK_BYTES as u64).read_to_end(&mut block) {
+            Ok(n) => n == 0,
             Err(err) => {
                 batch.errors.push(InputError {
                     path: origin.into(),
-                    line: Some(line_no + 1),
+                    line: Some(first_line),
                     message: format!("read error: {err}"),
                 });
                 true
             }
         };
-        if done || chunk_bytes >= CHUNK_BYTES {
-            let parsed: Vec<Option<Result<Article, InputError>>> = chunk
-                .par_iter()
-                .map(|(line_no, bytes)| parse_line(bytes, fields, &stem, origin, *line_no))
-                .collect();
-            for result in parsed.into_iter().flatten() {
-                match result {
-                    Ok(article) => batch.articles.push(article),
-                    Err(error) => batch.errors.push(error),
+        if !eof {
+            // Keep the unfinished last line for the next block.
+            match block.iter().rposition(|&b| b == b'\n') {
+                Some(last) => carry.extend_from_slice(&block[last + 1..]),
+                None => {
+                    carry = std::mem::take(&mut block);
+                    continue;
                 }
             }
-            chunk.clear();
-            chunk_bytes = 0;
+            let keep = block.len() - carry.len();
+            block.truncate(keep);
         }
-        if done {
+        let lines: Vec<(usize, &[u8])> = block
+            .split(|&b| b == b'\n')
+            .enumerate()
+            .map(|(k, line)| (first_line + k, line))
+            .filter(|(_, line)| !line.is_empty())
+            .collect();
+        first_line += block.iter().filter(|&&b| b == b'\n').count();
+        let parsed: Vec<Option<Result<Article, InputError>>> =
+            lines.par_iter().map(|&(line_no, bytes)| parse_line(bytes, fields, &stem, origin, line_no)).collect();
+        for result in parsed.into_iter().flatten() {
+            match result {
+                Ok(article) => batch.push(article),
+                Err(error) => batch.errors.push(error),
+            }
+        }
+        if eof {
             break;
         }
     }
@@ -322,26 +381,6 @@ fn json_article(line: &str, fields: &JsonFields, stem: &str, origin: &str, line_
         url: field(&fields.url)?,
         origin: format!("{origin}:{line_no}"),
     })
-}
-
-/// Ids must be unique for relations to mean anything: a repeated id gets a
-/// `#2`, `#3`… suffix and a notice, never a silent merge.
-fn disambiguate_ids(batch: &mut Batch) {
-    let mut seen = std::collections::HashMap::<String, usize>::new();
-    for article in &mut batch.articles {
-        let count = seen.entry(article.id.clone()).or_insert(0);
-        *count += 1;
-        if *count > 1 {
-            let renamed = format!("{}#{}", article.id, count);
-            let (path, line) = split_origin(&article.origin);
-            batch.errors.push(InputError {
-                path,
-                line,
-                message: format!("duplicate id `{}`; this one is read as `{renamed}`", article.id),
-            });
-            article.id = renamed;
-        }
-    }
 }
 
 fn split_origin(origin: &str) -> (String, Option<usize>) {
@@ -421,11 +460,21 @@ mod tests {
         assert_eq!(title, None);
     }
 
+    /// Reads JSONL from a string, as from a file named `origin`.
+    fn read_jsonl_str(input: &str, origin: &str, fields: &JsonFields) -> Batch {
+        let mut articles = Vec::new();
+        let mut sink = |chunk: Vec<Article>| articles.extend(chunk);
+        let mut stream = Stream { fields, sink: &mut sink, pending: Vec::new(), errors: Vec::new(), seen: Default::default() };
+        read_jsonl(input.as_bytes(), origin, &mut stream);
+        stream.flush();
+        let errors = stream.errors;
+        Batch { articles, errors }
+    }
+
     #[test]
     fn bad_jsonl_lines_are_reported_and_the_rest_is_read() {
         let input = "{\"id\":\"a\",\"text\":\"One.\"}\nnot json\n{\"id\":\"b\"}\n\n{\"id\":\"c\",\"text\":\"Three.\",\"published\":\"2025-03-18\"}\n";
-        let mut batch = Batch::default();
-        read_jsonl(input.as_bytes(), "in.jsonl", &JsonFields::default(), &mut batch);
+        let batch = read_jsonl_str(input, "in.jsonl", &JsonFields::default());
         let ids: Vec<_> = batch.articles.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["a", "c"]);
         assert_eq!(batch.errors.len(), 2);
@@ -438,8 +487,7 @@ mod tests {
     #[test]
     fn field_names_are_configurable() {
         let fields = JsonFields { text: "body".into(), id: "doc".into(), ..JsonFields::default() };
-        let mut batch = Batch::default();
-        read_jsonl("{\"doc\":\"x\",\"body\":\"Hello there.\"}\n".as_bytes(), "f.jsonl", &fields, &mut batch);
+        let batch = read_jsonl_str("{\"doc\":\"x\",\"body\":\"Hello there.\"}\n", "f.jsonl", &fields);
         assert_eq!(batch.articles[0].id, "x");
         assert_eq!(batch.articles[0].text, "Hello there.");
     }
@@ -457,14 +505,7 @@ mod tests {
 
     #[test]
     fn duplicate_ids_are_renamed_with_a_notice() {
-        let mut batch = Batch::default();
-        read_jsonl(
-            "{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"a\",\"text\":\"y\"}\n".as_bytes(),
-            "d.jsonl",
-            &JsonFields::default(),
-            &mut batch,
-        );
-        disambiguate_ids(&mut batch);
+        let batch = read_jsonl_str("{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"a\",\"text\":\"y\"}\n", "d.jsonl", &JsonFields::default());
         assert_eq!(batch.articles[1].id, "a#2");
         assert_eq!(batch.errors[0].line, Some(2));
     }

@@ -124,6 +124,20 @@ fn print_config() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+impl InputArgs {
+    /// The JSONL field names the flags set.
+    fn fields(&self) -> JsonFields {
+        JsonFields {
+            id: self.id_field.clone(),
+            title: self.title_field.clone(),
+            text: self.text_field.clone(),
+            outlet: self.outlet_field.clone(),
+            published: self.published_field.clone(),
+            url: self.url_field.clone(),
+        }
+    }
+}
+
 /// Articles read from the inputs, with the configuration and progress to use.
 struct Prepared {
     config: Config,
@@ -138,16 +152,8 @@ fn prepare(args: &InputArgs) -> anyhow::Result<Option<Prepared>> {
         Some(path) => Config::from_toml_file(path)?,
         None => Config::default(),
     };
-    let fields = JsonFields {
-        id: args.id_field.clone(),
-        title: args.title_field.clone(),
-        text: args.text_field.clone(),
-        outlet: args.outlet_field.clone(),
-        published: args.published_field.clone(),
-        url: args.url_field.clone(),
-    };
     let started = Instant::now();
-    let batch = read_inputs(&args.paths, &fields);
+    let batch = read_inputs(&args.paths, &args.fields());
     for error in &batch.errors {
         eprintln!("stemma: {error}");
     }
@@ -197,18 +203,39 @@ fn analyze(args: InputArgs) -> anyhow::Result<ExitCode> {
 
 fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!((0.0..=1.0).contains(&args.threshold), "--threshold must lie in 0..=1, got {}", args.threshold);
-    let Some(run) = prepare(&args.input)? else { return Ok(ExitCode::from(1)) };
-    let articles = &run.batch.articles;
-    let (pairs, clusters) = stemma::neardup::near_duplicates(
-        articles,
-        &run.config.sketch,
-        run.config.candidates.max_key_documents,
-        args.threshold,
-        run.progress.as_ref(),
-    );
-    run.report_rate(articles.len());
-    let result = stemma::report::NearDuplicateReport::new(articles, &run.config.sketch, args.threshold, &pairs, &clusters, &run.batch.errors);
-    emit(&args.input.output, |out| match args.input.format {
+    let input = &args.input;
+    let config = match &input.config {
+        Some(path) => Config::from_toml_file(path)?,
+        None => Config::default(),
+    };
+    let started = Instant::now();
+    let show_progress = !input.quiet && std::io::stderr().is_terminal();
+    let progress: Box<dyn Progress> = if show_progress { Box::new(Bar::default()) } else { Box::new(stemma::Quiet) };
+
+    // Streamed: texts are sketched a chunk at a time and dropped.
+    let mut finder = stemma::neardup::Finder::new(&config.sketch);
+    let mut ids: Vec<String> = Vec::new();
+    progress.stage("sketch", 0);
+    let errors = stemma::ingest::for_each_chunk(&input.paths, &input.fields(), &mut |chunk| {
+        let texts: Vec<&str> = chunk.iter().map(|a| a.text.as_str()).collect();
+        finder.add(&texts, progress.as_ref());
+        ids.extend(chunk.into_iter().map(|a| a.id));
+    });
+    for error in &errors {
+        eprintln!("stemma: {error}");
+    }
+    if ids.is_empty() {
+        eprintln!("stemma: no article could be read; nothing to analyse");
+        return Ok(ExitCode::from(1));
+    }
+    let (pairs, clusters) =
+        finder.finish(config.candidates.max_key_documents, args.threshold, progress.as_ref());
+    if show_progress {
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!("stemma: {} documents in {seconds:.1}s ({:.0} documents/s)", ids.len(), ids.len() as f64 / seconds.max(1e-9));
+    }
+    let result = stemma::report::NearDuplicateReport::new(&ids, &config.sketch, args.threshold, &pairs, &clusters, &errors);
+    emit(&input.output, |out| match input.format {
         Format::Text => stemma::report::write_near_duplicates(out, &result),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &result)?;
@@ -229,8 +256,13 @@ impl Progress for Bar {
         if let Some(old) = slot.take() {
             old.finish_and_clear();
         }
-        let bar = ProgressBar::new(total);
-        let style = ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} ({per_sec}, {eta})")
+        // An unknown total (streamed input) shows a count and a rate only.
+        let (bar, template) = if total == 0 {
+            (ProgressBar::new_spinner(), "{prefix:>10} {spinner} {human_pos} documents ({per_sec})")
+        } else {
+            (ProgressBar::new(total), "{prefix:>10} [{bar:30}] {human_pos}/{human_len} ({per_sec}, {eta})")
+        };
+        let style = ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
         bar.set_style(style);

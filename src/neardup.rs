@@ -36,7 +36,78 @@ pub struct Cluster {
     pub duplicates: Vec<usize>,
 }
 
-/// Finds the near-duplicate pairs among articles and groups them.
+/// Collects signatures chunk by chunk (keeping nothing of the texts), then
+/// finds the pairs: memory is one signature per document.
+pub struct Finder {
+    sketcher: Sketcher,
+    num_perm: usize,
+    /// Signatures, `num_perm` values per document, in input order.
+    signatures: Vec<u32>,
+}
+
+impl Finder {
+    /// A finder with the given sketch settings.
+    pub fn new(config: &SketchConfig) -> Finder {
+        Finder { sketcher: Sketcher::new(config), num_perm: config.num_perm, signatures: Vec::new() }
+    }
+
+    /// Sketches more documents, in parallel; they follow those added before.
+    pub fn add<T: AsRef<str> + Sync>(&mut self, texts: &[T], progress: &dyn Progress) {
+        let sketches: Vec<Vec<u32>> = texts
+            .par_iter()
+            .map(|text| {
+                let signature = self.sketcher.minhash_text(text.as_ref());
+                progress.advance(1);
+                signature
+            })
+            .collect();
+        self.signatures.reserve(sketches.len() * self.num_perm);
+        for signature in sketches {
+            self.signatures.extend_from_slice(&signature);
+        }
+    }
+
+    /// Number of documents added.
+    pub fn len(&self) -> usize {
+        self.signatures.len() / self.num_perm.max(1)
+    }
+
+    /// Whether no document was added.
+    pub fn is_empty(&self) -> bool {
+        self.signatures.is_empty()
+    }
+
+    /// The pairs at or above `threshold` and their clusters. Buckets holding
+    /// more than `max_bucket` documents pair each member with the first only.
+    pub fn finish(&self, max_bucket: usize, threshold: f64, progress: &dyn Progress) -> (Vec<NearDuplicate>, Vec<Cluster>) {
+        let signature = |i: usize| &self.signatures[i * self.num_perm..(i + 1) * self.num_perm];
+        progress.stage("candidates", 1);
+        let keyed: Vec<(u64, u32)> = (0..self.len())
+            .into_par_iter()
+            .flat_map_iter(|i| self.sketcher.band_keys(signature(i)).into_iter().map(move |k| (k, i as u32)))
+            .collect();
+        let mut candidates = crate::candidates::group_pairs(keyed, max_bucket);
+        candidates.par_sort_unstable();
+        candidates.dedup();
+        progress.advance(1);
+
+        progress.stage("verify", candidates.len() as u64);
+        let pairs: Vec<NearDuplicate> = candidates
+            .par_iter()
+            .filter_map(|&(a, b)| {
+                let (a, b) = (a as usize, b as usize);
+                let jaccard = estimated_jaccard(signature(a), signature(b));
+                progress.advance(1);
+                (jaccard >= threshold).then_some(NearDuplicate { a: a.min(b), b: a.max(b), jaccard })
+            })
+            .collect();
+        progress.finish();
+        let clusters = clusters(self.len(), &pairs);
+        (pairs, clusters)
+    }
+}
+
+/// Finds the near-duplicate pairs among articles held in memory and groups them.
 pub fn near_duplicates(
     articles: &[Article],
     config: &SketchConfig,
@@ -44,41 +115,11 @@ pub fn near_duplicates(
     threshold: f64,
     progress: &dyn Progress,
 ) -> (Vec<NearDuplicate>, Vec<Cluster>) {
-    let sketcher = Sketcher::new(config);
+    let mut finder = Finder::new(config);
     progress.stage("sketch", articles.len() as u64);
-    let signatures: Vec<Vec<u32>> = articles
-        .par_iter()
-        .map(|article| {
-            let signature = sketcher.minhash_text(&article.text);
-            progress.advance(1);
-            signature
-        })
-        .collect();
-
-    progress.stage("candidates", 1);
-    let keyed: Vec<(u64, u32)> = signatures
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, s)| sketcher.band_keys(s).into_iter().map(move |k| (k, i as u32)))
-        .collect();
-    let mut candidates = crate::candidates::group_pairs(keyed, max_bucket);
-    candidates.par_sort_unstable();
-    candidates.dedup();
-    progress.advance(1);
-
-    progress.stage("verify", candidates.len() as u64);
-    let pairs: Vec<NearDuplicate> = candidates
-        .par_iter()
-        .filter_map(|&(a, b)| {
-            let (a, b) = (a as usize, b as usize);
-            let jaccard = estimated_jaccard(&signatures[a], &signatures[b]);
-            progress.advance(1);
-            (jaccard >= threshold).then_some(NearDuplicate { a: a.min(b), b: a.max(b), jaccard })
-        })
-        .collect();
-    progress.finish();
-    let clusters = clusters(articles.len(), &pairs);
-    (pairs, clusters)
+    let texts: Vec<&str> = articles.iter().map(|a| a.text.as_str()).collect();
+    finder.add(&texts, progress);
+    finder.finish(max_bucket, threshold, progress)
 }
 
 /// Connected components of the pairs, by union-find.

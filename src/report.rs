@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::align::{word_diff, DiffOp};
 use crate::config::{Config, SketchConfig};
-use crate::ingest::{Article, InputError};
+use crate::ingest::InputError;
 use crate::neardup::{Cluster, NearDuplicate};
 use crate::relate::{Changes, DirectionBasis, Relation, RelationKind};
 use crate::text::Doc;
@@ -307,14 +307,14 @@ pub struct ClusterOut<'a> {
 impl<'a> NearDuplicateReport<'a> {
     /// Builds the report from the pairs and clusters of `near_duplicates`.
     pub fn new(
-        articles: &'a [Article],
+        ids: &'a [String],
         sketch: &'a SketchConfig,
         threshold: f64,
         pairs: &[NearDuplicate],
         clusters: &[Cluster],
         input_errors: &'a [InputError],
     ) -> Self {
-        let id = |i: usize| articles[i].id.as_str();
+        let id = |i: usize| ids[i].as_str();
         NearDuplicateReport {
             schema_version: SCHEMA_VERSION,
             mode: "near_duplicates",
@@ -322,7 +322,7 @@ impl<'a> NearDuplicateReport<'a> {
             sketch,
             input_errors,
             summary: NearDuplicateSummary {
-                documents: articles.len(),
+                documents: ids.len(),
                 pairs: pairs.len(),
                 clusters: clusters.len(),
                 removable: clusters.iter().map(|c| c.duplicates.len()).sum(),
