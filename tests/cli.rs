@@ -134,3 +134,23 @@ fn configuration_overrides_apply_and_bad_keys_fail() {
     let parsed: stemma::config::Config = toml::from_str(&String::from_utf8_lossy(&defaults.stdout)).unwrap();
     assert_eq!(parsed, stemma::config::Config::default());
 }
+
+#[test]
+fn dedup_clusters_near_duplicates() {
+    let dir = scratch("dedup");
+    let original = std::fs::read_to_string(examples().join("articles/01_wire_original.txt")).unwrap();
+    std::fs::write(dir.join("a.txt"), &original).unwrap();
+    std::fs::write(dir.join("b.txt"), original.replace("Friday", "Saturday")).unwrap();
+    std::fs::copy(examples().join("articles/05_unrelated.txt"), dir.join("c.txt")).unwrap();
+    let out = stemma(&["dedup", "--format", "json", dir.to_str().unwrap()]);
+    assert!(out.status.success());
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["mode"], "near_duplicates");
+    assert_eq!(r["summary"]["documents"], 3);
+    assert_eq!(r["clusters"], serde_json::json!([{"keep": "a", "duplicates": ["b"]}]));
+    assert!(r["pairs"][0]["jaccard"].as_f64().unwrap() > 0.8);
+    let text = stemma(&["dedup", dir.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("keep a  drop b"));
+    let bad = stemma(&["dedup", "--threshold", "2", dir.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2));
+}
