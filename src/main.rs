@@ -37,12 +37,34 @@ enum Command {
     Dedup(Box<DedupArgs>),
     /// Print the default configuration as TOML (a starting point for --config).
     Config,
+    /// Evaluate on public data in ../shared/data and write a result file.
+    Eval(EvalArgs),
 }
 
 #[derive(clap::Args)]
 struct AnalyzeArgs {
     #[command(flatten)]
     input: InputArgs,
+}
+
+#[derive(clap::Args)]
+struct EvalArgs {
+    #[command(subcommand)]
+    which: EvalCommand,
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// Sentence judgment as a paraphrase classifier on MRPC: fit on the
+    /// train file, report accuracy and F1 on the test file.
+    Mrpc {
+        /// Folder holding msr_paraphrase_train.txt and msr_paraphrase_test.txt.
+        #[arg(long, default_value = "../shared/data/mrpc")]
+        data: PathBuf,
+        /// Where to write the JSON result.
+        #[arg(long, default_value = "eval/results/mrpc.json")]
+        out: PathBuf,
+    },
 }
 
 #[derive(clap::Args)]
@@ -108,12 +130,38 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze(args.input),
         Command::Dedup(args) => dedup(*args),
         Command::Config => print_config(),
+        Command::Eval(args) => eval(args),
     };
     match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("stemma: error: {err:#}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    match args.which {
+        EvalCommand::Mrpc { data, out } => {
+            let result = stemma::eval::mrpc(&data.join("msr_paraphrase_train.txt"), &data.join("msr_paraphrase_test.txt"))?;
+            if let Some(dir) = out.parent() {
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            }
+            let json = serde_json::to_string_pretty(&result).context("serializing the result")?;
+            std::fs::write(&out, json + "\n").with_context(|| format!("writing {}", out.display()))?;
+            emit(&None, |w| {
+                writeln!(w, "MRPC paraphrase judgment ({} train pairs, {} test pairs)", result.train_pairs, result.test_pairs)?;
+                writeln!(w, "{:<34} {:>9} {:>7} {:>10} {:>7}", "", "accuracy", "F1", "precision", "recall")?;
+                for (name, s) in [
+                    ("train (fitted there)", result.train),
+                    ("test: Stemma judgment", result.test),
+                    ("test: similarity alone", result.similarity_only_test),
+                ] {
+                    writeln!(w, "{name:<34} {:>9.3} {:>7.3} {:>10.3} {:>7.3}", s.accuracy, s.f1, s.precision, s.recall)?;
+                }
+                writeln!(w, "written to {}", out.display())
+            })
         }
     }
 }
