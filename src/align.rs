@@ -78,10 +78,10 @@ struct Weighted {
 fn weigh(sentence: &Sentence, stats: &CorpusStats) -> Weighted {
     let weighted = |set: &[u64]| -> Vec<(u64, f64)> { set.iter().map(|&t| (t, stats.idf(t))).collect() };
     let terms = weighted(&sentence.terms);
-    let wording = weighted(&sentence.wording);
+    let wording = weighted(&sentence.wording().collect::<Vec<_>>());
     Weighted {
         total: terms.iter().map(|t| t.1).sum(),
-        narration: sentence.narration.iter().map(|&t| stats.idf(t)).sum(),
+        narration: sentence.narration().map(|t| stats.idf(t)).sum(),
         wording_total: wording.iter().map(|t| t.1).sum(),
         terms,
         wording,
@@ -423,7 +423,7 @@ mod tests {
             let text = sentences.join("\n");
             let a = doc("a", &text);
             let al = align(&a, &a, &stats(&[&a]), &AlignConfig::default());
-            let has_narration = a.sentences.iter().any(|s| !s.narration.is_empty());
+            let has_narration = a.sentences.iter().any(|s| s.narration().next().is_some());
             if has_narration {
                 prop_assert!((al.coverage_a - 1.0).abs() < 1e-9, "coverage {}", al.coverage_a);
                 prop_assert!((al.coverage_b - 1.0).abs() < 1e-9);

@@ -32,24 +32,33 @@ pub struct Candidate {
 }
 
 /// Finds the candidate pairs among sketched documents.
-pub fn candidates(sketches: &[Sketch], sketcher: &Sketcher, config: &CandidateConfig) -> Vec<Candidate> {
+/// The sketches are consumed: each is dropped once its keys are taken, so
+/// that sketches and postings are not both held in full.
+pub fn candidates(sketches: Vec<Sketch>, sketcher: &Sketcher, config: &CandidateConfig) -> Vec<Candidate> {
     let mut pairs: Vec<Candidate> = Vec::new();
 
     let exact: Vec<(u64, u32)> = sketches.iter().enumerate().map(|(i, s)| (s.exact, i as u32)).collect();
-    for (a, b) in group_pairs(exact, config.max_key_documents) {
-        pairs.push(Candidate { a, b, exact: true, lsh: true, shared_sentences: 0 });
-    }
-
     let bands: Vec<(u64, u32)> = sketches
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, s)| sketcher.band_keys(&s.minhash).into_iter().map(move |k| (k, i as u32)))
         .collect();
+    let postings: Vec<(u64, u32, u32)> = sketches
+        .into_par_iter()
+        .enumerate()
+        .flat_map_iter(|(d, s)| s.sentence_keys.into_iter().map(move |(k, sent)| (k, d as u32, sent)))
+        .collect();
+
+    for (a, b) in group_pairs(exact, config.max_key_documents) {
+        pairs.push(Candidate { a, b, exact: true, lsh: true, shared_sentences: 0 });
+    }
     for (a, b) in group_pairs(bands, config.max_key_documents) {
         pairs.push(Candidate { a, b, exact: false, lsh: true, shared_sentences: 0 });
     }
-
-    pairs.extend(sentence_pairs(sketches, config));
+    // Pairs already found by their shingles need no sentence evidence, and
+    // they are the ones that would share the most keys.
+    let known: std::collections::HashSet<(u32, u32)> = pairs.iter().map(|c| (c.a, c.b)).collect();
+    pairs.extend(sentence_pairs(postings, &known, config));
 
     pairs.par_sort_unstable_by_key(|c| (c.a, c.b));
     let mut merged: Vec<Candidate> = Vec::with_capacity(pairs.len());
@@ -87,12 +96,12 @@ pub(crate) fn group_pairs(mut keyed: Vec<(u64, u32)>, cap: usize) -> Vec<(u32, u
     out
 }
 
-fn sentence_pairs(sketches: &[Sketch], config: &CandidateConfig) -> Vec<Candidate> {
-    let mut postings: Vec<(u64, u32, u32)> = sketches
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(d, s)| s.sentence_keys.iter().map(move |&(k, sent)| (k, d as u32, sent)))
-        .collect();
+/// Pairs from sentence-key postings `(key, document, sentence)`.
+fn sentence_pairs(
+    mut postings: Vec<(u64, u32, u32)>,
+    known: &std::collections::HashSet<(u32, u32)>,
+    config: &CandidateConfig,
+) -> Vec<Candidate> {
     postings.par_sort_unstable();
     postings.dedup();
 
@@ -108,7 +117,7 @@ fn sentence_pairs(sketches: &[Sketch], config: &CandidateConfig) -> Vec<Candidat
         }
         for (i, &(_, a, sa)) in group.iter().enumerate() {
             for &(_, b, sb) in &group[i + 1..] {
-                if a != b {
+                if a != b && !known.contains(&(a, b)) {
                     hits.push((a, b, sa, sb));
                 }
             }
@@ -165,7 +174,7 @@ mod tests {
             no_lsh(sketch(&[(1, 4), (2, 5), (9, 6)]), 2),
             no_lsh(sketch(&[(3, 0), (8, 1)]), 3),
         ];
-        let found = candidates(&docs, &sketcher, &config);
+        let found = candidates(docs, &sketcher, &config);
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].a, found[0].b, found[0].shared_sentences), (0, 1, 2));
     }
@@ -177,7 +186,7 @@ mod tests {
         // Every document shares the same two "sign-off" sentences.
         let docs: Vec<Sketch> =
             (0..5).map(|i| no_lsh(sketch(&[(100, 0), (200, 1), (i as u64 + 1000, 2)]), i)).collect();
-        assert!(candidates(&docs, &sketcher, &config).is_empty());
+        assert!(candidates(docs, &sketcher, &config).is_empty());
     }
 
     #[test]
@@ -186,7 +195,7 @@ mod tests {
         let config = CandidateConfig { max_key_documents: 3, ..CandidateConfig::default() };
         let docs: Vec<Sketch> =
             (0..10).map(|_| Sketch { exact: 42, minhash: vec![7; 128], sentence_keys: vec![] }).collect();
-        let found = candidates(&docs, &sketcher, &config);
+        let found = candidates(docs, &sketcher, &config);
         // Ten copies over the cap: each pairs with the first, not with all others.
         assert_eq!(found.len(), 9);
         assert!(found.iter().all(|c| c.exact && c.lsh && c.a == 0));

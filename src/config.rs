@@ -96,8 +96,10 @@ impl Default for SketchConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct CandidateConfig {
     /// A key (LSH bucket or sentence key) held by more documents than this is
-    /// boilerplate or a topic-wide commonplace and creates no candidates
-    /// (default 50).
+    /// boilerplate or a topic-wide commonplace: a sentence key that common
+    /// creates no candidates; an LSH bucket or exact hash that common pairs
+    /// each member with its first document only. The sentence keys of real
+    /// copies are shared by a family of a few documents (default 20).
     pub max_key_documents: usize,
     /// A pair becomes a candidate from sentence keys only when keys match in at
     /// least this many distinct sentences of each document, so one shared
@@ -107,7 +109,7 @@ pub struct CandidateConfig {
 
 impl Default for CandidateConfig {
     fn default() -> Self {
-        CandidateConfig { max_key_documents: 50, min_shared_sentences: 2 }
+        CandidateConfig { max_key_documents: 20, min_shared_sentences: 2 }
     }
 }
 

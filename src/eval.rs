@@ -95,8 +95,8 @@ fn dice<T: Eq + std::hash::Hash>(x: &HashSet<T>, y: &HashSet<T>) -> f64 {
 
 /// Stemma's measures of a sentence pair (see [`FEATURES`]).
 pub fn features(a: &Doc, b: &Doc, stats: &CorpusStats, config: &Config) -> Vec<f64> {
-    let union = |d: &Doc, pick: fn(&crate::text::Sentence) -> &Vec<u64>| -> Vec<(u64, f64)> {
-        let mut terms: Vec<u64> = d.sentences.iter().flat_map(|s| pick(s).iter().copied()).collect();
+    let union = |d: &Doc, role: u8| -> Vec<(u64, f64)> {
+        let mut terms: Vec<u64> = d.sentences.iter().flat_map(|s| s.terms_with(role)).collect();
         terms.sort_unstable();
         terms.dedup();
         terms.into_iter().map(|t| (t, stats.idf(t))).collect()
@@ -107,11 +107,11 @@ pub fn features(a: &Doc, b: &Doc, stats: &CorpusStats, config: &Config) -> Vec<f
         let (tx, ty): (f64, f64) = (x.iter().map(|t| t.1).sum(), y.iter().map(|t| t.1).sum());
         (shared, tx, ty)
     };
-    let (shared, ta, tb) = weighted(&union(a, |s| &s.terms), &union(b, |s| &s.terms));
+    let (shared, ta, tb) = weighted(&union(a, 0), &union(b, 0));
     let similarity = if ta + tb > 0.0 { 2.0 * shared / (ta + tb) } else { 0.0 };
     let overlap = if ta.min(tb) > 0.0 { shared / ta.min(tb) } else { 0.0 };
     let length_ratio = if ta.max(tb) > 0.0 { ta.min(tb) / ta.max(tb) } else { 1.0 };
-    let (ws, wa, wb) = weighted(&union(a, |s| &s.wording), &union(b, |s| &s.wording));
+    let (ws, wa, wb) = weighted(&union(a, crate::text::WORDING), &union(b, crate::text::WORDING));
     let wording_similarity = if wa + wb > 0.0 { 2.0 * ws / (wa + wb) } else { 1.0 };
 
     // Facts: every sentence of one aligned with every sentence of the other.
@@ -133,7 +133,9 @@ pub fn features(a: &Doc, b: &Doc, stats: &CorpusStats, config: &Config) -> Vec<f
     let changed_titles = count(FactKind::Title);
 
     let values = |d: &Doc| -> Vec<(u64, f64)> {
-        d.sentences.iter().flat_map(|s| s.quantities.iter().map(|q| (q.kind as u64, q.value))).collect()
+        (0..d.sentences.len())
+            .flat_map(|i| crate::text::facts::quantities(d.sentence_text(i)).into_iter().map(|q| (q.kind as u64, q.value)))
+            .collect()
     };
     let (va, vb) = (values(a), values(b));
     let lacks = |x: &[(u64, f64)], y: &[(u64, f64)]| x.iter().filter(|p| !y.iter().any(|q| q.0 == p.0 && (q.1 - p.1).abs() < 1e-9)).count();

@@ -82,16 +82,49 @@ pub struct Analysis {
 
 /// Runs the whole pipeline on a batch of articles.
 pub fn analyze(articles: &[Article], config: &Config, progress: &dyn Progress) -> Analysis {
+    analyze_owned(articles.to_vec(), config, progress)
+}
+
+/// Runs the whole pipeline, consuming the articles: each is dropped as soon
+/// as it is analysed, which keeps peak memory down on large inputs.
+pub fn analyze_owned(articles: Vec<Article>, config: &Config, progress: &dyn Progress) -> Analysis {
     progress.stage("text", articles.len() as u64);
     let documents: Vec<Doc> = articles
-        .par_iter()
+        .into_par_iter()
         .map_init(Terms::default, |terms, article| {
-            let doc = Doc::from_article(article, terms);
+            let doc = Doc::from_article(&article, terms);
             progress.advance(1);
             doc
         })
         .collect();
+    analyze_documents(documents, config, progress)
+}
 
+/// Reads the inputs a chunk at a time and analyses each chunk's articles
+/// as it comes, so that the raw articles are never all in memory; then runs
+/// the rest of the pipeline. Returns the problems met reading the inputs
+/// too; an analysis of no documents when nothing could be read.
+pub fn analyze_inputs(
+    paths: &[std::path::PathBuf],
+    fields: &ingest::JsonFields,
+    config: &Config,
+    progress: &dyn Progress,
+) -> (Analysis, Vec<ingest::InputError>) {
+    let mut documents: Vec<Doc> = Vec::new();
+    progress.stage("read+text", 0);
+    let errors = ingest::for_each_chunk(paths, fields, &mut |chunk| {
+        documents.par_extend(chunk.into_par_iter().map_init(Terms::default, |terms, article| {
+            let doc = Doc::from_article(&article, terms);
+            progress.advance(1);
+            doc
+        }));
+    });
+    (analyze_documents(documents, config, progress), errors)
+}
+
+/// Runs the pipeline from analysed documents on: sketches, candidates,
+/// alignment and relations.
+pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Progress) -> Analysis {
     progress.stage("sketch", documents.len() as u64);
     let sketcher = Sketcher::new(&config.sketch);
     let sketches: Vec<_> = documents
@@ -111,8 +144,7 @@ pub fn analyze(articles: &[Article], config: &Config, progress: &dyn Progress) -
         .reduce(CorpusStats::default, CorpusStats::merge);
 
     progress.stage("candidates", 1);
-    let candidates = candidates::candidates(&sketches, &sketcher, &config.candidates);
-    drop(sketches);
+    let candidates = candidates::candidates(sketches, &sketcher, &config.candidates);
     progress.advance(1);
 
     progress.stage("align", candidates.len() as u64);

@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use stemma::config::Config;
-use stemma::ingest::{read_inputs, JsonFields};
+use stemma::ingest::JsonFields;
 use stemma::report::{write_json, write_terminal, Report};
 use stemma::Progress;
 
@@ -186,40 +186,11 @@ impl InputArgs {
     }
 }
 
-/// Articles read from the inputs, with the configuration and progress to use.
-struct Prepared {
-    config: Config,
-    batch: stemma::ingest::Batch,
-    progress: Box<dyn Progress>,
-    show_progress: bool,
-    started: Instant,
-}
-
-fn prepare(args: &InputArgs) -> anyhow::Result<Option<Prepared>> {
-    let config = match &args.config {
-        Some(path) => Config::from_toml_file(path)?,
-        None => Config::default(),
-    };
-    let started = Instant::now();
-    let batch = read_inputs(&args.paths, &args.fields());
-    for error in &batch.errors {
-        eprintln!("stemma: {error}");
-    }
-    if batch.articles.is_empty() {
-        eprintln!("stemma: no article could be read; nothing to analyse");
-        return Ok(None);
-    }
-    let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let progress: Box<dyn Progress> = if show_progress { Box::new(Bar::default()) } else { Box::new(stemma::Quiet) };
-    Ok(Some(Prepared { config, batch, progress, show_progress, started }))
-}
-
-impl Prepared {
-    fn report_rate(&self, documents: usize) {
-        if self.show_progress {
-            let seconds = self.started.elapsed().as_secs_f64();
-            eprintln!("stemma: {documents} documents in {seconds:.1}s ({:.0} documents/s)", documents as f64 / seconds.max(1e-9));
-        }
+/// On a terminal, the closing line: documents, time and rate.
+fn report_rate(show: bool, started: Instant, documents: usize) {
+    if show {
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!("stemma: {documents} documents in {seconds:.1}s ({:.0} documents/s)", documents as f64 / seconds.max(1e-9));
     }
 }
 
@@ -240,22 +211,36 @@ fn emit(output: &Option<PathBuf>, write: impl FnOnce(&mut dyn Write) -> std::io:
 }
 
 fn analyze(args: InputArgs) -> anyhow::Result<ExitCode> {
-    let Some(run) = prepare(&args)? else { return Ok(ExitCode::from(1)) };
-    let analysis = stemma::analyze(&run.batch.articles, &run.config, run.progress.as_ref());
-    run.report_rate(analysis.documents.len());
+    let config = load_config(&args)?;
+    let started = Instant::now();
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let progress: Box<dyn Progress> = if show_progress { Box::new(Bar::default()) } else { Box::new(stemma::Quiet) };
+    let (analysis, errors) = stemma::analyze_inputs(&args.paths, &args.fields(), &config, progress.as_ref());
+    for error in &errors {
+        eprintln!("stemma: {error}");
+    }
+    if analysis.documents.is_empty() {
+        eprintln!("stemma: no article could be read; nothing to analyse");
+        return Ok(ExitCode::from(1));
+    }
+    report_rate(show_progress, started, analysis.documents.len());
     emit(&args.output, |out| match args.format {
         Format::Text => write_terminal(out, &analysis),
-        Format::Json => write_json(out, &Report::new(&analysis, &run.batch.errors)),
+        Format::Json => write_json(out, &Report::new(&analysis, &errors)),
     })
+}
+
+fn load_config(args: &InputArgs) -> anyhow::Result<Config> {
+    match &args.config {
+        Some(path) => Config::from_toml_file(path),
+        None => Ok(Config::default()),
+    }
 }
 
 fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!((0.0..=1.0).contains(&args.threshold), "--threshold must lie in 0..=1, got {}", args.threshold);
     let input = &args.input;
-    let config = match &input.config {
-        Some(path) => Config::from_toml_file(path)?,
-        None => Config::default(),
-    };
+    let config = load_config(input)?;
     let started = Instant::now();
     let show_progress = !input.quiet && std::io::stderr().is_terminal();
     let progress: Box<dyn Progress> = if show_progress { Box::new(Bar::default()) } else { Box::new(stemma::Quiet) };
@@ -278,10 +263,7 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     }
     let (pairs, clusters) =
         finder.finish(config.candidates.max_key_documents, args.threshold, progress.as_ref());
-    if show_progress {
-        let seconds = started.elapsed().as_secs_f64();
-        eprintln!("stemma: {} documents in {seconds:.1}s ({:.0} documents/s)", ids.len(), ids.len() as f64 / seconds.max(1e-9));
-    }
+    report_rate(show_progress, started, ids.len());
     let result = stemma::report::NearDuplicateReport::new(&ids, &config.sketch, args.threshold, &pairs, &clusters, &errors);
     emit(&input.output, |out| match input.format {
         Format::Text => stemma::report::write_near_duplicates(out, &result),

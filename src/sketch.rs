@@ -139,12 +139,12 @@ impl Sketcher {
     fn sentence_keys(&self, doc: &Doc) -> Vec<(u64, u32)> {
         let mut keys = Vec::new();
         for (index, sentence) in doc.sentences.iter().enumerate() {
-            if sentence.narration.len() < self.config.min_key_terms {
+            if sentence.narration().count() < self.config.min_key_terms {
                 continue;
             }
             for (band, &perm) in self.sentence_perms.iter().enumerate() {
                 let (mut m1, mut m2) = (u64::MAX, u64::MAX);
-                for &term in &sentence.narration {
+                for term in sentence.narration() {
                     let v = permute(term, perm);
                     if v < m1 {
                         m2 = m1;

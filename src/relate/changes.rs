@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::align::Alignment;
 use crate::config::RelateConfig;
-use crate::text::facts::{FactKind, Quantity};
+use crate::text::facts::{self, FactKind, Quantity, TitledName};
 use crate::text::tokens::words;
 use crate::text::Doc;
 
@@ -74,6 +74,24 @@ pub struct DroppedAttribution {
     pub b_sentence: usize,
 }
 
+/// The numbers, dates and titled names of a document's sentences. They
+/// are extracted here, for the documents of a derived pair only, rather than
+/// kept for every document: most documents are never part of one.
+struct Facts {
+    quantities: Vec<Vec<Quantity>>,
+    titled_names: Vec<Vec<TitledName>>,
+}
+
+impl Facts {
+    fn of(doc: &Doc) -> Facts {
+        let texts = (0..doc.sentences.len()).map(|i| doc.sentence_text(i));
+        Facts {
+            quantities: texts.clone().map(facts::quantities).collect(),
+            titled_names: texts.map(facts::titled_names).collect(),
+        }
+    }
+}
+
 /// Lowercase words of a text, for comparing wordings regardless of
 /// punctuation and spacing.
 fn wording(text: &str) -> Vec<String> {
@@ -104,12 +122,13 @@ pub fn changes(a: &Doc, b: &Doc, alignment: &Alignment, config: &RelateConfig) -
         added_sentences: (0..b.sentences.len()).filter(|&j| !alignment.aligned_b(j)).count(),
         ..Changes::default()
     };
+    let (fa, fb) = (Facts::of(a), Facts::of(b));
     for (&i, js) in &partners {
-        changes.changed_facts.extend(changed_quantities(a, b, i, js));
-        changes.changed_facts.extend(changed_titles(a, b, i, js));
+        changes.changed_facts.extend(changed_quantities(&fa, &fb, i, js));
+        changes.changed_facts.extend(changed_titles(&fa, &fb, i, js));
         changes.dropped_attributions.extend(dropped_attribution(a, b, i, js));
     }
-    let unit_level = changed_units(a, b, &changes.changed_facts);
+    let unit_level = changed_units(&fa, &fb, &changes.changed_facts);
     changes.changed_facts.extend(unit_level);
     changes
 }
@@ -182,10 +201,10 @@ fn unmatched<'q>(mine: &[&'q Quantity], theirs: &[&Quantity]) -> Vec<&'q Quantit
     mine.iter().copied().filter(|q| !theirs.iter().any(|t| same_value(q, t))).collect()
 }
 
-fn changed_quantities(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Vec<ChangedFact> {
-    let qa: Vec<&Quantity> = a.sentences[i].quantities.iter().collect();
+fn changed_quantities(a: &Facts, b: &Facts, i: usize, js: &[usize]) -> Vec<ChangedFact> {
+    let qa: Vec<&Quantity> = a.quantities[i].iter().collect();
     let qb: Vec<(usize, &Quantity)> =
-        js.iter().flat_map(|&j| b.sentences[j].quantities.iter().map(move |q| (j, q))).collect();
+        js.iter().flat_map(|&j| b.quantities[j].iter().map(move |q| (j, q))).collect();
     let only_b_values: Vec<&Quantity> = qb.iter().map(|p| p.1).collect();
     let only_a = unmatched(&qa, &only_b_values);
     let mut only_b: Vec<(usize, &Quantity)> =
@@ -215,11 +234,11 @@ fn changed_quantities(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Vec<ChangedFa
 /// Numbers with a unit that changed between sentences that did not align
 /// with each other: for a unit ("hour", "percent") where each document has
 /// exactly one value the other lacks, that value changed.
-fn changed_units(a: &Doc, b: &Doc, found: &[ChangedFact]) -> Vec<ChangedFact> {
-    fn by_unit(doc: &Doc) -> BTreeMap<String, Vec<(usize, &Quantity)>> {
+fn changed_units(a: &Facts, b: &Facts, found: &[ChangedFact]) -> Vec<ChangedFact> {
+    fn by_unit(facts: &Facts) -> BTreeMap<String, Vec<(usize, &Quantity)>> {
         let mut map: BTreeMap<String, Vec<(usize, &Quantity)>> = BTreeMap::new();
-        for (i, s) in doc.sentences.iter().enumerate() {
-            for q in s.quantities.iter().filter(|q| q.kind == FactKind::Number) {
+        for (i, quantities) in facts.quantities.iter().enumerate() {
+            for q in quantities.iter().filter(|q| q.kind == FactKind::Number) {
                 if let Some(unit) = &q.unit {
                     map.entry(unit.clone()).or_default().push((i, q));
                 }
@@ -251,11 +270,11 @@ fn changed_units(a: &Doc, b: &Doc, found: &[ChangedFact]) -> Vec<ChangedFact> {
     out
 }
 
-fn changed_titles(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Vec<ChangedFact> {
+fn changed_titles(a: &Facts, b: &Facts, i: usize, js: &[usize]) -> Vec<ChangedFact> {
     let mut out = Vec::new();
-    for ta in &a.sentences[i].titled_names {
+    for ta in &a.titled_names[i] {
         for &j in js {
-            let same_person = b.sentences[j].titled_names.iter().find(|tb| tb.person_key() == ta.person_key());
+            let same_person = b.titled_names[j].iter().find(|tb| tb.person_key() == ta.person_key());
             if let Some(tb) = same_person {
                 if tb.role != ta.role {
                     out.push(ChangedFact {

@@ -13,7 +13,6 @@ pub mod tokens;
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::{parse_published, Article};
-use facts::{Quantity, TitledName};
 use quotes::{Attribution, Quote};
 use tokens::Terms;
 
@@ -53,17 +52,36 @@ pub struct Sentence {
     pub paragraph: usize,
     /// Sorted, distinct content-term hashes of the whole sentence.
     pub terms: Vec<u64>,
-    /// The subset of `terms` said outside quotation marks: the narration.
-    /// Shared quotations are not evidence of copying; shared narration is.
-    pub narration: Vec<u64>,
-    /// The narration without names and numbers: its wording.
-    pub wording: Vec<u64>,
-    /// Numbers and dates.
-    pub quantities: Vec<Quantity>,
-    /// Names with titles.
-    pub titled_names: Vec<TitledName>,
+    /// For each of `terms`, its roles: [`NARRATION`] when it is said outside
+    /// quotation marks (shared quotations are not evidence of copying,
+    /// shared narration is), [`WORDING`] when it is narration and neither a
+    /// name nor a number. One byte a term rather than two more term lists:
+    /// sentences are what a large corpus holds most of.
+    pub roles: Vec<u8>,
     /// Who the sentence cites, pronouns resolved to the last named source.
-    pub attribution: Option<Attribution>,
+    pub attribution: Option<Box<Attribution>>,
+}
+
+/// Role bit of a term said outside quotation marks.
+pub const NARRATION: u8 = 1;
+/// Role bit of a narration term that is neither a name nor a number.
+pub const WORDING: u8 = 2;
+
+impl Sentence {
+    /// The terms having all the given role bits.
+    pub fn terms_with(&self, role: u8) -> impl Iterator<Item = u64> + '_ {
+        self.terms.iter().zip(&self.roles).filter(move |(_, r)| **r & role == role).map(|(t, _)| *t)
+    }
+
+    /// The narration terms (see [`NARRATION`]).
+    pub fn narration(&self) -> impl Iterator<Item = u64> + '_ {
+        self.terms_with(NARRATION)
+    }
+
+    /// The wording terms (see [`WORDING`]).
+    pub fn wording(&self) -> impl Iterator<Item = u64> + '_ {
+        self.terms_with(WORDING)
+    }
 }
 
 impl Doc {
@@ -111,12 +129,17 @@ impl Doc {
                 start: span.start,
                 end: span.end,
                 paragraph: span.paragraph,
+                roles: sentence_terms
+                    .all
+                    .iter()
+                    .map(|t| {
+                        let narration = sentence_terms.narration.binary_search(t).is_ok();
+                        let wording = sentence_terms.wording.binary_search(t).is_ok();
+                        (narration as u8 * NARRATION) | (wording as u8 * WORDING)
+                    })
+                    .collect(),
                 terms: sentence_terms.all,
-                narration: sentence_terms.narration,
-                wording: sentence_terms.wording,
-                quantities: facts::quantities(sentence),
-                titled_names: facts::titled_names(sentence),
-                attribution,
+                attribution: attribution.map(Box::new),
             });
         }
 
@@ -215,8 +238,8 @@ mod tests {
             Doc::from_article(&article("\"We remain silent. We will respond,\" Zelensky said."), &Terms::default());
         assert_eq!(doc.sentences.len(), 2);
         assert_eq!(doc.quote_sentences(&doc.quotes[0]), 0..2);
-        assert!(doc.sentences[0].narration.is_empty());
+        assert_eq!(doc.sentences[0].narration().count(), 0);
         assert!(!doc.sentences[0].terms.is_empty());
-        assert_eq!(doc.sentences[1].narration, vec![tokens::term_hash("zelenski")]);
+        assert_eq!(doc.sentences[1].narration().collect::<Vec<_>>(), vec![tokens::term_hash("zelenski")]);
     }
 }
