@@ -63,6 +63,10 @@ fn seeds_relations_and_changes() {
             && (contains(&f.a, "former U.S. President") || contains(&f.b, "former U.S. President"))),
         "the 'former' title change must be reported: {facts:#?}"
     );
+    assert!(
+        facts.iter().any(|f| f.kind == FactKind::Scope && (contains(&f.a, "most of") || contains(&f.b, "most of"))),
+        "'most of four regions' -> 'parts of' must be reported: {facts:#?}"
+    );
     let dropped = &rewrite.changes.dropped_attributions;
     assert!(
         dropped.iter().any(|d| contains(&d.a, "Snegovaya") && d.b.as_deref().is_some_and(|b| contains(b, "Experts"))),

@@ -21,7 +21,7 @@ use crate::text::Doc;
 pub struct Changes {
     /// Quotations whose words differ between the two.
     pub altered_quotes: Vec<AlteredQuote>,
-    /// Numbers, dates and titles that differ in aligned sentences.
+    /// Numbers, dates, titles and scope words that differ in aligned sentences.
     pub changed_facts: Vec<ChangedFact>,
     /// Named sources that the copy dropped or replaced.
     pub dropped_attributions: Vec<DroppedAttribution>,
@@ -53,7 +53,7 @@ pub struct ChangedFact {
     pub a: String,
     /// The fact as `b` states it.
     pub b: String,
-    /// Number, date or title.
+    /// Number, date, title or scope.
     pub kind: FactKind,
     /// Sentence of `a`.
     pub a_sentence: usize,
@@ -126,6 +126,7 @@ pub fn changes(a: &Doc, b: &Doc, alignment: &Alignment, config: &RelateConfig) -
     for (&i, js) in &partners {
         changes.changed_facts.extend(changed_quantities(&fa, &fb, i, js));
         changes.changed_facts.extend(changed_titles(&fa, &fb, i, js));
+        changes.changed_facts.extend(changed_scope(a, b, i, js));
         changes.dropped_attributions.extend(dropped_attribution(a, b, i, js));
     }
     let unit_level = changed_units(&fa, &fb, &changes.changed_facts);
@@ -268,6 +269,38 @@ fn changed_units(a: &Facts, b: &Facts, found: &[ChangedFact]) -> Vec<ChangedFact
         }
     }
     out
+}
+
+/// A quantifier of one scope in `a` answered by one of another scope in its
+/// partner, with neither scope on the other side: "most of four regions" /
+/// "parts of four regions". Quotations are left to the altered quotations.
+fn changed_scope(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Option<ChangedFact> {
+    let quoted = |doc: &Doc, k: usize| -> Vec<(usize, usize)> {
+        let s = &doc.sentences[k];
+        doc.quotes
+            .iter()
+            .filter(|q| q.start < s.end && q.end > s.start)
+            .map(|q| (q.start.saturating_sub(s.start), q.end.min(s.end) - s.start))
+            .collect()
+    };
+    let in_a = facts::scopes(a.sentence_text(i), &quoted(a, i));
+    let in_b: Vec<(usize, (facts::Scope, usize))> =
+        js.iter().flat_map(|&j| facts::scopes(b.sentence_text(j), &quoted(b, j)).into_iter().map(move |s| (j, s))).collect();
+    let only_a: Vec<&(facts::Scope, usize)> = in_a.iter().filter(|x| !in_b.iter().any(|(_, y)| y.0 == x.0)).collect();
+    let only_b: Vec<&(usize, (facts::Scope, usize))> = in_b.iter().filter(|(_, y)| !in_a.iter().any(|x| x.0 == y.0)).collect();
+    let (&&(_, at), &&(j, (_, bt))) = (only_a.first()?, only_b.first()?);
+    if only_a.len() != 1 || only_b.len() != 1 {
+        return None;
+    }
+    // The quantifier with the two words after it, as the reader sees it.
+    let phrase = |text: &str, at: usize| text[at..].split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+    Some(ChangedFact {
+        a: phrase(a.sentence_text(i), at),
+        b: phrase(b.sentence_text(j), bt),
+        kind: FactKind::Scope,
+        a_sentence: i,
+        b_sentence: j,
+    })
 }
 
 fn changed_titles(a: &Facts, b: &Facts, i: usize, js: &[usize]) -> Vec<ChangedFact> {

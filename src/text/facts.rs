@@ -19,6 +19,39 @@ pub enum FactKind {
     Date,
     /// A person's title or role ("President", "former President").
     Title,
+    /// How much of something: "all", "most", "parts of".
+    Scope,
+}
+
+/// How much of a whole a quantifier claims. Words within one scope are
+/// interchangeable in a paraphrase ("some" / "parts of"); a word of another
+/// scope changes the claim ("most of four regions" / "parts of four").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// "all", "every", "entire", "whole".
+    All,
+    /// "most", "majority", "bulk".
+    Most,
+    /// "some", "parts", "several", "few", "many", "certain".
+    Part,
+}
+
+/// The scope words of a sentence outside `quoted` byte ranges, with their
+/// byte offsets.
+pub fn scopes(sentence: &str, quoted: &[(usize, usize)]) -> Vec<(Scope, usize)> {
+    words(sentence)
+        .iter()
+        .filter(|w| !quoted.iter().any(|&(s, e)| w.start >= s && w.start < e))
+        .filter_map(|w| {
+            let scope = match w.text.to_lowercase().as_str() {
+                "all" | "every" | "entire" | "whole" => Scope::All,
+                "most" | "majority" | "bulk" => Scope::Most,
+                "some" | "part" | "parts" | "several" | "few" | "many" | "certain" | "portions" => Scope::Part,
+                _ => return None,
+            };
+            Some((scope, w.start))
+        })
+        .collect()
 }
 
 /// A number or date as written, with its normalized value.
@@ -381,6 +414,13 @@ mod tests {
         let q = quantities("On March 11, Ukraine said on Tuesday that since 2014 it may act.");
         let dates: Vec<_> = q.iter().filter(|q| q.kind == FactKind::Date).map(|q| q.surface.as_str()).collect();
         assert_eq!(dates, ["March 11", "Tuesday", "2014"]);
+    }
+
+    #[test]
+    fn scope_words_outside_quotes() {
+        let found = scopes("Russia seized most of four regions and \"all the rest\"", &[(39, 53)]);
+        assert_eq!(found, vec![(Scope::Most, 14)]);
+        assert_eq!(scopes("parts of four regions", &[])[0].0, Scope::Part);
     }
 
     #[test]
