@@ -138,7 +138,12 @@ impl Doc {
                         (narration as u8 * NARRATION) | (wording as u8 * WORDING)
                     })
                     .collect(),
-                terms: sentence_terms.all,
+                terms: {
+                    // Kept for every sentence of the corpus: no slack.
+                    let mut all = sentence_terms.all;
+                    all.shrink_to_fit();
+                    all
+                },
                 attribution: attribution.map(Box::new),
             });
         }
@@ -160,6 +165,10 @@ impl Doc {
             }
         }
 
+        sentences.shrink_to_fit();
+        quotes.shrink_to_fit();
+        let mut text = text;
+        text.shrink_to_fit();
         Doc {
             id: article.id.clone(),
             title: article.title.clone(),
