@@ -24,6 +24,16 @@ def shingles(text, k=5):
     return [" ".join(words[i:i + k]) for i in range(len(words) - k + 1)]
 
 
+def query_pairs(lsh, sigs, jaccard, threshold):
+    """Every pair the index returns for each signature, kept at the threshold."""
+    for i, m in enumerate(sigs):
+        for j in lsh.query(m):
+            if j > i:
+                jac = jaccard(m, sigs[j])
+                if jac >= threshold:
+                    yield i, j, jac
+
+
 def run_datasketch(docs, threshold, num_perm):
     from datasketch import MinHash, MinHashLSH
 
@@ -34,12 +44,7 @@ def run_datasketch(docs, threshold, num_perm):
         m.update_batch([s.encode("utf-8") for s in shingles(text)])
         lsh.insert(i, m)
         sigs.append(m)
-    for i, m in enumerate(sigs):
-        for j in lsh.query(m):
-            if j > i:
-                jac = m.jaccard(sigs[j])
-                if jac >= threshold:
-                    yield i, j, jac
+    return query_pairs(lsh, sigs, lambda a, b: a.jaccard(b), threshold)
 
 
 def run_rensa(docs, threshold, num_perm):
@@ -54,12 +59,7 @@ def run_rensa(docs, threshold, num_perm):
         m.update(shingles(text))
         lsh.insert(i, m)
         sigs.append(m)
-    for i, m in enumerate(sigs):
-        for j in lsh.query(m):
-            if j > i:
-                jac = m.jaccard(sigs[j])
-                if jac >= threshold:
-                    yield i, j, jac
+    return query_pairs(lsh, sigs, lambda a, b: a.jaccard(b), threshold)
 
 
 def main():

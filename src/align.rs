@@ -365,16 +365,7 @@ mod tests {
     use proptest::prelude::*;
 
     pub(crate) fn doc(id: &str, text: &str) -> Doc {
-        let article = Article {
-            id: id.into(),
-            title: None,
-            text: text.into(),
-            outlet: None,
-            published: None,
-            url: None,
-            origin: id.into(),
-        };
-        Doc::from_article(&article, &Terms::default())
+        Doc::from_article(&Article::from_text(id, text), &Terms::default())
     }
 
     fn stats(docs: &[&Doc]) -> CorpusStats {

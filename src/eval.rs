@@ -74,16 +74,7 @@ pub const FEATURES: &[&str] = &[
 ];
 
 fn doc(id: &str, text: &str, terms: &Terms) -> Doc {
-    let article = Article {
-        id: id.into(),
-        title: None,
-        text: text.into(),
-        outlet: None,
-        published: None,
-        url: None,
-        origin: id.into(),
-    };
-    Doc::from_article(&article, terms)
+    Doc::from_article(&Article::from_text(id, text), terms)
 }
 
 fn dice<T: Eq + std::hash::Hash>(x: &HashSet<T>, y: &HashSet<T>) -> f64 {

@@ -31,6 +31,22 @@ pub struct Article {
     pub origin: String,
 }
 
+impl Article {
+    /// An article with only an id and a body: no headline, outlet, time or
+    /// URL. Its origin is its id.
+    pub fn from_text(id: &str, text: &str) -> Article {
+        Article {
+            id: id.into(),
+            title: None,
+            text: text.into(),
+            outlet: None,
+            published: None,
+            url: None,
+            origin: id.into(),
+        }
+    }
+}
+
 /// A file or record that could not be read, with where it was.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InputError {

@@ -14,10 +14,7 @@
 //! ```
 //! use stemma::{analyze, config::Config, ingest::Article, relate::RelationKind, Quiet};
 //!
-//! let article = |id: &str, text: &str| Article {
-//!     id: id.into(), title: None, text: text.into(), outlet: None,
-//!     published: None, url: None, origin: id.into(),
-//! };
+//! let article = Article::from_text;
 //! let story = "The council approved a new budget for the harbour district on Monday.\n\
 //!     Mayor Ilse Varga said the plan would repair three bridges before winter.\n\
 //!     Opposition members called the spending reckless and demanded an audit.\n\

@@ -161,9 +161,6 @@ mod tests {
     use super::*;
     use crate::Quiet;
 
-    fn article(id: &str, text: &str) -> Article {
-        Article { id: id.into(), title: None, text: text.into(), outlet: None, published: None, url: None, origin: id.into() }
-    }
 
     #[test]
     fn copies_cluster_and_unrelated_texts_do_not() {
@@ -172,7 +169,7 @@ mod tests {
         let edited = base.replace("Monday", "Tuesday");
         let other = "A pygmy goat named Clover won best in show at the county fair, beating forty rivals from six valleys \
                      in a contest that drew the largest crowd the fairground has seen in a decade.";
-        let articles = [article("a", base), article("b", &edited), article("c", other), article("d", base)];
+        let articles = [("a", base), ("b", &edited), ("c", other), ("d", base)].map(|(id, text)| Article::from_text(id, text));
         let (pairs, clusters) = near_duplicates(&articles, &SketchConfig::default(), 50, 0.5, &Quiet);
         assert!(pairs.iter().all(|p| p.jaccard >= 0.5 && p.a < p.b));
         assert_eq!(clusters, vec![Cluster { keep: 0, duplicates: vec![1, 3] }]);

@@ -285,16 +285,7 @@ mod tests {
     use crate::text::tokens::Terms;
 
     fn doc(text: &str) -> Doc {
-        let article = Article {
-            id: "d".into(),
-            title: None,
-            text: text.into(),
-            outlet: None,
-            published: None,
-            url: None,
-            origin: "d".into(),
-        };
-        Doc::from_article(&article, &Terms::default())
+        Doc::from_article(&Article::from_text("d", text), &Terms::default())
     }
 
     #[test]

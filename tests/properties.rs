@@ -9,7 +9,7 @@ use stemma::relate::RelationKind;
 use stemma::{analyze, Quiet};
 
 fn article(id: &str, text: String) -> Article {
-    Article { id: id.into(), title: None, text, outlet: None, published: None, url: None, origin: id.into() }
+    Article::from_text(id, &text)
 }
 
 fn body(name: &str) -> String {

@@ -216,15 +216,7 @@ mod tests {
     }
 
     fn article(text: &str) -> Article {
-        Article {
-            id: "t".into(),
-            title: None,
-            text: text.into(),
-            outlet: None,
-            published: Some("2025-03-18".into()),
-            url: None,
-            origin: "t.txt".into(),
-        }
+        Article { published: Some("2025-03-18".into()), ..Article::from_text("t", text) }
     }
 
     #[test]
