@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::config::CandidateConfig;
 use crate::sketch::{Sketch, Sketcher};
+use crate::text::Doc;
 
 /// Why two documents are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -31,24 +32,53 @@ pub struct Candidate {
     pub shared_sentences: u32,
 }
 
-/// Finds the candidate pairs among sketched documents.
-/// The sketches are consumed: each is dropped once its keys are taken, so
-/// that sketches and postings are not both held in full.
-pub fn candidates(sketches: Vec<Sketch>, sketcher: &Sketcher, config: &CandidateConfig) -> Vec<Candidate> {
+/// The keys candidates come from, one entry per document and key.
+#[derive(Debug, Default)]
+pub struct Keys {
+    /// `(exact hash, document)`.
+    pub exact: Vec<(u64, u32)>,
+    /// `(LSH band key, document)`.
+    pub bands: Vec<(u64, u32)>,
+    /// `(sentence key, document, sentence)`.
+    pub sentences: Vec<(u64, u32, u32)>,
+}
+
+impl Keys {
+    /// Keys of analysed documents, computed without holding their sketches:
+    /// at a million documents the sketches would outweigh the keys.
+    pub fn of_documents(documents: &[Doc], sketcher: &Sketcher) -> Keys {
+        let hashed: Vec<(u64, Vec<u64>)> = documents.par_iter().map(|d| sketcher.exact_and_bands(d)).collect();
+        let exact = hashed.iter().enumerate().map(|(i, h)| (h.0, i as u32)).collect();
+        let bands = hashed.into_iter().enumerate().flat_map(|(i, h)| h.1.into_iter().map(move |k| (k, i as u32))).collect();
+        let sentences = documents
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(d, doc)| sketcher.sentence_keys(doc).into_iter().map(move |(k, s)| (k, d as u32, s)))
+            .collect();
+        Keys { exact, bands, sentences }
+    }
+
+    /// Keys of sketches (document `i` is `sketches[i]`), consuming them.
+    pub fn of_sketches(sketches: Vec<Sketch>, sketcher: &Sketcher) -> Keys {
+        let exact = sketches.iter().enumerate().map(|(i, s)| (s.exact, i as u32)).collect();
+        let bands = sketches
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, s)| sketcher.band_keys(&s.minhash).into_iter().map(move |k| (k, i as u32)))
+            .collect();
+        let sentences = sketches
+            .into_par_iter()
+            .enumerate()
+            .flat_map_iter(|(d, s)| s.sentence_keys.into_iter().map(move |(k, sent)| (k, d as u32, sent)))
+            .collect();
+        Keys { exact, bands, sentences }
+    }
+}
+
+/// Finds the candidate pairs from the documents' keys.
+pub fn candidates(keys: Keys, config: &CandidateConfig) -> Vec<Candidate> {
+    let Keys { exact, bands, sentences: postings } = keys;
     let mut pairs: Vec<Candidate> = Vec::new();
-
-    let exact: Vec<(u64, u32)> = sketches.iter().enumerate().map(|(i, s)| (s.exact, i as u32)).collect();
-    let bands: Vec<(u64, u32)> = sketches
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, s)| sketcher.band_keys(&s.minhash).into_iter().map(move |k| (k, i as u32)))
-        .collect();
-    let postings: Vec<(u64, u32, u32)> = sketches
-        .into_par_iter()
-        .enumerate()
-        .flat_map_iter(|(d, s)| s.sentence_keys.into_iter().map(move |(k, sent)| (k, d as u32, sent)))
-        .collect();
-
     for (a, b) in group_pairs(exact, config.max_key_documents) {
         pairs.push(Candidate { a, b, exact: true, lsh: true, shared_sentences: 0 });
     }
@@ -174,7 +204,7 @@ mod tests {
             no_lsh(sketch(&[(1, 4), (2, 5), (9, 6)]), 2),
             no_lsh(sketch(&[(3, 0), (8, 1)]), 3),
         ];
-        let found = candidates(docs, &sketcher, &config);
+        let found = candidates(Keys::of_sketches(docs, &sketcher), &config);
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].a, found[0].b, found[0].shared_sentences), (0, 1, 2));
     }
@@ -186,7 +216,7 @@ mod tests {
         // Every document shares the same two "sign-off" sentences.
         let docs: Vec<Sketch> =
             (0..5).map(|i| no_lsh(sketch(&[(100, 0), (200, 1), (i as u64 + 1000, 2)]), i)).collect();
-        assert!(candidates(docs, &sketcher, &config).is_empty());
+        assert!(candidates(Keys::of_sketches(docs, &sketcher), &config).is_empty());
     }
 
     #[test]
@@ -195,7 +225,7 @@ mod tests {
         let config = CandidateConfig { max_key_documents: 3, ..CandidateConfig::default() };
         let docs: Vec<Sketch> =
             (0..10).map(|_| Sketch { exact: 42, minhash: vec![7; 128], sentence_keys: vec![] }).collect();
-        let found = candidates(docs, &sketcher, &config);
+        let found = candidates(Keys::of_sketches(docs, &sketcher), &config);
         // Ten copies over the cap: each pairs with the first, not with all others.
         assert_eq!(found.len(), 9);
         assert!(found.iter().all(|c| c.exact && c.lsh && c.a == 0));

@@ -122,16 +122,10 @@ pub fn analyze_inputs(
 /// Runs the pipeline from analysed documents on: sketches, candidates,
 /// alignment and relations.
 pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Progress) -> Analysis {
-    progress.stage("sketch", documents.len() as u64);
+    progress.stage("sketch", 1);
     let sketcher = Sketcher::new(&config.sketch);
-    let sketches: Vec<_> = documents
-        .par_iter()
-        .map(|doc| {
-            let sketch = sketcher.sketch(doc);
-            progress.advance(1);
-            sketch
-        })
-        .collect();
+    let keys = candidates::Keys::of_documents(&documents, &sketcher);
+    progress.advance(1);
     let stats = documents
         .par_iter()
         .fold(CorpusStats::default, |mut stats, doc| {
@@ -141,7 +135,7 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
         .reduce(CorpusStats::default, CorpusStats::merge);
 
     progress.stage("candidates", 1);
-    let candidates = candidates::candidates(sketches, &sketcher, &config.candidates);
+    let candidates = candidates::candidates(keys, &config.candidates);
     progress.advance(1);
 
     progress.stage("align", candidates.len() as u64);

@@ -90,8 +90,7 @@ impl Sketcher {
     /// Sketches an analysed document.
     pub fn sketch(&self, doc: &Doc) -> Sketch {
         let word_hashes = word_hashes(&doc.text);
-        let exact = xxh3_64(&word_hashes.iter().flat_map(|h| h.to_le_bytes()).collect::<Vec<u8>>());
-        Sketch { exact, minhash: self.minhash(&word_hashes), sentence_keys: self.sentence_keys(doc) }
+        Sketch { exact: exact_hash(&word_hashes), minhash: self.minhash(&word_hashes), sentence_keys: self.sentence_keys(doc) }
     }
 
     /// MinHash signature of a text's lowercased words.
@@ -136,7 +135,15 @@ impl Sketcher {
             .collect()
     }
 
-    fn sentence_keys(&self, doc: &Doc) -> Vec<(u64, u32)> {
+    /// The exact hash of a document and its LSH band keys, without keeping
+    /// the signature.
+    pub fn exact_and_bands(&self, doc: &Doc) -> (u64, Vec<u64>) {
+        let word_hashes = word_hashes(&doc.text);
+        (exact_hash(&word_hashes), self.band_keys(&self.minhash(&word_hashes)))
+    }
+
+    /// Sentence keys of a document, each with the index of its sentence.
+    pub fn sentence_keys(&self, doc: &Doc) -> Vec<(u64, u32)> {
         let mut keys = Vec::new();
         for (index, sentence) in doc.sentences.iter().enumerate() {
             if sentence.narration().count() < self.config.min_key_terms {
@@ -190,6 +197,12 @@ fn min_permuted(signature: &mut [u32], a: &[u32], s: &[u32], shingles: &[u32]) {
 #[target_feature(enable = "avx2")]
 unsafe fn min_permuted_avx2(signature: &mut [u32], a: &[u32], s: &[u32], shingles: &[u32]) {
     min_permuted(signature, a, s, shingles)
+}
+
+/// Hash of a whole word sequence: equal for texts that differ only in
+/// case, punctuation and spacing.
+fn exact_hash(word_hashes: &[u64]) -> u64 {
+    xxh3_64(&word_hashes.iter().flat_map(|h| h.to_le_bytes()).collect::<Vec<u8>>())
 }
 
 /// Hashes of a text's words, case-folded (see [`word_hash`]).
