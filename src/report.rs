@@ -31,9 +31,45 @@ pub struct Report<'a> {
     /// Inputs that could not be read, or were read with a caveat.
     pub input_errors: &'a [InputError],
     /// The documents, with their sentences (indices used by relations).
-    pub documents: Vec<DocumentOut<'a>>,
+    pub documents: Documents<'a>,
     /// The derived pairs.
-    pub relations: Vec<RelationOut<'a>>,
+    pub relations: Relations<'a>,
+}
+
+/// The documents of a report, serialized one at a time as they are written:
+/// a report of a million documents is never built in memory whole.
+#[derive(Debug)]
+pub struct Documents<'a>(pub &'a [Doc]);
+
+impl Serialize for Documents<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for doc in self.0 {
+            seq.serialize_element(&document(doc))?;
+        }
+        seq.end()
+    }
+}
+
+/// The relations of a report, each with its word diffs made as it is written.
+#[derive(Debug)]
+pub struct Relations<'a> {
+    /// The relations.
+    pub relations: &'a [Relation],
+    /// The documents they point into.
+    pub documents: &'a [Doc],
+}
+
+impl Serialize for Relations<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.relations.len()))?;
+        for r in self.relations {
+            seq.serialize_element(&relation(r, self.documents))?;
+        }
+        seq.end()
+    }
 }
 
 /// Counts of documents and relations.
@@ -138,8 +174,8 @@ impl<'a> Report<'a> {
             },
             config: &analysis.config,
             input_errors,
-            documents: docs.iter().map(document).collect(),
-            relations: analysis.relations.iter().map(|r| relation(r, docs)).collect(),
+            documents: Documents(docs),
+            relations: Relations { relations: &analysis.relations, documents: docs },
         }
     }
 }
