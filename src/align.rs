@@ -126,12 +126,6 @@ fn dice(x: &Weighted, y: &Weighted, shared: f64) -> f64 {
     }
 }
 
-/// Similarity of two sentences under the corpus statistics.
-pub fn similarity(x: &Sentence, y: &Sentence, stats: &CorpusStats) -> f64 {
-    let (wx, wy) = (weigh(x, stats), weigh(y, stats));
-    dice(&wx, &wy, shared(&wx, &wy))
-}
-
 /// Aligns the sentences of two documents.
 pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Alignment {
     let wa: Vec<Weighted> = a.sentences.iter().map(|s| weigh(s, stats)).collect();

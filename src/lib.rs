@@ -86,15 +86,7 @@ pub fn analyze(articles: &[Article], config: &Config, progress: &dyn Progress) -
 /// as it is analysed, which keeps peak memory down on large inputs.
 pub fn analyze_owned(articles: Vec<Article>, config: &Config, progress: &dyn Progress) -> Analysis {
     progress.stage("text", articles.len() as u64);
-    let documents: Vec<Doc> = articles
-        .into_par_iter()
-        .map_init(Terms::default, |terms, article| {
-            let doc = Doc::from_article(&article, terms);
-            progress.advance(1);
-            doc
-        })
-        .collect();
-    analyze_documents(documents, config, progress)
+    analyze_documents(analyse_text(articles, progress).collect(), config, progress)
 }
 
 /// Reads the inputs a chunk at a time and analyses each chunk's articles
@@ -110,13 +102,18 @@ pub fn analyze_inputs(
     let mut documents: Vec<Doc> = Vec::new();
     progress.stage("read+text", 0);
     let errors = ingest::for_each_chunk(paths, fields, &mut |chunk| {
-        documents.par_extend(chunk.into_par_iter().map_init(Terms::default, |terms, article| {
-            let doc = Doc::from_article(&article, terms);
-            progress.advance(1);
-            doc
-        }));
+        documents.par_extend(analyse_text(chunk, progress));
     });
     (analyze_documents(documents, config, progress), errors)
+}
+
+/// The text stage, in parallel: each article becomes a [`Doc`] and is dropped.
+fn analyse_text(articles: Vec<Article>, progress: &dyn Progress) -> impl IndexedParallelIterator<Item = Doc> + '_ {
+    articles.into_par_iter().map_init(Terms::default, move |terms, article| {
+        let doc = Doc::from_article(&article, terms);
+        progress.advance(1);
+        doc
+    })
 }
 
 /// Runs the pipeline from analysed documents on: sketches, candidates,

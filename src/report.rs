@@ -152,6 +152,21 @@ pub struct LinkOut {
     pub diff: Vec<DiffOp>,
 }
 
+impl Summary {
+    /// The counts of an analysis.
+    pub fn of(analysis: &Analysis) -> Summary {
+        let count = |kind| analysis.relations.iter().filter(|r| r.kind == kind).count();
+        Summary {
+            documents: analysis.documents.len(),
+            candidates: analysis.candidates,
+            relations: analysis.relations.len(),
+            duplicate: count(RelationKind::Duplicate),
+            version: count(RelationKind::Version),
+            rewrite: count(RelationKind::Rewrite),
+        }
+    }
+}
+
 fn round(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
@@ -160,18 +175,10 @@ impl<'a> Report<'a> {
     /// Builds the report of an analysis.
     pub fn new(analysis: &'a Analysis, input_errors: &'a [InputError]) -> Report<'a> {
         let docs = &analysis.documents;
-        let count = |kind| analysis.relations.iter().filter(|r| r.kind == kind).count();
         Report {
             schema_version: SCHEMA_VERSION,
             stemma_version: env!("CARGO_PKG_VERSION"),
-            summary: Summary {
-                documents: docs.len(),
-                candidates: analysis.candidates,
-                relations: analysis.relations.len(),
-                duplicate: count(RelationKind::Duplicate),
-                version: count(RelationKind::Version),
-                rewrite: count(RelationKind::Rewrite),
-            },
+            summary: Summary::of(analysis),
             config: &analysis.config,
             input_errors,
             documents: Documents(docs),
@@ -233,19 +240,13 @@ pub fn write_json(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
 /// Writes the readable summary: one line per relation, then its changes.
 pub fn write_terminal(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
     let docs = &analysis.documents;
-    let rels = &analysis.relations;
-    let count = |kind| rels.iter().filter(|r| r.kind == kind).count();
+    let s = Summary::of(analysis);
     writeln!(
         out,
         "{} documents, {} derived pairs ({} duplicate, {} version, {} rewrite) from {} candidate pairs",
-        docs.len(),
-        rels.len(),
-        count(RelationKind::Duplicate),
-        count(RelationKind::Version),
-        count(RelationKind::Rewrite),
-        analysis.candidates
+        s.documents, s.relations, s.duplicate, s.version, s.rewrite, s.candidates
     )?;
-    for r in rels {
+    for r in &analysis.relations {
         let (a, b) = (&docs[r.a], &docs[r.b]);
         let (arrow, basis) = match r.direction {
             Some(DirectionBasis::Published) => ("->", "source first, by publication time".to_string()),

@@ -79,10 +79,11 @@ fn permute(x: u64, (a, b): (u64, u64)) -> u64 {
 impl Sketcher {
     /// Prepares the permutations for a configuration.
     pub fn new(config: &SketchConfig) -> Sketcher {
+        let doc_perms = permutations(config.num_perm, SEED);
         Sketcher {
             config: config.clone(),
-            doc_a: permutations(config.num_perm, SEED).iter().map(|p| (p.0 as u32) | 1).collect(),
-            doc_s: permutations(config.num_perm, SEED).iter().map(|p| p.1 as u32).collect(),
+            doc_a: doc_perms.iter().map(|p| (p.0 as u32) | 1).collect(),
+            doc_s: doc_perms.iter().map(|p| p.1 as u32).collect(),
             sentence_perms: permutations(config.sentence_bands, SEED ^ 0xA5A5_A5A5),
         }
     }

@@ -62,10 +62,7 @@ pub struct Sentence {
     pub attribution: Option<Box<Attribution>>,
 }
 
-/// Role bit of a term said outside quotation marks.
-pub const NARRATION: u8 = 1;
-/// Role bit of a narration term that is neither a name nor a number.
-pub const WORDING: u8 = 2;
+pub use tokens::{NARRATION, WORDING};
 
 impl Sentence {
     /// The terms having all the given role bits.
@@ -129,21 +126,8 @@ impl Doc {
                 start: span.start,
                 end: span.end,
                 paragraph: span.paragraph,
-                roles: sentence_terms
-                    .all
-                    .iter()
-                    .map(|t| {
-                        let narration = sentence_terms.narration.binary_search(t).is_ok();
-                        let wording = sentence_terms.wording.binary_search(t).is_ok();
-                        (narration as u8 * NARRATION) | (wording as u8 * WORDING)
-                    })
-                    .collect(),
-                terms: {
-                    // Kept for every sentence of the corpus: no slack.
-                    let mut all = sentence_terms.all;
-                    all.shrink_to_fit();
-                    all
-                },
+                terms: sentence_terms.terms,
+                roles: sentence_terms.roles,
                 attribution: attribution.map(Box::new),
             });
         }

@@ -199,44 +199,67 @@ impl Terms {
     /// The content terms of a sentence; `quoted` are the byte ranges of
     /// its quotations.
     pub fn of_text(&self, text: &str, quoted: &[(usize, usize)]) -> SentenceTerms {
-        let mut terms = SentenceTerms::default();
+        let mut found: Vec<(u64, u8)> = Vec::new();
         let mut buf = Vec::new();
         for (k, token) in words(text).iter().enumerate() {
             buf.clear();
             self.of_word(token.text, &mut buf);
-            terms.all.extend_from_slice(&buf);
-            if quoted.iter().any(|&(s, e)| token.start >= s && token.start < e) {
-                continue;
+            let mut role = 0;
+            if !quoted.iter().any(|&(s, e)| token.start >= s && token.start < e) {
+                role |= NARRATION;
+                let name = k > 0 && token.is_capitalized();
+                let number = token.text.chars().any(|c| c.is_ascii_digit());
+                if !name && !number {
+                    role |= WORDING;
+                }
             }
-            terms.narration.extend_from_slice(&buf);
-            let name = k > 0 && token.is_capitalized();
-            let number = token.text.chars().any(|c| c.is_ascii_digit());
-            if !name && !number {
-                terms.wording.extend_from_slice(&buf);
-            }
+            found.extend(buf.iter().map(|&t| (t, role)));
         }
         if text.contains('%') {
-            terms.all.push(term_hash("percent"));
+            found.push((term_hash("percent"), 0));
         }
-        for set in [&mut terms.all, &mut terms.narration, &mut terms.wording] {
-            set.sort_unstable();
-            set.dedup();
+        // One entry per term, with the roles of all its occurrences.
+        found.sort_unstable();
+        let mut terms = SentenceTerms::default();
+        for (term, role) in found {
+            if terms.terms.last() == Some(&term) {
+                if let Some(last) = terms.roles.last_mut() {
+                    *last |= role;
+                }
+            } else {
+                terms.terms.push(term);
+                terms.roles.push(role);
+            }
         }
+        terms.terms.shrink_to_fit();
+        terms.roles.shrink_to_fit();
         terms
     }
 }
 
-/// A sentence's content terms, each set sorted and distinct.
+/// Role bit of a term said outside quotation marks.
+pub const NARRATION: u8 = 1;
+/// Role bit of a narration term that is neither a name nor a number.
+pub const WORDING: u8 = 2;
+
+/// A sentence's content terms, sorted and distinct, each with its roles.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SentenceTerms {
     /// Every content term.
-    pub all: Vec<u64>,
-    /// Terms outside quotation marks: the reporter's narration.
-    pub narration: Vec<u64>,
-    /// Narration terms that are neither names (capitalized inside the
-    /// sentence) nor numbers: the wording. Independent reports share names
-    /// and numbers because they report the same facts; a copy shares wording.
-    pub wording: Vec<u64>,
+    pub terms: Vec<u64>,
+    /// For each term, [`NARRATION`] when it occurs outside quotation marks
+    /// (the reporter's narration) and [`WORDING`] when it is narration and
+    /// neither a name (capitalized inside the sentence) nor a number.
+    /// Independent reports share names and numbers because they report the
+    /// same facts; a copy shares wording.
+    pub roles: Vec<u8>,
+}
+
+impl SentenceTerms {
+    /// Whether `term` is present with all the given role bits.
+    pub fn has(&self, term: u64, role: u8) -> bool {
+        self.terms.binary_search(&term).is_ok_and(|i| self.roles[i] & role == role)
+    }
 }
 
 /// The hash of a term; stable across runs and platforms, so sketches and
@@ -271,10 +294,10 @@ mod tests {
     #[test]
     fn terms_unify_spelling_variants() {
         let terms = Terms::default();
-        let a = terms.of_text("The cease-fire covered 20% of U.S. attacks", &[]).all;
-        let b = terms.of_text("the ceasefire covers 20 percent of US attacking", &[]).all;
+        let a = terms.of_text("The cease-fire covered 20% of U.S. attacks", &[]).terms;
+        let b = terms.of_text("the ceasefire covers 20 percent of US attacking", &[]).terms;
         assert_eq!(a, b);
-        let c = terms.of_text("let us go", &[]).all;
+        let c = terms.of_text("let us go", &[]).terms;
         assert!(!c.contains(&term_hash("u.s")));
     }
 
@@ -283,10 +306,10 @@ mod tests {
         let terms = Terms::default();
         let text = "\"Peace is near,\" Trump wrote";
         let t = terms.of_text(text, &[(0, 16)]);
-        assert!(t.all.contains(&term_hash("peac")));
-        assert!(!t.narration.contains(&term_hash("peac")));
-        assert!(t.narration.contains(&term_hash("trump")));
-        assert!(!t.wording.contains(&term_hash("trump")));
-        assert!(t.wording.contains(&term_hash("wrote")));
+        assert!(t.has(term_hash("peac"), 0));
+        assert!(!t.has(term_hash("peac"), NARRATION));
+        assert!(t.has(term_hash("trump"), NARRATION));
+        assert!(!t.has(term_hash("trump"), WORDING));
+        assert!(t.has(term_hash("wrote"), WORDING));
     }
 }
