@@ -186,6 +186,16 @@ impl InputArgs {
     }
 }
 
+/// Progress bars when standard error is a terminal and not `--quiet`;
+/// nothing otherwise. Says which it chose.
+fn progress(quiet: bool) -> (bool, Box<dyn Progress>) {
+    if !quiet && std::io::stderr().is_terminal() {
+        (true, Box::new(Bar::default()))
+    } else {
+        (false, Box::new(stemma::Quiet))
+    }
+}
+
 /// On a terminal, the closing line: documents, time and rate.
 fn report_rate(show: bool, started: Instant, documents: usize) {
     if show {
@@ -213,8 +223,7 @@ fn emit(output: &Option<PathBuf>, write: impl FnOnce(&mut dyn Write) -> std::io:
 fn analyze(args: InputArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(&args)?;
     let started = Instant::now();
-    let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let progress: Box<dyn Progress> = if show_progress { Box::new(Bar::default()) } else { Box::new(stemma::Quiet) };
+    let (show_progress, progress) = progress(args.quiet);
     let (analysis, errors) = stemma::analyze_inputs(&args.paths, &args.fields(), &config, progress.as_ref());
     for error in &errors {
         eprintln!("stemma: {error}");
@@ -242,8 +251,7 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     let input = &args.input;
     let config = load_config(input)?;
     let started = Instant::now();
-    let show_progress = !input.quiet && std::io::stderr().is_terminal();
-    let progress: Box<dyn Progress> = if show_progress { Box::new(Bar::default()) } else { Box::new(stemma::Quiet) };
+    let (show_progress, progress) = progress(input.quiet);
 
     // Streamed: texts are sketched a chunk at a time and dropped.
     let mut finder = stemma::neardup::Finder::new(&config.sketch);

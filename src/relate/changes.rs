@@ -197,17 +197,12 @@ fn same_value(x: &Quantity, y: &Quantity) -> bool {
     x.kind == y.kind && (x.value - y.value).abs() < 1e-9
 }
 
-/// Quantities of one side with no equal on the other side.
-fn unmatched<'q>(mine: &[&'q Quantity], theirs: &[&Quantity]) -> Vec<&'q Quantity> {
-    mine.iter().copied().filter(|q| !theirs.iter().any(|t| same_value(q, t))).collect()
-}
-
 fn changed_quantities(a: &Facts, b: &Facts, i: usize, js: &[usize]) -> Vec<ChangedFact> {
     let qa: Vec<&Quantity> = a.quantities[i].iter().collect();
     let qb: Vec<(usize, &Quantity)> =
         js.iter().flat_map(|&j| b.quantities[j].iter().map(move |q| (j, q))).collect();
-    let only_b_values: Vec<&Quantity> = qb.iter().map(|p| p.1).collect();
-    let only_a = unmatched(&qa, &only_b_values);
+    // Quantities of each side with no equal on the other side.
+    let only_a: Vec<&Quantity> = qa.iter().copied().filter(|x| !qb.iter().any(|(_, y)| same_value(x, y))).collect();
     let mut only_b: Vec<(usize, &Quantity)> =
         qb.iter().copied().filter(|(_, q)| !qa.iter().any(|t| same_value(q, t))).collect();
     let mut out = Vec::new();

@@ -55,7 +55,7 @@ const GENERIC_SOURCES: &[&str] = &[
     "experts", "expert", "analysts", "analyst", "officials", "sources", "source", "critics", "observers",
     "some", "many", "others", "people", "residents", "reports", "diplomats", "lawmakers", "authorities",
     "witnesses", "economists", "scientists", "researchers", "insiders", "commentators", "aides", "advisers",
-    "someone", "one", "studies", "observers", "specialists", "a", "an", "the", "experts, ",
+    "someone", "one", "studies", "specialists", "a", "an", "the",
 ];
 
 /// Is this word a personal pronoun that can stand for a source ("he", "She")?
