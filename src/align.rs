@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::AlignConfig;
 use crate::sketch::CorpusStats;
-use crate::text::{Doc, Sentence};
+use crate::text::Doc;
 
 /// One aligned sentence pair.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -75,13 +75,13 @@ struct Weighted {
     wording_total: f64,
 }
 
-fn weigh(sentence: &Sentence, stats: &CorpusStats) -> Weighted {
+fn weigh(doc: &Doc, i: usize, stats: &CorpusStats) -> Weighted {
     let weighted = |set: &[u64]| -> Vec<(u64, f64)> { set.iter().map(|&t| (t, stats.idf(t))).collect() };
-    let terms = weighted(&sentence.terms);
-    let wording = weighted(&sentence.wording().collect::<Vec<_>>());
+    let terms = weighted(doc.terms(i));
+    let wording = weighted(&doc.wording(i).collect::<Vec<_>>());
     Weighted {
         total: terms.iter().map(|t| t.1).sum(),
-        narration: sentence.narration().map(|t| stats.idf(t)).sum(),
+        narration: doc.narration(i).map(|t| stats.idf(t)).sum(),
         wording_total: wording.iter().map(|t| t.1).sum(),
         terms,
         wording,
@@ -128,8 +128,8 @@ fn dice(x: &Weighted, y: &Weighted, shared: f64) -> f64 {
 
 /// Aligns the sentences of two documents.
 pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Alignment {
-    let wa: Vec<Weighted> = a.sentences.iter().map(|s| weigh(s, stats)).collect();
-    let wb: Vec<Weighted> = b.sentences.iter().map(|s| weigh(s, stats)).collect();
+    let wa: Vec<Weighted> = (0..a.sentences.len()).map(|i| weigh(a, i, stats)).collect();
+    let wb: Vec<Weighted> = (0..b.sentences.len()).map(|i| weigh(b, i, stats)).collect();
     let (n, m) = (wa.len(), wb.len());
 
     // Sparse similarity matrix: only pairs sharing some weight.
@@ -408,7 +408,7 @@ mod tests {
             let text = sentences.join("\n");
             let a = doc("a", &text);
             let al = align(&a, &a, &stats(&[&a]), &AlignConfig::default());
-            let has_narration = a.sentences.iter().any(|s| s.narration().next().is_some());
+            let has_narration = (0..a.sentences.len()).any(|i| a.narration(i).next().is_some());
             if has_narration {
                 prop_assert!((al.coverage_a - 1.0).abs() < 1e-9, "coverage {}", al.coverage_a);
                 prop_assert!((al.coverage_b - 1.0).abs() < 1e-9);

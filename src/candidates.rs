@@ -10,6 +10,8 @@
 //! needs matches in `min_shared_sentences` distinct sentences on both sides,
 //! so one shared line is never enough.
 
+use std::collections::HashSet;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -32,63 +34,85 @@ pub struct Candidate {
     pub shared_sentences: u32,
 }
 
-/// The keys candidates come from, one entry per document and key.
-#[derive(Debug, Default)]
-pub struct Keys {
+/// The keys candidates come from: one entry per document and key for exact
+/// hashes and LSH bands; sentence keys are computed again for each pass over
+/// the sentence-key space rather than held all at once.
+pub struct Keys<'a> {
     /// `(exact hash, document)`.
     pub exact: Vec<(u64, u32)>,
     /// `(LSH band key, document)`.
     pub bands: Vec<(u64, u32)>,
-    /// `(sentence key, document, sentence)`.
-    pub sentences: Vec<(u64, u32, u32)>,
+    /// Number of documents.
+    documents: usize,
+    /// An upper bound on the number of sentence keys.
+    sentence_keys_bound: usize,
+    /// The sentence keys `(key, sentence)` of document `d`.
+    sentence_keys: Box<dyn Fn(usize) -> Vec<(u64, u32)> + Sync + 'a>,
 }
 
-impl Keys {
+impl<'a> Keys<'a> {
     /// Keys of analysed documents, computed without holding their sketches:
     /// at a million documents the sketches would outweigh the keys.
-    pub fn of_documents(documents: &[Doc], sketcher: &Sketcher) -> Keys {
+    pub fn of_documents(documents: &'a [Doc], sketcher: &'a Sketcher) -> Keys<'a> {
         let hashed: Vec<(u64, Vec<u64>)> = documents.par_iter().map(|d| sketcher.exact_and_bands(d)).collect();
         let exact = hashed.iter().enumerate().map(|(i, h)| (h.0, i as u32)).collect();
         let bands = hashed.into_iter().enumerate().flat_map(|(i, h)| h.1.into_iter().map(move |k| (k, i as u32))).collect();
-        let sentences = documents
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(d, doc)| sketcher.sentence_keys(doc).into_iter().map(move |(k, s)| (k, d as u32, s)))
-            .collect();
-        Keys { exact, bands, sentences }
+        let sentences: usize = documents.iter().map(|d| d.sentences.len()).sum();
+        Keys {
+            exact,
+            bands,
+            documents: documents.len(),
+            sentence_keys_bound: sentences * sketcher.sentence_bands(),
+            sentence_keys: Box::new(move |d| sketcher.sentence_keys(&documents[d])),
+        }
     }
 
     /// Keys of sketches (document `i` is `sketches[i]`), consuming them.
-    pub fn of_sketches(sketches: Vec<Sketch>, sketcher: &Sketcher) -> Keys {
+    pub fn of_sketches(sketches: Vec<Sketch>, sketcher: &Sketcher) -> Keys<'a> {
         let exact = sketches.iter().enumerate().map(|(i, s)| (s.exact, i as u32)).collect();
         let bands = sketches
             .par_iter()
             .enumerate()
             .flat_map_iter(|(i, s)| sketcher.band_keys(&s.minhash).into_iter().map(move |k| (k, i as u32)))
             .collect();
-        let sentences = sketches
+        let sentence_keys: Vec<Vec<(u64, u32)>> = sketches.into_iter().map(|s| s.sentence_keys).collect();
+        Keys {
+            exact,
+            bands,
+            documents: sentence_keys.len(),
+            sentence_keys_bound: sentence_keys.iter().map(Vec::len).sum(),
+            sentence_keys: Box::new(move |d| sentence_keys[d].clone()),
+        }
+    }
+
+    /// The sentence-key postings `(key, document, sentence)` whose key falls
+    /// in pass `pass` of `passes`.
+    fn postings(&self, pass: u64, passes: u64) -> Vec<(u64, u32, u32)> {
+        (0..self.documents)
             .into_par_iter()
-            .enumerate()
-            .flat_map_iter(|(d, s)| s.sentence_keys.into_iter().map(move |(k, sent)| (k, d as u32, sent)))
-            .collect();
-        Keys { exact, bands, sentences }
+            .flat_map_iter(|d| {
+                (self.sentence_keys)(d)
+                    .into_iter()
+                    .filter(move |(k, _)| passes == 1 || (k >> 32) % passes == pass)
+                    .map(move |(k, s)| (k, d as u32, s))
+            })
+            .collect()
     }
 }
 
 /// Finds the candidate pairs from the documents' keys.
-pub fn candidates(keys: Keys, config: &CandidateConfig) -> Vec<Candidate> {
-    let Keys { exact, bands, sentences: postings } = keys;
+pub fn candidates(mut keys: Keys<'_>, config: &CandidateConfig) -> Vec<Candidate> {
     let mut pairs: Vec<Candidate> = Vec::new();
-    for (a, b) in group_pairs(exact, config.max_key_documents) {
+    for (a, b) in group_pairs(std::mem::take(&mut keys.exact), config.max_key_documents) {
         pairs.push(Candidate { a, b, exact: true, lsh: true, shared_sentences: 0 });
     }
-    for (a, b) in group_pairs(bands, config.max_key_documents) {
+    for (a, b) in group_pairs(std::mem::take(&mut keys.bands), config.max_key_documents) {
         pairs.push(Candidate { a, b, exact: false, lsh: true, shared_sentences: 0 });
     }
     // Pairs already found by their shingles need no sentence evidence, and
     // they are the ones that would share the most keys.
-    let known: std::collections::HashSet<(u32, u32)> = pairs.iter().map(|c| (c.a, c.b)).collect();
-    pairs.extend(sentence_pairs(postings, &known, config));
+    let known: HashSet<(u32, u32)> = pairs.iter().map(|c| (c.a, c.b)).collect();
+    pairs.extend(sentence_pairs(&keys, &known, config));
 
     pairs.par_sort_unstable_by_key(|c| (c.a, c.b));
     let mut merged: Vec<Candidate> = Vec::with_capacity(pairs.len());
@@ -126,34 +150,33 @@ pub(crate) fn group_pairs(mut keyed: Vec<(u64, u32)>, cap: usize) -> Vec<(u32, u
     out
 }
 
-/// Pairs from sentence-key postings `(key, document, sentence)`.
-fn sentence_pairs(
-    mut postings: Vec<(u64, u32, u32)>,
-    known: &std::collections::HashSet<(u32, u32)>,
-    config: &CandidateConfig,
-) -> Vec<Candidate> {
-    postings.par_sort_unstable();
-    postings.dedup();
-
+/// Pairs from shared sentence keys, grouping the postings one slice of the
+/// key space at a time.
+fn sentence_pairs(keys: &Keys<'_>, known: &HashSet<(u32, u32)>, config: &CandidateConfig) -> Vec<Candidate> {
+    let passes = keys.sentence_keys_bound.div_ceil(config.postings_per_pass.max(1)).max(1) as u64;
     // (a, b, sentence of a, sentence of b) for every key two documents share.
     let mut hits: Vec<(u32, u32, u32, u32)> = Vec::new();
-    for group in postings.chunk_by(|x, y| x.0 == y.0) {
-        if group.len() < 2 {
-            continue;
-        }
-        let docs = 1 + group.windows(2).filter(|w| w[0].1 != w[1].1).count();
-        if docs < 2 || docs > config.max_key_documents {
-            continue;
-        }
-        for (i, &(_, a, sa)) in group.iter().enumerate() {
-            for &(_, b, sb) in &group[i + 1..] {
-                if a != b && !known.contains(&(a, b)) {
-                    hits.push((a, b, sa, sb));
+    for pass in 0..passes {
+        let mut postings = keys.postings(pass, passes);
+        postings.par_sort_unstable();
+        postings.dedup();
+        for group in postings.chunk_by(|x, y| x.0 == y.0) {
+            if group.len() < 2 {
+                continue;
+            }
+            let docs = 1 + group.windows(2).filter(|w| w[0].1 != w[1].1).count();
+            if docs < 2 || docs > config.max_key_documents {
+                continue;
+            }
+            for (i, &(_, a, sa)) in group.iter().enumerate() {
+                for &(_, b, sb) in &group[i + 1..] {
+                    if a != b && !known.contains(&(a, b)) {
+                        hits.push((a, b, sa, sb));
+                    }
                 }
             }
         }
     }
-    drop(postings);
     hits.par_sort_unstable();
     hits.dedup();
 

@@ -21,6 +21,8 @@ pub struct Config {
     pub align: AlignConfig,
     /// Classification of an aligned pair into a relation.
     pub relate: RelateConfig,
+    /// Stories (clustering by event) and collation of their witnesses.
+    pub stories: StoryConfig,
 }
 
 impl Config {
@@ -57,10 +59,18 @@ impl Config {
             ("relate.rewrite_coverage", self.relate.rewrite_coverage),
             ("relate.direction_margin", self.relate.direction_margin),
             ("relate.quote_match_similarity", self.relate.quote_match_similarity),
+            ("stories.min_neighbor_similarity", self.stories.min_neighbor_similarity),
+            ("stories.link_threshold", self.stories.link_threshold),
+            ("stories.agreement_similarity", self.stories.agreement_similarity),
+            ("stories.quote_conflict_overlap", self.stories.quote_conflict_overlap),
         ];
         for (name, value) in unit {
             anyhow::ensure!((0.0..=1.0).contains(&value), "{name} must lie in 0..=1, got {value}");
         }
+        anyhow::ensure!(self.stories.neighbors >= 1, "stories.neighbors must be at least 1");
+        anyhow::ensure!(self.stories.max_reverse_neighbors >= 2, "stories.max_reverse_neighbors must be at least 2");
+        anyhow::ensure!(self.stories.vector_terms >= 1, "stories.vector_terms must be at least 1");
+        anyhow::ensure!(self.stories.max_days_apart >= 0.0, "stories.max_days_apart must not be negative");
         Ok(())
     }
 }
@@ -105,11 +115,17 @@ pub struct CandidateConfig {
     /// least this many distinct sentences of each document, so one shared
     /// sign-off line or dateline is never enough (default 2).
     pub min_shared_sentences: usize,
+    /// Sentence-key postings are grouped in passes of at most about this
+    /// many, each pass taking one slice of the key space, so that a large
+    /// corpus never holds all of its postings at once (16 bytes each; at a
+    /// million documents there are over a hundred million). Results do not
+    /// depend on it; memory and time do (default 32,000,000, about 512 MB).
+    pub postings_per_pass: usize,
 }
 
 impl Default for CandidateConfig {
     fn default() -> Self {
-        CandidateConfig { max_key_documents: 20, min_shared_sentences: 2 }
+        CandidateConfig { max_key_documents: 20, min_shared_sentences: 2, postings_per_pass: 32_000_000 }
     }
 }
 
@@ -192,6 +208,77 @@ impl Default for RelateConfig {
             min_passage_links: 3,
             direction_margin: 0.3,
             quote_match_similarity: 0.3,
+        }
+    }
+}
+
+/// Settings of story clustering and collation.
+///
+/// Stories are found by average-linkage clustering over shared-nearest-
+/// neighbour similarity: two articles belong together when their nearest
+/// neighbours (by TF-IDF cosine, names and numbers weighted up) are largely
+/// the same articles. Two events of one kind (two earthquakes) share their
+/// kind's vocabulary, so their raw cosine is high, but each event's articles
+/// are each other's nearest neighbours. The defaults were chosen on ECB+
+/// topics 1–22 and are reported on topics 23–45 (`eval/stories.py`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoryConfig {
+    /// Nearest neighbours per article (default 5).
+    pub neighbors: usize,
+    /// Cosine below which an article is no neighbour at all, so that an
+    /// article about nothing else in the corpus stays alone (default 0.1).
+    pub min_neighbor_similarity: f64,
+    /// Terms kept per article vector, the highest-weighted; bounds memory on
+    /// large corpora (default 80).
+    pub vector_terms: usize,
+    /// Terms held by more articles than this are not used to find
+    /// neighbours: too common to tell events apart, and too costly to
+    /// follow (default 5,000).
+    pub max_term_documents: usize,
+    /// An article among the neighbours of more articles than this counts as
+    /// a shared neighbour for its closest ones only: a hub near everything
+    /// says little about any two of them (default 64).
+    pub max_reverse_neighbors: usize,
+    /// Weight of names and numbers relative to other words (default 2.0).
+    pub name_weight: f64,
+    /// Articles published further apart than this many days are never
+    /// neighbours, when both dates are known (default 30).
+    pub max_days_apart: f64,
+    /// Average shared-neighbour similarity (shared neighbours / (neighbors +
+    /// 1)) from which two clusters merge (default 0.15).
+    pub link_threshold: f64,
+    /// Witnesses compared per story, the largest families first; collation
+    /// is quadratic in them (default 12).
+    pub max_collated_witnesses: usize,
+    /// Sentence similarity (IDF-weighted Dice) from which sentences of two
+    /// witnesses report the same claim (default 0.5).
+    pub agreement_similarity: f64,
+    /// Fewest content terms a sentence needs to count as a claim in
+    /// agreements: a subhead or a two-word line matches too easily
+    /// (default 4).
+    pub min_claim_terms: usize,
+    /// Share of content words two differently worded quotations must have in
+    /// common (of the longer one's) to be reported as one statement quoted
+    /// two ways (default 0.8).
+    pub quote_conflict_overlap: f64,
+}
+
+impl Default for StoryConfig {
+    fn default() -> Self {
+        StoryConfig {
+            neighbors: 5,
+            min_neighbor_similarity: 0.1,
+            vector_terms: 80,
+            max_term_documents: 5_000,
+            max_reverse_neighbors: 64,
+            name_weight: 2.0,
+            max_days_apart: 30.0,
+            link_threshold: 0.15,
+            max_collated_witnesses: 12,
+            agreement_similarity: 0.5,
+            min_claim_terms: 4,
+            quote_conflict_overlap: 0.8,
         }
     }
 }

@@ -87,7 +87,7 @@ fn dice<T: Eq + std::hash::Hash>(x: &HashSet<T>, y: &HashSet<T>) -> f64 {
 /// Stemma's measures of a sentence pair (see [`FEATURES`]).
 pub fn features(a: &Doc, b: &Doc, stats: &CorpusStats, config: &Config) -> Vec<f64> {
     let union = |d: &Doc, role: u8| -> Vec<(u64, f64)> {
-        let mut terms: Vec<u64> = d.sentences.iter().flat_map(|s| s.terms_with(role)).collect();
+        let mut terms: Vec<u64> = (0..d.sentences.len()).flat_map(|i| d.terms_with(i, role)).collect();
         terms.sort_unstable();
         terms.dedup();
         terms.into_iter().map(|t| (t, stats.idf(t))).collect()

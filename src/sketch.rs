@@ -143,16 +143,21 @@ impl Sketcher {
         (exact_hash(&word_hashes), self.band_keys(&self.minhash(&word_hashes)))
     }
 
+    /// How many keys a sentence can have.
+    pub fn sentence_bands(&self) -> usize {
+        self.sentence_perms.len()
+    }
+
     /// Sentence keys of a document, each with the index of its sentence.
     pub fn sentence_keys(&self, doc: &Doc) -> Vec<(u64, u32)> {
         let mut keys = Vec::new();
-        for (index, sentence) in doc.sentences.iter().enumerate() {
-            if sentence.narration().count() < self.config.min_key_terms {
+        for index in 0..doc.sentences.len() {
+            if doc.narration(index).count() < self.config.min_key_terms {
                 continue;
             }
             for (band, &perm) in self.sentence_perms.iter().enumerate() {
                 let (mut m1, mut m2) = (u64::MAX, u64::MAX);
-                for term in sentence.narration() {
+                for term in doc.narration(index) {
                     let v = permute(term, perm);
                     if v < m1 {
                         m2 = m1;
@@ -268,7 +273,7 @@ impl CorpusStats {
     /// Counts one document's distinct terms.
     pub fn add(&mut self, doc: &Doc) {
         self.documents += 1;
-        let mut terms: Vec<u64> = doc.sentences.iter().flat_map(|s| s.terms.iter().copied()).collect();
+        let mut terms = doc.terms.clone();
         terms.sort_unstable();
         terms.dedup();
         for term in terms {

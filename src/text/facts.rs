@@ -121,12 +121,14 @@ const SCALES: &[(&str, f64)] =
     &[("hundred", 1e2), ("thousand", 1e3), ("million", 1e6), ("billion", 1e9), ("trillion", 1e12)];
 
 #[rustfmt::skip]
-const MONTHS: &[&str] = &[
+/// Month names, lowercase.
+pub const MONTHS: &[&str] = &[
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december",
 ];
 
-const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+/// Weekday names, lowercase.
+pub const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 fn word_value(w: &str) -> Option<u32> {
     UNITS.iter().find(|(name, _)| *name == w).map(|&(_, v)| v)

@@ -37,6 +37,17 @@ pub struct Doc {
     pub text: String,
     /// Sentences in reading order.
     pub sentences: Vec<Sentence>,
+    /// The content-term hashes of all sentences, sentence after sentence;
+    /// [`Sentence::terms`] says which belong to which. One vector per
+    /// document rather than one per sentence: sentences are what a large
+    /// corpus holds most of, and two allocations each cost more than their
+    /// terms.
+    pub terms: Vec<u64>,
+    /// For each of `terms`, its roles: [`NARRATION`] when it is said outside
+    /// quotation marks (shared quotations are not evidence of copying,
+    /// shared narration is), [`WORDING`] when it is narration and neither a
+    /// name nor a number.
+    pub roles: Vec<u8>,
     /// Direct quotations in reading order.
     pub quotes: Vec<Quote>,
 }
@@ -50,38 +61,43 @@ pub struct Sentence {
     pub end: usize,
     /// 0-based paragraph index.
     pub paragraph: usize,
-    /// Sorted, distinct content-term hashes of the whole sentence.
-    pub terms: Vec<u64>,
-    /// For each of `terms`, its roles: [`NARRATION`] when it is said outside
-    /// quotation marks (shared quotations are not evidence of copying,
-    /// shared narration is), [`WORDING`] when it is narration and neither a
-    /// name nor a number. One byte a term rather than two more term lists:
-    /// sentences are what a large corpus holds most of.
-    pub roles: Vec<u8>,
+    /// Where the sentence's sorted, distinct content terms lie in
+    /// [`Doc::terms`] (and their roles in [`Doc::roles`]).
+    pub terms: std::ops::Range<u32>,
     /// Who the sentence cites, pronouns resolved to the last named source.
     pub attribution: Option<Box<Attribution>>,
 }
 
 pub use tokens::{NARRATION, WORDING};
 
-impl Sentence {
-    /// The terms having all the given role bits.
-    pub fn terms_with(&self, role: u8) -> impl Iterator<Item = u64> + '_ {
-        self.terms.iter().zip(&self.roles).filter(move |(_, r)| **r & role == role).map(|(t, _)| *t)
-    }
-
-    /// The narration terms (see [`NARRATION`]).
-    pub fn narration(&self) -> impl Iterator<Item = u64> + '_ {
-        self.terms_with(NARRATION)
-    }
-
-    /// The wording terms (see [`WORDING`]).
-    pub fn wording(&self) -> impl Iterator<Item = u64> + '_ {
-        self.terms_with(WORDING)
-    }
-}
-
 impl Doc {
+    /// The sorted, distinct content terms of sentence `i`.
+    pub fn terms(&self, i: usize) -> &[u64] {
+        let r = &self.sentences[i].terms;
+        &self.terms[r.start as usize..r.end as usize]
+    }
+
+    /// The terms of sentence `i` having all the given role bits.
+    pub fn terms_with(&self, i: usize, role: u8) -> impl Iterator<Item = u64> + '_ {
+        let r = &self.sentences[i].terms;
+        let range = r.start as usize..r.end as usize;
+        self.terms[range.clone()]
+            .iter()
+            .zip(&self.roles[range])
+            .filter(move |(_, r)| **r & role == role)
+            .map(|(t, _)| *t)
+    }
+
+    /// The narration terms of sentence `i` (see [`NARRATION`]).
+    pub fn narration(&self, i: usize) -> impl Iterator<Item = u64> + '_ {
+        self.terms_with(i, NARRATION)
+    }
+
+    /// The wording terms of sentence `i` (see [`WORDING`]).
+    pub fn wording(&self, i: usize) -> impl Iterator<Item = u64> + '_ {
+        self.terms_with(i, WORDING)
+    }
+
     /// The text of sentence `i`.
     pub fn sentence_text(&self, i: usize) -> &str {
         let s = &self.sentences[i];
@@ -101,6 +117,7 @@ impl Doc {
         }
 
         let mut sentences = Vec::with_capacity(spans.len());
+        let (mut all_terms, mut all_roles) = (Vec::new(), Vec::new());
         let mut last_named: Option<Attribution> = None;
         for span in spans {
             let sentence = &text[span.start..span.end];
@@ -122,12 +139,14 @@ impl Doc {
                     last_named = Some(a.clone());
                 }
             }
+            let first = all_terms.len() as u32;
+            all_terms.extend_from_slice(&sentence_terms.terms);
+            all_roles.extend_from_slice(&sentence_terms.roles);
             sentences.push(Sentence {
                 start: span.start,
                 end: span.end,
                 paragraph: span.paragraph,
-                terms: sentence_terms.terms,
-                roles: sentence_terms.roles,
+                terms: first..all_terms.len() as u32,
                 attribution: attribution.map(Box::new),
             });
         }
@@ -151,6 +170,8 @@ impl Doc {
 
         sentences.shrink_to_fit();
         quotes.shrink_to_fit();
+        all_terms.shrink_to_fit();
+        all_roles.shrink_to_fit();
         let mut text = text;
         text.shrink_to_fit();
         Doc {
@@ -163,6 +184,8 @@ impl Doc {
             origin: article.origin.clone(),
             text,
             sentences,
+            terms: all_terms,
+            roles: all_roles,
             quotes,
         }
     }
@@ -223,8 +246,8 @@ mod tests {
             Doc::from_article(&article("\"We remain silent. We will respond,\" Zelensky said."), &Terms::default());
         assert_eq!(doc.sentences.len(), 2);
         assert_eq!(doc.quote_sentences(&doc.quotes[0]), 0..2);
-        assert_eq!(doc.sentences[0].narration().count(), 0);
-        assert!(!doc.sentences[0].terms.is_empty());
-        assert_eq!(doc.sentences[1].narration().collect::<Vec<_>>(), vec![tokens::term_hash("zelenski")]);
+        assert_eq!(doc.narration(0).count(), 0);
+        assert!(!doc.terms(0).is_empty());
+        assert_eq!(doc.narration(1).collect::<Vec<_>>(), vec![tokens::term_hash("zelenski")]);
     }
 }

@@ -231,8 +231,6 @@ impl Terms {
                 terms.roles.push(role);
             }
         }
-        terms.terms.shrink_to_fit();
-        terms.roles.shrink_to_fit();
         terms
     }
 }
