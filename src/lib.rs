@@ -4,8 +4,8 @@
 //! The pipeline reads left to right, one module per stage:
 //!
 //! ```text
-//! ingest → text → sketch → candidates → align → relate → report
-//! Article  Doc    Sketch   Candidate    Alignment Relation  JSON / terminal
+//! ingest → text → sketch → candidates → align → relate → stories → report
+//! Article  Doc    Sketch   Candidate    Alignment Relation  Story     JSON / terminal
 //! ```
 //!
 //! [`analyze`] runs it all; every stage is public for callers that need one.
@@ -34,6 +34,7 @@ pub mod neardup;
 pub mod relate;
 pub mod report;
 pub mod sketch;
+pub mod stories;
 pub mod text;
 
 use rayon::prelude::*;
@@ -71,6 +72,8 @@ pub struct Analysis {
     pub documents: Vec<Doc>,
     /// Derived pairs, ordered by source then copy index.
     pub relations: Vec<Relation>,
+    /// Stories of two or more documents, largest first.
+    pub stories: Vec<stories::Story>,
     /// Candidate pairs that were aligned.
     pub candidates: usize,
     /// The configuration that produced this result.
@@ -152,7 +155,11 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
         })
         .collect();
     relations.sort_by_key(|r| (r.a, r.b));
+
+    progress.stage("stories", 1);
+    let stories = stories::stories(&documents, &relations, &stats, &config.stories);
+    progress.advance(1);
     progress.finish();
 
-    Analysis { documents, relations, candidates: candidates.len(), config: config.clone() }
+    Analysis { documents, relations, stories, candidates: candidates.len(), config: config.clone() }
 }

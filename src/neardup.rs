@@ -122,27 +122,13 @@ pub fn near_duplicates(
     finder.finish(max_bucket, threshold, progress)
 }
 
-/// Connected components of the pairs, by union-find.
+/// Connected components of the pairs; the smallest index of each is kept.
 fn clusters(n: usize, pairs: &[NearDuplicate]) -> Vec<Cluster> {
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn root(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    for p in pairs {
-        let (ra, rb) = (root(&mut parent, p.a), root(&mut parent, p.b));
-        if ra != rb {
-            // The smaller index becomes the root, so it is the one kept.
-            parent[ra.max(rb)] = ra.min(rb);
-        }
-    }
+    let label = crate::stories::components(n, pairs.iter().map(|p| (p.a, p.b)));
     let mut members: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
     for p in pairs {
         for x in [p.a, p.b] {
-            members.entry(root(&mut parent, x)).or_default().push(x);
+            members.entry(label[x]).or_default().push(x);
         }
     }
     members

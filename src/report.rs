@@ -11,6 +11,8 @@ use crate::config::{Config, SketchConfig};
 use crate::ingest::InputError;
 use crate::neardup::{Cluster, NearDuplicate};
 use crate::relate::{Changes, DirectionBasis, Relation, RelationKind};
+use crate::stories::collate::{Citation, ConflictKind};
+use crate::stories::Story;
 use crate::text::Doc;
 use crate::Analysis;
 
@@ -34,6 +36,166 @@ pub struct Report<'a> {
     pub documents: Documents<'a>,
     /// The derived pairs.
     pub relations: Relations<'a>,
+    /// Stories of two or more documents, largest first; a document in none
+    /// is the only report of its event in the input.
+    pub stories: Stories<'a>,
+}
+
+/// The stories of a report, each rendered with ids and cited sentence text
+/// as it is written.
+#[derive(Debug)]
+pub struct Stories<'a> {
+    /// The stories.
+    pub stories: &'a [Story],
+    /// The documents they point into.
+    pub documents: &'a [Doc],
+}
+
+impl Serialize for Stories<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.stories.len()))?;
+        for (i, story) in self.stories.iter().enumerate() {
+            seq.serialize_element(&story_out(i, story, self.documents))?;
+        }
+        seq.end()
+    }
+}
+
+/// A story in the report.
+#[derive(Debug, Serialize)]
+pub struct StoryOut<'a> {
+    /// `s1`, `s2`, … in report order.
+    pub id: String,
+    /// Ids of its documents.
+    pub documents: Vec<&'a str>,
+    /// Its copy families (independent witnesses), each named by its root.
+    pub families: Vec<FamilyOut<'a>>,
+    /// Roots of the families compared by collation.
+    pub collated: Vec<&'a str>,
+    /// Claims several witnesses report.
+    pub agreements: Vec<AgreementOut<'a>>,
+    /// Claims only one witness reports.
+    pub unique: Vec<UniqueOut<'a>>,
+    /// Where witnesses disagree.
+    pub conflicts: Vec<ConflictOut<'a>>,
+}
+
+/// A family in the report.
+#[derive(Debug, Serialize)]
+pub struct FamilyOut<'a> {
+    /// Id of the document the others derive from.
+    pub root: &'a str,
+    /// Ids of all members, the root included.
+    pub members: Vec<&'a str>,
+}
+
+/// A cited sentence in the report.
+#[derive(Debug, Serialize)]
+pub struct CitationOut<'a> {
+    /// Document id.
+    pub document: &'a str,
+    /// Sentence index in that document.
+    pub sentence: usize,
+    /// The sentence.
+    pub text: &'a str,
+}
+
+/// An agreement in the report.
+#[derive(Debug, Serialize)]
+pub struct AgreementOut<'a> {
+    /// Roots of the witnesses reporting it.
+    pub witnesses: Vec<&'a str>,
+    /// One sentence per witness.
+    pub citations: Vec<CitationOut<'a>>,
+}
+
+/// A unique claim in the report.
+#[derive(Debug, Serialize)]
+pub struct UniqueOut<'a> {
+    /// Root of the only witness reporting it.
+    pub witness: &'a str,
+    /// The names no other witness mentions.
+    pub names: &'a [String],
+    /// The sentence.
+    pub citation: CitationOut<'a>,
+}
+
+/// A conflict in the report.
+#[derive(Debug, Serialize)]
+pub struct ConflictOut<'a> {
+    /// `quantity`, `quotation` or `scope`.
+    pub kind: ConflictKind,
+    /// The unit of a quantity conflict.
+    pub about: Option<&'a str>,
+    /// The differing statements.
+    pub statements: Vec<StatementOut<'a>>,
+}
+
+/// One side of a conflict in the report.
+#[derive(Debug, Serialize)]
+pub struct StatementOut<'a> {
+    /// Root of the witness making it.
+    pub witness: &'a str,
+    /// The words as written.
+    pub text: &'a str,
+    /// Who is quoted, when known.
+    pub speaker: Option<&'a str>,
+    /// The sentence.
+    pub citation: CitationOut<'a>,
+}
+
+fn citation(c: Citation, docs: &[Doc]) -> CitationOut<'_> {
+    CitationOut { document: &docs[c.document].id, sentence: c.sentence, text: docs[c.document].sentence_text(c.sentence) }
+}
+
+fn story_out<'a>(i: usize, story: &'a Story, docs: &'a [Doc]) -> StoryOut<'a> {
+    let witness = |f: usize| docs[story.families[f].root].id.as_str();
+    let c = &story.collation;
+    StoryOut {
+        id: format!("s{}", i + 1),
+        documents: story.documents.iter().map(|&d| docs[d].id.as_str()).collect(),
+        families: story
+            .families
+            .iter()
+            .map(|f| FamilyOut {
+                root: &docs[f.root].id,
+                members: f.members.iter().map(|&d| docs[d].id.as_str()).collect(),
+            })
+            .collect(),
+        collated: c.witnesses.iter().map(|&f| witness(f)).collect(),
+        agreements: c
+            .agreements
+            .iter()
+            .map(|a| AgreementOut {
+                witnesses: a.witnesses.iter().map(|&f| witness(f)).collect(),
+                citations: a.citations.iter().map(|&x| citation(x, docs)).collect(),
+            })
+            .collect(),
+        unique: c
+            .unique
+            .iter()
+            .map(|u| UniqueOut { witness: witness(u.witness), names: &u.names, citation: citation(u.citation, docs) })
+            .collect(),
+        conflicts: c
+            .conflicts
+            .iter()
+            .map(|x| ConflictOut {
+                kind: x.kind,
+                about: x.about.as_deref(),
+                statements: x
+                    .statements
+                    .iter()
+                    .map(|st| StatementOut {
+                        witness: witness(st.witness),
+                        text: &st.text,
+                        speaker: st.speaker.as_deref(),
+                        citation: citation(st.citation, docs),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
 }
 
 /// The documents of a report, serialized one at a time as they are written:
@@ -87,6 +249,8 @@ pub struct Summary {
     pub version: usize,
     /// Of which rewrites.
     pub rewrite: usize,
+    /// Stories of two or more documents.
+    pub stories: usize,
 }
 
 /// A document in the report.
@@ -163,6 +327,7 @@ impl Summary {
             duplicate: count(RelationKind::Duplicate),
             version: count(RelationKind::Version),
             rewrite: count(RelationKind::Rewrite),
+            stories: analysis.stories.len(),
         }
     }
 }
@@ -183,6 +348,7 @@ impl<'a> Report<'a> {
             input_errors,
             documents: Documents(docs),
             relations: Relations { relations: &analysis.relations, documents: docs },
+            stories: Stories { stories: &analysis.stories, documents: docs },
         }
     }
 }
@@ -246,6 +412,10 @@ pub fn write_terminal(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()
         "{} documents, {} derived pairs ({} duplicate, {} version, {} rewrite) from {} candidate pairs",
         s.documents, s.relations, s.duplicate, s.version, s.rewrite, s.candidates
     )?;
+    write_stories(out, analysis)?;
+    if !analysis.relations.is_empty() {
+        writeln!(out, "\nRelations")?;
+    }
     for r in &analysis.relations {
         let (a, b) = (&docs[r.a], &docs[r.b]);
         let (arrow, basis) = match r.direction {
@@ -282,6 +452,62 @@ pub fn write_terminal(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()
         for d in &c.dropped_attributions {
             let now = d.b.as_deref().map(|s| format!("\"{s}\"")).unwrap_or_else(|| "no source".into());
             writeln!(out, "  dropped attribution: \"{}\" -> {now}", d.a)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the stories: families, then conflicts, agreements and unique
+/// claims, each citing its sentences.
+fn write_stories(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
+    let docs = &analysis.documents;
+    for (i, story) in analysis.stories.iter().enumerate() {
+        let c = &story.collation;
+        writeln!(
+            out,
+            "\nStory s{}: {} documents, {} independent witnesses",
+            i + 1,
+            story.documents.len(),
+            story.families.len()
+        )?;
+        for f in &story.families {
+            let copies: Vec<&str> = f.members.iter().filter(|&&d| d != f.root).map(|&d| docs[d].id.as_str()).collect();
+            let outlet = docs[f.root].outlet.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
+            if copies.is_empty() {
+                writeln!(out, "  witness {}{outlet}", docs[f.root].id)?;
+            } else {
+                writeln!(out, "  witness {}{outlet} with copies {}", docs[f.root].id, copies.join(", "))?;
+            }
+        }
+        let root = |f: usize| docs[story.families[f].root].id.as_str();
+        let cite = |x: Citation| format!("{}#{}", docs[x.document].id, x.sentence);
+        for conflict in &c.conflicts {
+            let about = conflict.about.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
+            let kind = match conflict.kind {
+                ConflictKind::Quantity => "quantity",
+                ConflictKind::Quotation => "quotation",
+                ConflictKind::Scope => "scope",
+            };
+            writeln!(out, "  conflict, {kind}{about}:")?;
+            for st in &conflict.statements {
+                let who = st.speaker.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
+                writeln!(out, "      \"{}\"{who} per {} [{}]", st.text, root(st.witness), cite(st.citation))?;
+            }
+        }
+        if !c.agreements.is_empty() {
+            let widest = c.agreements.iter().map(|a| a.witnesses.len()).max().unwrap_or(0);
+            writeln!(out, "  {} claims reported by several witnesses (up to {widest})", c.agreements.len())?;
+            for a in c.agreements.iter().take(3) {
+                let x = a.citations[0];
+                writeln!(out, "      {} [{}]", docs[x.document].sentence_text(x.sentence), a.citations.iter().map(|&x| cite(x)).collect::<Vec<_>>().join(", "))?;
+            }
+        }
+        for f in &c.witnesses {
+            let names: Vec<&str> =
+                c.unique.iter().filter(|u| u.witness == *f).flat_map(|u| u.names.iter().map(String::as_str)).collect();
+            if !names.is_empty() {
+                writeln!(out, "  only {} names: {}", root(*f), names.join(", "))?;
+            }
         }
     }
     Ok(())

@@ -67,3 +67,49 @@ fn wire_copies_found_and_no_relation_across_events() {
     assert!(copies >= 30, "expected about 31 measured wire copies, got {copies}");
     assert!(missed.len() <= 1, "wire copies not found as duplicate/version: {missed:?}");
 }
+
+/// BCubed precision and recall of predicted labels against gold labels.
+fn bcubed(gold: &[String], pred: &[usize]) -> (f64, f64) {
+    let n = gold.len();
+    let (mut p, mut r) = (0.0, 0.0);
+    for i in 0..n {
+        let same_pred: Vec<usize> = (0..n).filter(|&j| pred[j] == pred[i]).collect();
+        let same_gold = (0..n).filter(|&j| gold[j] == gold[i]).count();
+        let both = same_pred.iter().filter(|&&j| gold[j] == gold[i]).count();
+        p += both as f64 / same_pred.len() as f64;
+        r += both as f64 / same_gold as f64;
+    }
+    (p / n as f64, r / n as f64)
+}
+
+#[test]
+fn stories_match_the_gold_events() {
+    let Some(path) = shared("data/ecbplus/docs.jsonl") else { return };
+    let analysis = run(std::slice::from_ref(&path));
+    let mut gold_of = HashMap::new();
+    for line in std::fs::read_to_string(&path).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        gold_of.insert(v["id"].as_str().unwrap().to_string(), v["event_cluster"].as_str().unwrap().to_string());
+    }
+    let n = analysis.documents.len();
+    // Documents in no story are alone; give them labels past every story's.
+    let mut pred: Vec<usize> = (0..n).map(|d| analysis.stories.len() + d).collect();
+    for (s, story) in analysis.stories.iter().enumerate() {
+        for &d in &story.documents {
+            pred[d] = s;
+        }
+    }
+    let gold: Vec<String> = analysis.documents.iter().map(|d| gold_of[&d.id].clone()).collect();
+    let (p, r) = bcubed(&gold, &pred);
+    let f = 2.0 * p * r / (p + r);
+    eprintln!("ECB+ stories: BCubed P {p:.3} R {r:.3} F1 {f:.3}");
+    assert!(f >= 0.93, "BCubed F1 {f:.3} (P {p:.3}, R {r:.3}) below the 0.93 target");
+
+    // Every family lies inside its story, and each story's documents are
+    // exactly its families' members.
+    for story in &analysis.stories {
+        let mut members: Vec<usize> = story.families.iter().flat_map(|f| f.members.iter().copied()).collect();
+        members.sort_unstable();
+        assert_eq!(members, story.documents);
+    }
+}

@@ -73,3 +73,49 @@ fn seeds_relations_and_changes() {
         "the Snegovaya attribution must be reported as dropped: {dropped:#?}"
     );
 }
+
+#[test]
+fn seeds_form_one_story_of_three_witnesses() {
+    let Some(seeds) = shared("seeds") else { return };
+    let analysis = run(&[seeds]);
+    assert_eq!(analysis.stories.len(), 1, "all five seeds report one event");
+    let story = &analysis.stories[0];
+    assert_eq!(story.documents.len(), 5);
+    let id = |d: usize| analysis.documents[d].id[..3].to_string();
+    let mut families: Vec<Vec<String>> =
+        story.families.iter().map(|f| f.members.iter().map(|&d| id(d)).collect()).collect();
+    families.sort();
+    assert_eq!(families, vec![vec!["000", "001"], vec!["002", "004"], vec!["003"]]);
+
+    let c = &story.collation;
+    assert_eq!(c.witnesses.len(), 3);
+    // The ceasefire's scope, quoted two ways.
+    let scope = c.conflicts.iter().find(|x| {
+        let texts: Vec<String> = x.statements.iter().map(|s| s.text.to_lowercase()).collect();
+        texts.contains(&"energy and infrastructure".to_string()) && texts.contains(&"energy infrastructure".to_string())
+    });
+    let scope = scope.expect("the energy / energy-and-infrastructure conflict");
+    let cited: std::collections::HashSet<String> = scope.statements.iter().map(|s| id(s.citation.document)).collect();
+    assert!(cited.contains("000") && cited.contains("003"), "cited by {cited:?}");
+
+    // Facts only one witness reports, by the names they carry.
+    let only = |prefix: &str| -> Vec<String> {
+        c.unique
+            .iter()
+            .filter(|u| id(story.families[u.witness].root) == prefix || story.families[u.witness].members.iter().any(|&d| id(d) == prefix))
+            .flat_map(|u| u.names.clone())
+            .collect()
+    };
+    let reuters = only("002").join(" ");
+    let post = only("003").join(" ");
+    for name in ["Scholz", "Leyen"] {
+        assert!(reuters.contains(name), "Reuters-only names miss {name}: {reuters}");
+    }
+    for name in ["Dmitriev", "Markov", "Grushko"] {
+        assert!(post.contains(name), "Washington Post-only names miss {name}: {post}");
+    }
+    assert!(!reuters.contains("Putin") && !post.contains("Putin"), "Putin is in every account");
+    // Agreements cite sentences of at least two witnesses each.
+    assert!(!c.agreements.is_empty());
+    assert!(c.agreements.iter().all(|a| a.witnesses.len() >= 2 && a.citations.len() == a.witnesses.len()));
+}

@@ -1,0 +1,335 @@
+//! Clustering articles into stories without comparing all pairs.
+//!
+//! 1. Each article becomes a TF-IDF vector of its most distinctive terms
+//!    (names and numbers weighted up), truncated to `vector_terms`.
+//! 2. Its nearest neighbours come from an inverted index of those terms:
+//!    dot products accumulate only over postings of shared terms, and terms
+//!    held by more than `max_term_documents` articles are not followed.
+//! 3. Two articles are similar by how many nearest neighbours they share
+//!    (shared-nearest-neighbour similarity). Raw cosine rates two events of
+//!    one kind (two earthquakes) nearly as alike as two reports of one
+//!    event; shared neighbours do not, because each event's reports are
+//!    each other's nearest neighbours.
+//! 4. Average linkage over the sparse shared-neighbour graph, starting from
+//!    the copy families (a copy is always in its source's story), merges
+//!    clusters while their average similarity reaches `link_threshold`.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+
+use rayon::prelude::*;
+
+use crate::config::StoryConfig;
+use crate::sketch::CorpusStats;
+use crate::text::{Doc, NARRATION, WORDING};
+
+/// Seconds in a day, for `max_days_apart`.
+const DAY: f64 = 86_400.0;
+
+/// Documents processed together when filling the inverted index; bounds the
+/// vectors held at once.
+const CHUNK: usize = 65_536;
+
+/// A document's story vector: `(term, weight)` sorted by term, unit length.
+type Vector = Vec<(u64, f32)>;
+
+/// The story vector of a document: term frequency counted in sentences
+/// times the smoothed IDF of [`CorpusStats::idf`] (terms in one document
+/// cannot be shared and are left out), names and numbers (narration terms
+/// that are never plain wording) weighted by `name_weight`. The smoothing
+/// keeps small corpora workable, where a plain `ln(N / df)` weighs every
+/// term of a five-article story at nearly nothing.
+fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
+    let mut counts: HashMap<u64, (u32, u8)> = HashMap::with_capacity(doc.terms.len());
+    for (&term, &role) in doc.terms.iter().zip(&doc.roles) {
+        let entry = counts.entry(term).or_insert((0, 0));
+        entry.0 += 1;
+        entry.1 |= role;
+    }
+    let mut v: Vec<(u64, f32)> = counts
+        .into_iter()
+        .filter_map(|(term, (count, roles))| {
+            if stats.df.get(&term).is_none_or(|&df| df < 2) {
+                return None;
+            }
+            let name = roles & NARRATION != 0 && roles & WORDING == 0;
+            let weight = (1.0 + (count as f64).ln()) * stats.idf(term) * if name { config.name_weight } else { 1.0 };
+            Some((term, weight as f32))
+        })
+        .collect();
+    // Highest weight first, then term, so that truncation is deterministic.
+    v.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    v.truncate(config.vector_terms);
+    let norm = v.iter().map(|t| (t.1 as f64).powi(2)).sum::<f64>().sqrt() as f32;
+    for t in &mut v {
+        t.1 /= norm;
+    }
+    v.sort_unstable_by_key(|t| t.0);
+    v
+}
+
+/// Postings of the terms worth following: for each, `(document, weight)`.
+struct Index {
+    terms: HashMap<u64, u32>,
+    offsets: Vec<usize>,
+    postings: Vec<(u32, f32)>,
+}
+
+impl Index {
+    fn build(documents: &[Doc], stats: &CorpusStats, config: &StoryConfig) -> Index {
+        // Two passes rather than one vector list per term: counts first,
+        // then every posting written into its place.
+        let counts = documents
+            .par_iter()
+            .fold(HashMap::new, |mut counts: HashMap<u64, u32>, doc| {
+                for (term, _) in vector(doc, stats, config) {
+                    *counts.entry(term).or_insert(0) += 1;
+                }
+                counts
+            })
+            .reduce(HashMap::new, |mut a, b| {
+                for (term, n) in b {
+                    *a.entry(term).or_insert(0) += n;
+                }
+                a
+            });
+        let mut kept: Vec<(u64, u32)> =
+            counts.into_iter().filter(|&(_, n)| n >= 2 && n as usize <= config.max_term_documents).collect();
+        kept.sort_unstable();
+        let mut terms = HashMap::with_capacity(kept.len());
+        let mut offsets = Vec::with_capacity(kept.len() + 1);
+        offsets.push(0);
+        for (id, &(term, n)) in kept.iter().enumerate() {
+            terms.insert(term, id as u32);
+            offsets.push(offsets[id] + n as usize);
+        }
+        let mut postings = vec![(0u32, 0f32); *offsets.last().unwrap_or(&0)];
+        let mut cursor = offsets.clone();
+        for (c, chunk) in documents.chunks(CHUNK).enumerate() {
+            let vectors: Vec<Vector> = chunk.par_iter().map(|d| vector(d, stats, config)).collect();
+            for (k, v) in vectors.into_iter().enumerate() {
+                let doc = (c * CHUNK + k) as u32;
+                for (term, weight) in v {
+                    if let Some(&id) = terms.get(&term) {
+                        postings[cursor[id as usize]] = (doc, weight);
+                        cursor[id as usize] += 1;
+                    }
+                }
+            }
+        }
+        Index { terms, offsets, postings }
+    }
+
+    fn postings(&self, term: u64) -> &[(u32, f32)] {
+        match self.terms.get(&term) {
+            Some(&id) => &self.postings[self.offsets[id as usize]..self.offsets[id as usize + 1]],
+            None => &[],
+        }
+    }
+}
+
+/// Each document's nearest neighbours `(document, cosine)`, best first.
+fn neighbors(documents: &[Doc], stats: &CorpusStats, config: &StoryConfig) -> Vec<Vec<(u32, f32)>> {
+    let index = Index::build(documents, stats, config);
+    documents
+        .par_iter()
+        .enumerate()
+        .map_init(HashMap::new, |acc: &mut HashMap<u32, f32>, (i, doc)| {
+            acc.clear();
+            for (term, weight) in vector(doc, stats, config) {
+                for &(j, w) in index.postings(term) {
+                    if j as usize != i {
+                        *acc.entry(j).or_insert(0.0) += weight * w;
+                    }
+                }
+            }
+            let mut near: Vec<(u32, f32)> = acc
+                .iter()
+                .map(|(&j, &s)| (j, s))
+                .filter(|&(j, s)| {
+                    s as f64 >= config.min_neighbor_similarity && close_in_time(doc, &documents[j as usize], config)
+                })
+                .collect();
+            near.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            near.truncate(config.neighbors);
+            near
+        })
+        .collect()
+}
+
+/// Whether two documents may report one event: published no further apart
+/// than `max_days_apart`, or at least one date unknown.
+fn close_in_time(a: &Doc, b: &Doc, config: &StoryConfig) -> bool {
+    match (a.published_at, b.published_at) {
+        (Some(x), Some(y)) => ((x - y).abs() as f64) <= config.max_days_apart * DAY,
+        _ => true,
+    }
+}
+
+/// Shared-nearest-neighbour similarity of every pair sharing a neighbour:
+/// `(a, b, shared / (neighbors + 1))` with `a < b`, each document counted
+/// among its own neighbours.
+fn shared_neighbors(near: &[Vec<(u32, f32)>], config: &StoryConfig) -> Vec<(u32, u32, f32)> {
+    let n = near.len();
+    // reverse[m]: the documents having m among their neighbours (m itself too).
+    let mut reverse: Vec<Vec<(u32, f32)>> = (0..n).map(|m| vec![(m as u32, f32::INFINITY)]).collect();
+    for (i, list) in near.iter().enumerate() {
+        for &(m, s) in list {
+            reverse[m as usize].push((i as u32, s));
+        }
+    }
+    let mut pairs: Vec<(u32, u32)> = reverse
+        .into_par_iter()
+        .flat_map_iter(|mut r| {
+            // A hub everyone is near says little about any two of them, and
+            // would cost the square of its popularity.
+            if r.len() > config.max_reverse_neighbors {
+                r.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                r.truncate(config.max_reverse_neighbors);
+            }
+            let mut ids: Vec<u32> = r.into_iter().map(|x| x.0).collect();
+            ids.sort_unstable();
+            let mut out = Vec::with_capacity(ids.len() * ids.len().saturating_sub(1) / 2);
+            for (k, &a) in ids.iter().enumerate() {
+                out.extend(ids[k + 1..].iter().map(|&b| (a, b)));
+            }
+            out
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    let scale = 1.0 / (config.neighbors as f32 + 1.0);
+    pairs.chunk_by(|x, y| x == y).map(|g| (g[0].0, g[0].1, g.len() as f32 * scale)).collect()
+}
+
+/// A candidate merge in the average-linkage queue.
+#[derive(PartialEq)]
+struct Merge {
+    average: f64,
+    a: u32,
+    b: u32,
+    generations: (u32, u32),
+}
+
+impl Eq for Merge {}
+
+impl Ord for Merge {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.average.total_cmp(&other.average).then_with(|| (other.a, other.b).cmp(&(self.a, self.b)))
+    }
+}
+
+impl PartialOrd for Merge {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Average-linkage clustering of `n` items over sparse similarities
+/// (missing pairs count as 0), starting from `initial` cluster labels.
+/// Merges while the best average similarity reaches `threshold`; returns a
+/// cluster label per item.
+pub(crate) fn average_linkage(n: usize, initial: &[u32], edges: &[(u32, u32, f32)], threshold: f64) -> Vec<u32> {
+    let mut size = vec![0u32; n];
+    for &c in initial {
+        size[c as usize] += 1;
+    }
+    let mut adjacency: Vec<HashMap<u32, f64>> = vec![HashMap::new(); n];
+    for &(a, b, s) in edges {
+        let (ca, cb) = (initial[a as usize], initial[b as usize]);
+        if ca != cb {
+            *adjacency[ca as usize].entry(cb).or_insert(0.0) += s as f64;
+            *adjacency[cb as usize].entry(ca).or_insert(0.0) += s as f64;
+        }
+    }
+    let mut generation = vec![0u32; n];
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    let mut heap = BinaryHeap::new();
+    let average = |sum: f64, x: u32, y: u32| sum / (x as f64 * y as f64);
+    for (a, adj) in adjacency.iter().enumerate() {
+        for (&b, &sum) in adj {
+            if (a as u32) < b {
+                let avg = average(sum, size[a], size[b as usize]);
+                if avg >= threshold {
+                    heap.push(Merge { average: avg, a: a as u32, b, generations: (0, 0) });
+                }
+            }
+        }
+    }
+    while let Some(m) = heap.pop() {
+        let (a, b) = (m.a as usize, m.b as usize);
+        if parent[a] != a as u32 || parent[b] != b as u32 || (generation[a], generation[b]) != m.generations {
+            continue;
+        }
+        // Merge the smaller adjacency into the larger; the survivor keeps its id.
+        let (keep, gone) = if adjacency[a].len() >= adjacency[b].len() { (a, b) } else { (b, a) };
+        parent[gone] = keep as u32;
+        size[keep] += size[gone];
+        generation[keep] += 1;
+        let moved = std::mem::take(&mut adjacency[gone]);
+        adjacency[keep].remove(&(gone as u32));
+        for (c, sum) in moved {
+            if c as usize == keep {
+                continue;
+            }
+            *adjacency[keep].entry(c).or_insert(0.0) += sum;
+            let other = &mut adjacency[c as usize];
+            let s = other.remove(&(gone as u32)).unwrap_or(0.0);
+            *other.entry(keep as u32).or_insert(0.0) += s;
+        }
+        for (&c, &sum) in &adjacency[keep] {
+            let avg = average(sum, size[keep], size[c as usize]);
+            if avg >= threshold {
+                let (x, y) = (keep.min(c as usize), keep.max(c as usize));
+                heap.push(Merge { average: avg, a: x as u32, b: y as u32, generations: (generation[x], generation[y]) });
+            }
+        }
+    }
+    let mut label: Vec<u32> = (0..n).map(|i| initial[i]).collect();
+    for l in &mut label {
+        let mut root = *l;
+        while parent[root as usize] != root {
+            root = parent[root as usize];
+        }
+        *l = root;
+    }
+    label
+}
+
+/// A story label per document. `families` are the copy families (a label
+/// per document), kept together whatever their text says.
+pub fn cluster(documents: &[Doc], families: &[u32], stats: &CorpusStats, config: &StoryConfig) -> Vec<u32> {
+    let near = neighbors(documents, stats, config);
+    let edges = shared_neighbors(&near, config);
+    drop(near);
+    average_linkage(documents.len(), families, &edges, config.link_threshold)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn average_linkage_merges_dense_groups_and_keeps_weak_links_apart() {
+        // Two triangles joined by one weak edge.
+        let edges = [(0, 1, 0.5), (1, 2, 0.5), (0, 2, 0.5), (3, 4, 0.5), (4, 5, 0.5), (3, 5, 0.5), (2, 3, 0.5)];
+        let initial: Vec<u32> = (0..6).collect();
+        let label = average_linkage(6, &initial, &edges, 0.3);
+        assert_eq!(label[0], label[1]);
+        assert_eq!(label[1], label[2]);
+        assert_eq!(label[3], label[4]);
+        assert_eq!(label[4], label[5]);
+        // Between the triangles: one edge of 0.5 over 9 pairs.
+        assert_ne!(label[0], label[3]);
+        // A lower threshold joins them.
+        let joined = average_linkage(6, &initial, &edges, 0.05);
+        assert!(joined.iter().all(|&l| l == joined[0]));
+    }
+
+    #[test]
+    fn initial_clusters_stay_together() {
+        let initial = [0, 0, 2];
+        let label = average_linkage(3, &initial, &[], 0.5);
+        assert_eq!(label[0], label[1]);
+        assert_ne!(label[0], label[2]);
+    }
+}

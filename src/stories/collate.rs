@@ -1,0 +1,531 @@
+//! Collation of a story's independent witnesses (its copy families).
+//!
+//! - **Agreements**: sentences of two or more witnesses that report the same
+//!   claim (IDF-weighted term similarity at least `agreement_similarity`).
+//! - **Unique claims**: sentences naming people, places or bodies that no
+//!   other witness mentions.
+//! - **Conflicts**, precision first, since a reader acts on them:
+//!   - one statement quoted in two wordings: two quotations sharing nearly
+//!     all their content words (`quote_conflict_overlap`), neither a part of
+//!     the other ("energy and infrastructure" / "energy infrastructure");
+//!   - one quantity reported differently: agreeing sentences give one unit
+//!     different values (units normalized, "2½" = "two-and-a-half");
+//!   - a different scope in agreeing sentences ("most of" / "parts of").
+//!
+//! Every item cites its sentences as `(document, sentence)`.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+use super::Family;
+use crate::config::StoryConfig;
+use crate::sketch::CorpusStats;
+use crate::text::facts::{self, FactKind, Quantity};
+use crate::text::tokens::{is_stopword, words};
+use crate::text::{Doc, NARRATION, WORDING};
+
+/// A sentence an item rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Citation {
+    /// Document index.
+    pub document: usize,
+    /// Sentence index in that document.
+    pub sentence: usize,
+}
+
+/// A claim reported by several witnesses.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agreement {
+    /// The witnesses (indices into the story's families) reporting it.
+    pub witnesses: Vec<usize>,
+    /// One sentence per witness.
+    pub citations: Vec<Citation>,
+}
+
+/// A sentence naming what no other witness mentions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UniqueClaim {
+    /// The witness (index into the story's families).
+    pub witness: usize,
+    /// The names only this witness mentions, as written.
+    pub names: Vec<String>,
+    /// The sentence.
+    pub citation: Citation,
+}
+
+/// What a conflict is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictKind {
+    /// One quantity, different values.
+    Quantity,
+    /// One statement, quoted in different words.
+    Quotation,
+    /// One claim, a different scope ("most of" / "parts of").
+    Scope,
+}
+
+/// One side of a conflict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Statement {
+    /// The witness (index into the story's families).
+    pub witness: usize,
+    /// The words as written: the quantity, the quotation, the scope word.
+    pub text: String,
+    /// Who is quoted, for quotations, when the text says.
+    pub speaker: Option<String>,
+    /// The sentence.
+    pub citation: Citation,
+}
+
+/// Accounts that disagree: two or more statements of one thing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    /// What kind of thing.
+    pub kind: ConflictKind,
+    /// For quantities, the unit ("hour", "percent"); for scopes, the word
+    /// they quantify over when known.
+    pub about: Option<String>,
+    /// The differing statements, grouped by wording.
+    pub statements: Vec<Statement>,
+}
+
+/// The collation of one story.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Collation {
+    /// The witnesses compared (indices into the story's families): the
+    /// largest `max_collated_witnesses`.
+    pub witnesses: Vec<usize>,
+    /// Claims several witnesses report.
+    pub agreements: Vec<Agreement>,
+    /// Claims only one witness reports.
+    pub unique: Vec<UniqueClaim>,
+    /// Where witnesses disagree.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// A witness's documents, its representative (the longest) first.
+struct Witness<'a> {
+    index: usize,
+    docs: Vec<(usize, &'a Doc)>,
+}
+
+/// Compares the witnesses of a story.
+pub fn collate(documents: &[Doc], families: &[Family], stats: &CorpusStats, config: &StoryConfig) -> Collation {
+    let mut order: Vec<usize> = (0..families.len()).collect();
+    order.sort_by_key(|&f| (std::cmp::Reverse(families[f].members.len()), families[f].members[0]));
+    order.truncate(config.max_collated_witnesses);
+    order.sort_unstable();
+    if order.len() < 2 {
+        return Collation { witnesses: order, ..Collation::default() };
+    }
+    let witnesses: Vec<Witness<'_>> = order
+        .iter()
+        .map(|&f| {
+            let mut docs: Vec<(usize, &Doc)> = families[f].members.iter().map(|&d| (d, &documents[d])).collect();
+            docs.sort_by_key(|(d, doc)| (std::cmp::Reverse(doc.sentences.len()), *d));
+            Witness { index: f, docs }
+        })
+        .collect();
+
+    let agreements = agreements(&witnesses, stats, config);
+    let unique = unique_claims(&witnesses);
+    let mut conflicts = quotation_conflicts(&witnesses, config);
+    conflicts.extend(quantity_conflicts(&agreements, documents));
+    conflicts.extend(scope_conflicts(&agreements, documents));
+    Collation { witnesses: order, agreements, unique, conflicts }
+}
+
+/// IDF-weighted Dice similarity of two sentences' terms.
+fn similarity(a: &[u64], b: &[u64], stats: &CorpusStats) -> f64 {
+    let total: f64 = a.iter().chain(b).map(|&t| stats.idf(t)).sum();
+    if total == 0.0 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 2.0 * stats.idf(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared / total
+}
+
+/// Claims reported by several witnesses: their representatives' sentences
+/// matched pairwise, then joined transitively.
+fn agreements(witnesses: &[Witness<'_>], stats: &CorpusStats, config: &StoryConfig) -> Vec<Agreement> {
+    let mut nodes: Vec<(usize, Citation)> = Vec::new();
+    let mut first: Vec<usize> = Vec::new();
+    for (w, witness) in witnesses.iter().enumerate() {
+        first.push(nodes.len());
+        let (d, doc) = witness.docs[0];
+        nodes.extend((0..doc.sentences.len()).map(|s| (w, Citation { document: d, sentence: s })));
+    }
+    let mut links = Vec::new();
+    for x in 0..witnesses.len() {
+        for y in x + 1..witnesses.len() {
+            let (a, b) = (witnesses[x].docs[0].1, witnesses[y].docs[0].1);
+            for i in 0..a.sentences.len() {
+                for j in 0..b.sentences.len() {
+                    let long_enough = a.terms(i).len().min(b.terms(j).len()) >= config.min_claim_terms;
+                    if long_enough && similarity(a.terms(i), b.terms(j), stats) >= config.agreement_similarity {
+                        links.push((first[x] + i, first[y] + j));
+                    }
+                }
+            }
+        }
+    }
+    let label = super::components(nodes.len(), links.iter().copied());
+    let linked: HashSet<usize> = links.iter().flat_map(|&(a, b)| [a, b]).collect();
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &n in &linked {
+        groups.entry(label[n]).or_default().push(n);
+    }
+    let mut out: Vec<Agreement> = groups
+        .into_values()
+        .map(|mut members| {
+            members.sort_unstable();
+            // One citation per witness: its first sentence in the group.
+            let mut seen = HashSet::new();
+            members.retain(|&n| seen.insert(nodes[n].0));
+            Agreement {
+                witnesses: members.iter().map(|&n| witnesses[nodes[n].0].index).collect(),
+                citations: members.iter().map(|&n| nodes[n].1).collect(),
+            }
+        })
+        .filter(|a| a.witnesses.len() >= 2)
+        .collect();
+    out.sort_by_key(|a| (std::cmp::Reverse(a.witnesses.len()), a.citations[0]));
+    out
+}
+
+/// Names in a sentence: runs of capitalized words (not the sentence's
+/// first word, not months or weekdays), each with the term of its last word,
+/// which carries the name ("Olaf Scholz": "scholz"). Only runs whose last
+/// word is a name term of the sentence (narration, never plain wording).
+fn names(doc: &Doc, s: usize, terms: &crate::text::tokens::Terms) -> Vec<(u64, String)> {
+    let text = doc.sentence_text(s);
+    let tokens = words(text);
+    let is_name = |k: usize| {
+        let t = &tokens[k];
+        let lower = t.text.to_lowercase();
+        k > 0
+            && t.is_capitalized()
+            && !t.text.chars().any(|c| c.is_ascii_digit())
+            && !facts::MONTHS.contains(&lower.as_str())
+            && !facts::WEEKDAYS.contains(&lower.as_str())
+    };
+    let mut out = Vec::new();
+    let mut buf = Vec::new();
+    let mut k = 0;
+    while k < tokens.len() {
+        if !is_name(k) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k + 1 < tokens.len() && is_name(k + 1) && text[tokens[k].end()..tokens[k + 1].start].trim().is_empty() {
+            k += 1;
+        }
+        buf.clear();
+        terms.of_word(tokens[k].text, &mut buf);
+        let first = doc.sentences[s].terms.start as usize;
+        let head = buf.iter().copied().find(|t| {
+            doc.terms(s).binary_search(t).is_ok_and(|p| doc.roles[first + p] & NARRATION != 0 && doc.roles[first + p] & WORDING == 0)
+        });
+        if let Some(head) = head {
+            out.push((head, text[tokens[start].start..tokens[k].end()].to_string()));
+        }
+        k += 1;
+    }
+    out
+}
+
+/// Sentences of each witness's representative naming what no other
+/// witness's documents mention at all.
+fn unique_claims(witnesses: &[Witness<'_>]) -> Vec<UniqueClaim> {
+    let vocabulary: Vec<HashSet<u64>> =
+        witnesses.iter().map(|w| w.docs.iter().flat_map(|(_, d)| d.terms.iter().copied()).collect()).collect();
+    let terms = crate::text::tokens::Terms::default();
+    let mut out = Vec::new();
+    for (w, witness) in witnesses.iter().enumerate() {
+        let (d, doc) = witness.docs[0];
+        let mut reported: HashSet<u64> = HashSet::new();
+        for s in 0..doc.sentences.len() {
+            let mut found: Vec<String> = Vec::new();
+            for (t, surface) in names(doc, s, &terms) {
+                let elsewhere = vocabulary.iter().enumerate().any(|(v, vocab)| v != w && vocab.contains(&t));
+                if !elsewhere && reported.insert(t) {
+                    found.push(surface);
+                }
+            }
+            if !found.is_empty() {
+                out.push(UniqueClaim { witness: witness.index, names: found, citation: Citation { document: d, sentence: s } });
+            }
+        }
+    }
+    out
+}
+
+/// Lowercase words of a quotation.
+fn quote_words(text: &str) -> Vec<String> {
+    words(text).iter().map(|w| w.text.to_lowercase()).collect()
+}
+
+/// Whether `part` occurs as a contiguous run of words in `whole`.
+fn contains_run(whole: &[String], part: &[String]) -> bool {
+    part.is_empty() || whole.windows(part.len()).any(|w| w == part)
+}
+
+/// One statement quoted in two wordings, by any documents of the story; a
+/// witness that reports both wordings itself is cited for both.
+fn quotation_conflicts(witnesses: &[Witness<'_>], config: &StoryConfig) -> Vec<Conflict> {
+    struct Quoted<'a> {
+        witness: usize,
+        family: usize,
+        citation: Citation,
+        doc: &'a Doc,
+        quote: usize,
+        words: Vec<String>,
+        content: HashSet<String>,
+    }
+    let mut quoted: Vec<Quoted<'_>> = Vec::new();
+    for (w, witness) in witnesses.iter().enumerate() {
+        for &(d, doc) in &witness.docs {
+            for (q, quote) in doc.quotes.iter().enumerate() {
+                let words = quote_words(&quote.text);
+                let content: HashSet<String> = words.iter().filter(|w| !is_stopword(w)).cloned().collect();
+                if content.len() < 2 {
+                    continue;
+                }
+                let sentence = doc.quote_sentences(quote).start.min(doc.sentences.len().saturating_sub(1));
+                quoted.push(Quoted {
+                    witness: w,
+                    family: witness.index,
+                    citation: Citation { document: d, sentence },
+                    doc,
+                    quote: q,
+                    words,
+                    content,
+                });
+            }
+        }
+    }
+    // Conflicting wordings, keyed by the pair of wordings.
+    let mut found: BTreeMap<(Vec<String>, Vec<String>), Vec<usize>> = BTreeMap::new();
+    for x in 0..quoted.len() {
+        for y in x + 1..quoted.len() {
+            let (a, b) = (&quoted[x], &quoted[y]);
+            // Within one family, a different wording is a copy's change, reported with its relation.
+            if a.witness == b.witness && a.citation.document != b.citation.document {
+                continue;
+            }
+            if a.words == b.words || contains_run(&a.words, &b.words) || contains_run(&b.words, &a.words) {
+                continue;
+            }
+            let shared = a.content.intersection(&b.content).count() as f64;
+            if shared / (a.content.len().max(b.content.len()) as f64) < config.quote_conflict_overlap {
+                continue;
+            }
+            let key = if a.words <= b.words { (a.words.clone(), b.words.clone()) } else { (b.words.clone(), a.words.clone()) };
+            let entry = found.entry(key).or_default();
+            entry.extend([x, y]);
+        }
+    }
+    found
+        .into_values()
+        .map(|mut members| {
+            members.sort_unstable();
+            members.dedup();
+            let mut seen = HashSet::new();
+            // One statement per wording and witness.
+            members.retain(|&m| seen.insert((quoted[m].words.clone(), quoted[m].witness)));
+            Conflict {
+                kind: ConflictKind::Quotation,
+                about: None,
+                statements: members
+                    .iter()
+                    .map(|&m| {
+                        let q = &quoted[m];
+                        let quote = &q.doc.quotes[q.quote];
+                        Statement {
+                            witness: q.family,
+                            text: quote.text.clone(),
+                            speaker: quote.speaker.clone(),
+                            citation: q.citation,
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Whether two values differ by more than rounding.
+fn differ(a: f64, b: f64) -> bool {
+    (a - b).abs() > 0.01 * a.abs().max(b.abs()).max(1e-9)
+}
+
+/// Agreeing sentences that give one unit different values. Only agreeing
+/// sentences: on ECB+, matching quantities by the words around them paired
+/// offers of different teams and casualties of different attacks.
+fn quantity_conflicts(agreements: &[Agreement], documents: &[Doc]) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    for a in agreements {
+        let mentions: Vec<Vec<Quantity>> = a
+            .citations
+            .iter()
+            .map(|c| {
+                let text = documents[c.document].sentence_text(c.sentence);
+                // Clock times ("6:41pm", "18:41") read as numbers, and web
+                // addresses are full of them; neither is a reported quantity.
+                if text.contains("http") || text.contains("www") {
+                    return Vec::new();
+                }
+                facts::quantities(text)
+                    .into_iter()
+                    .filter(|q| q.kind == FactKind::Number && q.unit.as_deref().is_some_and(|u| u.len() > 1))
+                    .filter(|q| !text.contains(&format!(":{}", q.surface)))
+                    .collect()
+            })
+            .collect();
+        let mut units: Vec<&str> = mentions.iter().flatten().filter_map(|q| q.unit.as_deref()).collect();
+        units.sort_unstable();
+        units.dedup();
+        for unit in units {
+            // Each witness must give the unit exactly one value, and not all the same.
+            let of: Vec<Option<&Quantity>> = mentions
+                .iter()
+                .map(|m| {
+                    let mut with: Vec<&Quantity> = m.iter().filter(|q| q.unit.as_deref() == Some(unit)).collect();
+                    with.dedup_by(|x, y| !differ(x.value, y.value));
+                    (with.len() == 1).then(|| with[0])
+                })
+                .collect();
+            let given: Vec<(usize, &Quantity)> = of.iter().enumerate().filter_map(|(i, q)| q.map(|q| (i, q))).collect();
+            if given.len() >= 2 && given.iter().any(|(_, q)| differ(q.value, given[0].1.value)) {
+                out.push(Conflict {
+                    kind: ConflictKind::Quantity,
+                    about: Some(unit.to_string()),
+                    statements: given
+                        .iter()
+                        .map(|&(i, q)| Statement {
+                            witness: a.witnesses[i],
+                            text: q.surface.clone(),
+                            speaker: None,
+                            citation: a.citations[i],
+                        })
+                        .collect(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Agreeing sentences that claim a different scope.
+fn scope_conflicts(agreements: &[Agreement], documents: &[Doc]) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    for a in agreements {
+        let scopes: Vec<Vec<(facts::Scope, String)>> = a
+            .citations
+            .iter()
+            .map(|c| {
+                let text = documents[c.document].sentence_text(c.sentence);
+                let mut found: Vec<(facts::Scope, String)> = facts::scopes(text, &[])
+                    .into_iter()
+                    .map(|(scope, at)| (scope, words(&text[at..]).first().map(|w| w.text.to_string()).unwrap_or_default()))
+                    .collect();
+                found.sort_by_key(|x| x.0);
+                found.dedup_by_key(|x| x.0);
+                found
+            })
+            .collect();
+        let kinds: Vec<Vec<facts::Scope>> = scopes.iter().map(|s| s.iter().map(|x| x.0).collect()).collect();
+        if kinds.iter().all(|k| k.len() == 1) && kinds.iter().any(|k| k != &kinds[0]) {
+            out.push(Conflict {
+                kind: ConflictKind::Scope,
+                about: None,
+                statements: a
+                    .citations
+                    .iter()
+                    .zip(&a.witnesses)
+                    .zip(&scopes)
+                    .map(|((&citation, &witness), s)| Statement { witness, text: s[0].1.clone(), speaker: None, citation })
+                    .collect(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Article;
+    use crate::text::tokens::Terms;
+
+    fn doc(id: &str, text: &str) -> Doc {
+        Doc::from_article(&Article::from_text(id, text), &Terms::default())
+    }
+
+    fn stats(docs: &[&Doc]) -> CorpusStats {
+        let mut stats = CorpusStats::default();
+        for d in docs {
+            stats.add(d);
+        }
+        stats
+    }
+
+    fn families(n: usize) -> Vec<Family> {
+        (0..n).map(|d| Family { root: d, members: vec![d] }).collect()
+    }
+
+    #[test]
+    fn one_statement_quoted_two_ways_is_a_conflict_and_a_partial_quote_is_not() {
+        let a = doc("a", "The White House said the halt covers \"energy and infrastructure\" for now.\nOfficials said the talks were \"complete cessation of aid\" in tone.");
+        let b = doc("b", "The Kremlin said the halt covers \"energy infrastructure\" only, officials confirmed.\nThe talks were about \"complete cessation\" of aid.");
+        let docs = vec![a, b];
+        let c = collate(&docs, &families(2), &stats(&[&docs[0], &docs[1]]), &StoryConfig::default());
+        let quotations: Vec<Vec<String>> = c
+            .conflicts
+            .iter()
+            .filter(|x| x.kind == ConflictKind::Quotation)
+            .map(|x| x.statements.iter().map(|s| s.text.clone()).collect())
+            .collect();
+        assert_eq!(quotations, vec![vec!["energy and infrastructure".to_string(), "energy infrastructure".to_string()]]);
+    }
+
+    #[test]
+    fn agreeing_sentences_with_different_numbers_conflict() {
+        let a = doc("a", "Three undersea cables in the Mediterranean were cut on Friday, disrupting internet access across Asia.");
+        let b = doc("b", "Two undersea cables in the Mediterranean were cut on Friday, disrupting internet access across Asia.");
+        let c = doc("c", "Two undersea cables in the Mediterranean were cut on Friday, disrupting internet access across Asia.");
+        let docs = vec![a, b, c];
+        let collation = collate(&docs, &families(3), &stats(&[&docs[0], &docs[1], &docs[2]]), &StoryConfig::default());
+        assert_eq!(collation.agreements.len(), 1);
+        assert_eq!(collation.agreements[0].witnesses, vec![0, 1, 2]);
+        let conflict = collation.conflicts.iter().find(|x| x.kind == ConflictKind::Quantity).expect("a quantity conflict");
+        assert_eq!(conflict.about.as_deref(), Some("undersea"));
+        let values: Vec<&str> = conflict.statements.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(values, vec!["Three", "Two", "Two"]);
+    }
+
+    #[test]
+    fn names_only_one_witness_mentions_are_unique_claims() {
+        let a = doc("a", "The minister met Chancellor Olaf Scholz in Berlin on Tuesday to discuss the truce.");
+        let b = doc("b", "The minister travelled to Berlin on Tuesday to discuss the truce with partners.");
+        let docs = vec![a, b];
+        let c = collate(&docs, &families(2), &stats(&[&docs[0], &docs[1]]), &StoryConfig::default());
+        let names: Vec<String> = c.unique.iter().flat_map(|u| u.names.clone()).collect();
+        assert_eq!(names, vec!["Chancellor Olaf Scholz".to_string()]);
+        assert_eq!(c.unique[0].witness, 0);
+    }
+}

@@ -1,0 +1,134 @@
+//! Stories: articles about one real-world event, the copy families inside
+//! each story (its independent witnesses), and the collation of those
+//! witnesses: what several report, what only one reports, and where they
+//! conflict.
+//!
+//! Clustering is in [`cluster`], collation in [`collate`]; this module ties
+//! them to the relations found by the core.
+
+pub mod cluster;
+pub mod collate;
+
+use serde::Serialize;
+
+use crate::config::StoryConfig;
+use crate::relate::Relation;
+use crate::sketch::CorpusStats;
+use crate::text::Doc;
+pub use collate::Collation;
+
+/// Articles about one event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Story {
+    /// Indices of the story's documents, ascending.
+    pub documents: Vec<usize>,
+    /// The copy families: each is one independent witness.
+    pub families: Vec<Family>,
+    /// The witnesses compared.
+    pub collation: Collation,
+}
+
+/// Documents joined by `duplicate`, `version` or `rewrite` relations: one
+/// source and its copies, counted as a single witness.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Family {
+    /// The document the others derive from: one that no directed relation
+    /// names as a copy, the earliest published among those, then the longest.
+    pub root: usize,
+    /// All members, the root included, ascending.
+    pub members: Vec<usize>,
+}
+
+/// Connected components of `pairs` over `n` items: a label per item, the
+/// smallest index of its component.
+pub(crate) fn components(n: usize, pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<usize> {
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut parent: Vec<usize> = (0..n).collect();
+    for (a, b) in pairs {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+    (0..n).map(|x| root(&mut parent, x)).collect()
+}
+
+/// The copy families of the documents: a label per document (its family's
+/// smallest index).
+pub fn family_labels(n: usize, relations: &[Relation]) -> Vec<usize> {
+    components(n, relations.iter().map(|r| (r.a, r.b)))
+}
+
+/// The family root among `members` (see [`Family::root`]).
+fn root_of(members: &[usize], documents: &[Doc], relations: &[&Relation]) -> usize {
+    let is_copy = |d: usize| relations.iter().any(|r| r.direction.is_some() && r.b == d);
+    let mut candidates: Vec<usize> = members.iter().copied().filter(|&d| !is_copy(d)).collect();
+    if candidates.is_empty() {
+        candidates = members.to_vec();
+    }
+    candidates
+        .into_iter()
+        .min_by_key(|&d| {
+            let doc = &documents[d];
+            (doc.published_at.unwrap_or(i64::MAX), std::cmp::Reverse(doc.sentences.len()), d)
+        })
+        .unwrap_or(members[0])
+}
+
+/// Groups the documents into stories, finds each story's families and
+/// collates them. Stories of a single document are not returned.
+pub fn stories(documents: &[Doc], relations: &[Relation], stats: &CorpusStats, config: &StoryConfig) -> Vec<Story> {
+    let n = documents.len();
+    let family = family_labels(n, relations);
+    let initial: Vec<u32> = family.iter().map(|&f| f as u32).collect();
+    let label = cluster::cluster(documents, &initial, stats, config);
+
+    let mut by_story: std::collections::BTreeMap<u32, Vec<usize>> = std::collections::BTreeMap::new();
+    for (d, &l) in label.iter().enumerate() {
+        by_story.entry(l).or_default().push(d);
+    }
+    // Relations grouped by family, so that each story sees only its own.
+    let mut family_relations: std::collections::HashMap<usize, Vec<&Relation>> = std::collections::HashMap::new();
+    for r in relations {
+        family_relations.entry(family[r.a]).or_default().push(r);
+    }
+
+    let mut out: Vec<Story> = by_story
+        .into_values()
+        .filter(|docs| docs.len() >= 2)
+        .map(|docs| {
+            let mut members: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
+            for &d in &docs {
+                members.entry(family[d]).or_default().push(d);
+            }
+            let families: Vec<Family> = members
+                .into_iter()
+                .map(|(f, members)| {
+                    let own = family_relations.get(&f).map(Vec::as_slice).unwrap_or_default();
+                    Family { root: root_of(&members, documents, own), members }
+                })
+                .collect();
+            let collation = collate::collate(documents, &families, stats, config);
+            Story { documents: docs, families, collation }
+        })
+        .collect();
+    // Largest stories first; ties in document order.
+    out.sort_by_key(|s| (std::cmp::Reverse(s.documents.len()), s.documents[0]));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_label_by_smallest_member() {
+        assert_eq!(components(5, [(3, 1), (1, 4)]), vec![0, 1, 2, 1, 1]);
+    }
+}
