@@ -234,7 +234,7 @@ pub struct StoryConfig {
     pub vector_terms: usize,
     /// Terms held by more articles than this are not used to find
     /// neighbours: too common to tell events apart, and too costly to
-    /// follow (default 5,000).
+    /// follow (default 1,000).
     pub max_term_documents: usize,
     /// An article among the neighbours of more articles than this counts as
     /// a shared neighbour for its closest ones only: a hub near everything
@@ -270,7 +270,7 @@ impl Default for StoryConfig {
             neighbors: 5,
             min_neighbor_similarity: 0.1,
             vector_terms: 80,
-            max_term_documents: 5_000,
+            max_term_documents: 1_000,
             max_reverse_neighbors: 64,
             name_weight: 2.0,
             max_days_apart: 30.0,

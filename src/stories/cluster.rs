@@ -131,29 +131,38 @@ impl Index {
 /// Each document's nearest neighbours `(document, cosine)`, best first.
 fn neighbors(documents: &[Doc], stats: &CorpusStats, config: &StoryConfig) -> Vec<Vec<(u32, f32)>> {
     let index = Index::build(documents, stats, config);
+    // A dense accumulator per thread, reset through the list of touched
+    // entries: far cheaper than a hash map when postings are long.
+    let n = documents.len();
     documents
         .par_iter()
         .enumerate()
-        .map_init(HashMap::new, |acc: &mut HashMap<u32, f32>, (i, doc)| {
-            acc.clear();
-            for (term, weight) in vector(doc, stats, config) {
-                for &(j, w) in index.postings(term) {
-                    if j as usize != i {
-                        *acc.entry(j).or_insert(0.0) += weight * w;
+        .map_init(
+            || (vec![0f32; n], Vec::<u32>::new()),
+            |(acc, touched), (i, doc)| {
+                for (term, weight) in vector(doc, stats, config) {
+                    for &(j, w) in index.postings(term) {
+                        if j as usize != i {
+                            if acc[j as usize] == 0.0 {
+                                touched.push(j);
+                            }
+                            acc[j as usize] += weight * w;
+                        }
                     }
                 }
-            }
-            let mut near: Vec<(u32, f32)> = acc
-                .iter()
-                .map(|(&j, &s)| (j, s))
-                .filter(|&(j, s)| {
-                    s as f64 >= config.min_neighbor_similarity && close_in_time(doc, &documents[j as usize], config)
-                })
-                .collect();
-            near.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-            near.truncate(config.neighbors);
-            near
-        })
+                let mut near: Vec<(u32, f32)> = Vec::new();
+                for &j in touched.iter() {
+                    let s = std::mem::take(&mut acc[j as usize]);
+                    if s as f64 >= config.min_neighbor_similarity && close_in_time(doc, &documents[j as usize], config) {
+                        near.push((j, s));
+                    }
+                }
+                touched.clear();
+                near.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                near.truncate(config.neighbors);
+                near
+            },
+        )
         .collect()
 }
 
