@@ -8,9 +8,9 @@
 //!   - one statement quoted in two wordings: two quotations sharing nearly
 //!     all their content words (`quote_conflict_overlap`), neither a part of
 //!     the other ("energy and infrastructure" / "energy infrastructure");
-//!   - one quantity reported differently: agreeing sentences give one unit
-//!     different values (units normalized, "2½" = "two-and-a-half");
-//!   - a different scope in agreeing sentences ("most of" / "parts of").
+//!   - one quantity reported differently: agreeing sentences replace a
+//!     number within an otherwise shared phrase ("three undersea cables" /
+//!     "two undersea cables"; values normalized, so "2½" = "2.5" agree);
 //!
 //! Every item cites its sentences as `(document, sentence)`.
 
@@ -21,7 +21,8 @@ use serde::Serialize;
 use super::Family;
 use crate::config::StoryConfig;
 use crate::sketch::CorpusStats;
-use crate::text::facts::{self, FactKind, Quantity};
+use crate::align::DiffTag;
+use crate::text::facts::{self, FactKind};
 use crate::text::tokens::{is_stopword, words};
 use crate::text::{Doc, NARRATION, WORDING};
 
@@ -62,8 +63,6 @@ pub enum ConflictKind {
     Quantity,
     /// One statement, quoted in different words.
     Quotation,
-    /// One claim, a different scope ("most of" / "parts of").
-    Scope,
 }
 
 /// One side of a conflict.
@@ -133,7 +132,6 @@ pub fn collate(documents: &[Doc], families: &[Family], stats: &CorpusStats, conf
     let unique = unique_claims(&witnesses);
     let mut conflicts = quotation_conflicts(&witnesses, config);
     conflicts.extend(quantity_conflicts(&agreements, documents));
-    conflicts.extend(scope_conflicts(&agreements, documents));
     Collation { witnesses: order, agreements, unique, conflicts }
 }
 
@@ -295,6 +293,9 @@ fn quotation_conflicts(witnesses: &[Witness<'_>], config: &StoryConfig) -> Vec<C
         quote: usize,
         words: Vec<String>,
         content: HashSet<String>,
+        /// Letters and digits only: "e-mail" / "email", "HP ' s" / "HP's"
+        /// and "data centers" / "datacenters" are one wording.
+        spelling: String,
     }
     let mut quoted: Vec<Quoted<'_>> = Vec::new();
     for (w, witness) in witnesses.iter().enumerate() {
@@ -302,6 +303,7 @@ fn quotation_conflicts(witnesses: &[Witness<'_>], config: &StoryConfig) -> Vec<C
             for (q, quote) in doc.quotes.iter().enumerate() {
                 let words = quote_words(&quote.text);
                 let content: HashSet<String> = words.iter().filter(|w| !is_stopword(w)).cloned().collect();
+                let spelling: String = quote.text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
                 if content.len() < 2 {
                     continue;
                 }
@@ -314,6 +316,7 @@ fn quotation_conflicts(witnesses: &[Witness<'_>], config: &StoryConfig) -> Vec<C
                     quote: q,
                     words,
                     content,
+                    spelling,
                 });
             }
         }
@@ -327,7 +330,7 @@ fn quotation_conflicts(witnesses: &[Witness<'_>], config: &StoryConfig) -> Vec<C
             if a.witness == b.witness && a.citation.document != b.citation.document {
                 continue;
             }
-            if a.words == b.words || contains_run(&a.words, &b.words) || contains_run(&b.words, &a.words) {
+            if a.spelling == b.spelling || contains_run(&a.words, &b.words) || contains_run(&b.words, &a.words) {
                 continue;
             }
             let shared = a.content.intersection(&b.content).count() as f64;
@@ -373,94 +376,99 @@ fn differ(a: f64, b: f64) -> bool {
     (a - b).abs() > 0.01 * a.abs().max(b.abs()).max(1e-9)
 }
 
-/// Agreeing sentences that give one unit different values. Only agreeing
-/// sentences: on ECB+, matching quantities by the words around them paired
-/// offers of different teams and casualties of different attacks.
-fn quantity_conflicts(agreements: &[Agreement], documents: &[Doc]) -> Vec<Conflict> {
+/// Words that may stand beside a number without changing what it counts.
+const HEDGES: &[&str] = &["at", "least", "about", "almost", "nearly", "more", "than", "some", "around", "over", "under", "just", "roughly", "up", "to"];
+
+/// The number a diff step consists of, hedges aside ("at least four"), as
+/// written and as a value.
+fn lone_number(text: &str) -> Option<(String, f64)> {
+    let tokens = words(text);
+    let numbers: Vec<_> = tokens.iter().filter(|t| !HEDGES.contains(&t.text.to_lowercase().as_str())).collect();
+    let [number] = numbers.as_slice() else { return None };
+    let quantity = facts::quantities(number.text).into_iter().next().filter(|q| q.kind == FactKind::Number)?;
+    Some((text.trim().to_string(), quantity.value))
+}
+
+/// Numbers one agreeing sentence replaces with another, the rest of the
+/// phrase unchanged: `(a's words, b's words, the shared word after them)`.
+/// Precision first: the word after the number must be a shared content word
+/// and the word before it shared too (or the number opens the sentence), as
+/// in "after three undersea cables" / "after two undersea cables"; neither
+/// value may occur in the other sentence (the diff paired two numbers of a
+/// list); and a number beside `:`, `,`, `.` or `/` is part of a clock time, a
+/// digit group or an address, not a count.
+fn replaced_numbers(a: &str, b: &str) -> Vec<(String, String, String)> {
+    let ops = crate::align::word_diff(a, b);
+    let glued = |text: &str, start: usize, end: usize| {
+        let before = text[..start].trim_end().chars().last();
+        let after = text[end..].trim_start().chars().next();
+        matches!(before, Some(':' | ',' | '.' | '/')) || matches!(after, Some(':' | '/'))
+    };
+    let word_before = |text: &str, start: usize| words(&text[..start]).last().map(|w| w.text.to_lowercase());
+    let values = |text: &str| -> Vec<f64> { facts::quantities(text).iter().map(|q| q.value).collect() };
+    let (values_a, values_b) = (values(a), values(b));
+    let (mut pos_a, mut pos_b) = (0, 0);
     let mut out = Vec::new();
-    for a in agreements {
-        let mentions: Vec<Vec<Quantity>> = a
-            .citations
-            .iter()
-            .map(|c| {
-                let text = documents[c.document].sentence_text(c.sentence);
-                // Clock times ("6:41pm", "18:41") read as numbers, and web
-                // addresses are full of them; neither is a reported quantity.
-                if text.contains("http") || text.contains("www") {
-                    return Vec::new();
-                }
-                facts::quantities(text)
-                    .into_iter()
-                    .filter(|q| q.kind == FactKind::Number && q.unit.as_deref().is_some_and(|u| u.len() > 1))
-                    .filter(|q| !text.contains(&format!(":{}", q.surface)))
-                    .collect()
-            })
-            .collect();
-        let mut units: Vec<&str> = mentions.iter().flatten().filter_map(|q| q.unit.as_deref()).collect();
-        units.sort_unstable();
-        units.dedup();
-        for unit in units {
-            // Each witness must give the unit exactly one value, and not all the same.
-            let of: Vec<Option<&Quantity>> = mentions
-                .iter()
-                .map(|m| {
-                    let mut with: Vec<&Quantity> = m.iter().filter(|q| q.unit.as_deref() == Some(unit)).collect();
-                    with.dedup_by(|x, y| !differ(x.value, y.value));
-                    (with.len() == 1).then(|| with[0])
-                })
-                .collect();
-            let given: Vec<(usize, &Quantity)> = of.iter().enumerate().filter_map(|(i, q)| q.map(|q| (i, q))).collect();
-            if given.len() >= 2 && given.iter().any(|(_, q)| differ(q.value, given[0].1.value)) {
-                out.push(Conflict {
-                    kind: ConflictKind::Quantity,
-                    about: Some(unit.to_string()),
-                    statements: given
-                        .iter()
-                        .map(|&(i, q)| Statement {
-                            witness: a.witnesses[i],
-                            text: q.surface.clone(),
-                            speaker: None,
-                            citation: a.citations[i],
-                        })
-                        .collect(),
-                });
+    for k in 0..ops.len() {
+        let op = &ops[k];
+        let (start_a, start_b) = (pos_a, pos_b);
+        match op.op {
+            DiffTag::Equal => {
+                pos_a += op.text.len();
+                pos_b += op.text.len();
             }
+            DiffTag::Delete => pos_a += op.text.len(),
+            DiffTag::Insert => pos_b += op.text.len(),
         }
+        let (Some(ins), Some(after)) = (ops.get(k + 1), ops.get(k + 2)) else { continue };
+        if (op.op, ins.op, after.op) != (DiffTag::Delete, DiffTag::Insert, DiffTag::Equal) {
+            continue;
+        }
+        let (end_a, end_b) = (start_a + op.text.len(), start_b + ins.text.len());
+        if glued(a, start_a, end_a) || glued(b, start_b, end_b) {
+            continue;
+        }
+        let (Some((x, vx)), Some((y, vy))) = (lone_number(&op.text), lone_number(&ins.text)) else { continue };
+        let Some(next) = words(&after.text).first().map(|w| w.text.to_lowercase()) else { continue };
+        if facts::MONTHS.contains(&next.as_str()) {
+            continue;
+        }
+        let shared_before = word_before(a, start_a) == word_before(b, start_b);
+        let elsewhere = values_b.iter().any(|&v| !differ(v, vx)) || values_a.iter().any(|&v| !differ(v, vy));
+        if is_stopword(&next) || next.chars().any(|c| c.is_ascii_digit()) || !differ(vx, vy) || !shared_before || elsewhere {
+            continue;
+        }
+        out.push((x, y, next));
     }
     out
 }
 
-/// Agreeing sentences that claim a different scope.
-fn scope_conflicts(agreements: &[Agreement], documents: &[Doc]) -> Vec<Conflict> {
+/// Agreeing sentences that give one thing different numbers. Only agreeing
+/// sentences, and only a number replaced within an otherwise shared phrase:
+/// on ECB+, pairing numbers by their unit alone paired the points of two
+/// players and the offers of two teams.
+fn quantity_conflicts(agreements: &[Agreement], documents: &[Doc]) -> Vec<Conflict> {
     let mut out = Vec::new();
     for a in agreements {
-        let scopes: Vec<Vec<(facts::Scope, String)>> = a
-            .citations
-            .iter()
-            .map(|c| {
-                let text = documents[c.document].sentence_text(c.sentence);
-                let mut found: Vec<(facts::Scope, String)> = facts::scopes(text, &[])
-                    .into_iter()
-                    .map(|(scope, at)| (scope, words(&text[at..]).first().map(|w| w.text.to_string()).unwrap_or_default()))
-                    .collect();
-                found.sort_by_key(|x| x.0);
-                found.dedup_by_key(|x| x.0);
-                found
-            })
-            .collect();
-        let kinds: Vec<Vec<facts::Scope>> = scopes.iter().map(|s| s.iter().map(|x| x.0).collect()).collect();
-        if kinds.iter().all(|k| k.len() == 1) && kinds.iter().any(|k| k != &kinds[0]) {
-            out.push(Conflict {
-                kind: ConflictKind::Scope,
-                about: None,
-                statements: a
-                    .citations
-                    .iter()
-                    .zip(&a.witnesses)
-                    .zip(&scopes)
-                    .map(|((&citation, &witness), s)| Statement { witness, text: s[0].1.clone(), speaker: None, citation })
-                    .collect(),
-            });
+        // Statements per counted word, one per witness.
+        let mut found: BTreeMap<String, Vec<Statement>> = BTreeMap::new();
+        for x in 0..a.citations.len() {
+            for y in x + 1..a.citations.len() {
+                let (cx, cy) = (a.citations[x], a.citations[y]);
+                let (tx, ty) =
+                    (documents[cx.document].sentence_text(cx.sentence), documents[cy.document].sentence_text(cy.sentence));
+                for (nx, ny, about) in replaced_numbers(tx, ty) {
+                    let statements = found.entry(about).or_default();
+                    for (w, text, citation) in [(a.witnesses[x], nx, cx), (a.witnesses[y], ny, cy)] {
+                        if !statements.iter().any(|s| s.witness == w) {
+                            statements.push(Statement { witness: w, text, speaker: None, citation });
+                        }
+                    }
+                }
+            }
+        }
+        for (about, statements) in found {
+            out.push(Conflict { kind: ConflictKind::Quantity, about: Some(about), statements });
         }
     }
     out
@@ -516,6 +524,18 @@ mod tests {
         assert_eq!(conflict.about.as_deref(), Some("undersea"));
         let values: Vec<&str> = conflict.statements.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(values, vec!["Three", "Two", "Two"]);
+        // Clock times and digit groups are not quantities that conflict.
+        assert!(replaced_numbers("Posted at 3: 24 PM on Friday", "Posted at 3: 27 PM on Friday").is_empty());
+        assert!(replaced_numbers("He threw for 4, 051 yards", "He threw for 4, 183 yards").is_empty());
+        // A hedge goes with its number.
+        assert_eq!(
+            replaced_numbers("At least four bombs were dropped", "Five bombs were dropped"),
+            vec![("At least four".to_string(), "Five".to_string(), "bombs".to_string())]
+        );
+        // Different numbers of different things are no conflict.
+        assert!(replaced_numbers("McDermott scored 23 points", "McDermott had five rebounds").is_empty());
+        assert!(replaced_numbers("He needed nine points to pass Ford", "He posted 20 points to pass Ford").is_empty());
+        assert!(replaced_numbers("ran for 404 yards and caught passes for 440 yards", "ran for 440 yards and caught passes for 404 yards").is_empty());
     }
 
     #[test]
