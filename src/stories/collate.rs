@@ -204,6 +204,9 @@ fn agreements(witnesses: &[Witness<'_>], stats: &CorpusStats, config: &StoryConf
     out
 }
 
+/// Lowercase words inside names.
+const CONNECTORS: &[&str] = &["of", "for", "de", "von", "der", "van", "da", "del", "al", "bin"];
+
 /// Names in a sentence: runs of capitalized words (not the sentence's
 /// first word, not months or weekdays), each with the term of its last word,
 /// which carries the name ("Olaf Scholz": "scholz"). Only runs whose last
@@ -229,8 +232,22 @@ fn names(doc: &Doc, s: usize, terms: &crate::text::tokens::Terms) -> Vec<(u64, S
             continue;
         }
         let start = k;
-        while k + 1 < tokens.len() && is_name(k + 1) && text[tokens[k].end()..tokens[k + 1].start].trim().is_empty() {
-            k += 1;
+        loop {
+            let spaced = |x: usize, y: usize| text[tokens[x].end()..tokens[y].start].trim().is_empty();
+            if k + 1 < tokens.len() && is_name(k + 1) && spaced(k, k + 1) {
+                k += 1;
+                continue;
+            }
+            // "Secretary of State Marco Rubio", "Ursula von der Leyen".
+            let mut j = k + 1;
+            while j < tokens.len() && CONNECTORS.contains(&tokens[j].text) && spaced(j - 1, j) {
+                j += 1;
+            }
+            if j > k + 1 && j < tokens.len() && is_name(j) && spaced(j - 1, j) {
+                k = j;
+                continue;
+            }
+            break;
         }
         buf.clear();
         terms.of_word(tokens[k].text, &mut buf);
@@ -546,6 +563,9 @@ mod tests {
         let c = collate(&docs, &families(2), &stats(&[&docs[0], &docs[1]]), &StoryConfig::default());
         let names: Vec<String> = c.unique.iter().flat_map(|u| u.names.clone()).collect();
         assert_eq!(names, vec!["Chancellor Olaf Scholz".to_string()]);
+        let d = doc("c", "The talks included Commission President Ursula von der Leyen and the Secretary of State.");
+        let found: Vec<String> = super::names(&d, 0, &Terms::default()).into_iter().map(|n| n.1).collect();
+        assert_eq!(found, vec!["Commission President Ursula von der Leyen", "Secretary of State"]);
         assert_eq!(c.unique[0].witness, 0);
     }
 }

@@ -152,12 +152,22 @@ impl Doc {
         }
 
         let mut previous: Option<(usize, String)> = None;
+        let mut previous_end: Option<usize> = None;
         for quote in &mut quotes {
             let closing = sentences.iter().find(|s| s.start < quote.end && s.end >= quote.end);
             let opening = sentences.iter().find(|s| s.start <= quote.start && s.end > quote.start);
             let paragraph = opening.map(|s| s.paragraph);
-            quote.speaker = closing
-                .and_then(|s| s.attribution.as_ref())
+            // A second quotation in one sentence has its own speaker between
+            // the two: 'the White House said "X," while the Kremlin said "Y"'.
+            let between = previous_end
+                .filter(|&end| opening.is_some_and(|s| s.start <= end) && end <= quote.start)
+                .and_then(|end| quotes::attribution(&text[end..quote.start]))
+                .filter(|a| a.named)
+                .map(Box::new);
+            previous_end = Some(quote.end);
+            quote.speaker = between
+                .as_ref()
+                .or_else(|| closing.and_then(|s| s.attribution.as_ref()))
                 .or_else(|| opening.and_then(|s| s.attribution.as_ref()))
                 .map(|a| a.source.clone())
                 // A quotation standing alone right after another in the same
