@@ -157,7 +157,11 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
     relations.sort_by_key(|r| (r.a, r.b));
 
     progress.stage("stories", 1);
-    let stories = stories::stories(&documents, &relations, &stats, &config.stories);
+    let stories = if config.stories.enabled {
+        stories::stories(&documents, &relations, &stats, &config.stories)
+    } else {
+        Vec::new()
+    };
     progress.advance(1);
     progress.finish();
 

@@ -68,3 +68,25 @@ fn text_files_and_jsonl_agree_on_relations() {
     };
     assert_eq!(kinds(&from_text), kinds(&from_jsonl));
 }
+
+#[test]
+fn example_story_holds_the_bridge_reports_and_leaves_the_fair_alone() {
+    for input in ["articles", "corpus.jsonl"] {
+        let analysis = run(&[examples(input)]);
+        let id = |d: usize| analysis.documents[d].id.clone();
+        assert_eq!(analysis.stories.len(), 1, "{input}: one story");
+        let story = &analysis.stories[0];
+        let ids: Vec<String> = story.documents.iter().map(|&d| id(d)).collect();
+        for prefix in ["01", "02", "03", "04"] {
+            assert!(ids.iter().any(|i| i.starts_with(prefix)), "{input}: {prefix} belongs to the bridge story: {ids:?}");
+        }
+        assert!(!ids.iter().any(|i| i.starts_with("05")), "{input}: the county fair is another event: {ids:?}");
+        // The wire family and the independent report are the two witnesses.
+        assert_eq!(story.families.len(), 2, "{input}");
+        let wire = story.families.iter().find(|f| f.members.len() == 3).expect("the wire family");
+        if input == "corpus.jsonl" {
+            // With publication times the root is the earliest: the original.
+            assert!(id(wire.root).starts_with("01"), "root {}", id(wire.root));
+        }
+    }
+}

@@ -34,9 +34,11 @@ const CHUNK: usize = 65_536;
 type Vector = Vec<(u64, f32)>;
 
 /// The story vector of a document: term frequency counted in sentences
-/// times the smoothed IDF of [`CorpusStats::idf`] (terms in one document
-/// cannot be shared and are left out), names and numbers (narration terms
-/// that are never plain wording) weighted by `name_weight`. The smoothing
+/// times the smoothed IDF of [`CorpusStats::idf`], names and numbers
+/// (narration terms that are never plain wording) weighted by `name_weight`.
+/// Terms no other document has stay in: they match nothing, but leaving them
+/// out would make an article about something else look like the rest of its
+/// corpus. The smoothing
 /// keeps small corpora workable, where a plain `ln(N / df)` weighs every
 /// term of a five-article story at nearly nothing.
 fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
@@ -48,13 +50,10 @@ fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
     }
     let mut v: Vec<(u64, f32)> = counts
         .into_iter()
-        .filter_map(|(term, (count, roles))| {
-            if stats.df.get(&term).is_none_or(|&df| df < 2) {
-                return None;
-            }
+        .map(|(term, (count, roles))| {
             let name = roles & NARRATION != 0 && roles & WORDING == 0;
             let weight = (1.0 + (count as f64).ln()) * stats.idf(term) * if name { config.name_weight } else { 1.0 };
-            Some((term, weight as f32))
+            (term, weight as f32)
         })
         .collect();
     // Highest weight first, then term, so that truncation is deterministic.
