@@ -45,6 +45,17 @@ enum Command {
 struct AnalyzeArgs {
     #[command(flatten)]
     input: InputArgs,
+    /// Also write a self-contained HTML report (stories, side-by-side pairs,
+    /// collation) to this file; open it in any browser, no server needed.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Largest size of the HTML report in MB: sentence texts beyond it are
+    /// left out, largest stories kept, and the page says how many.
+    #[arg(long, value_name = "MB", default_value_t = 20)]
+    html_max_mb: usize,
+    /// Skip stories and collation (the same as `stories.enabled = false`).
+    #[arg(long)]
+    no_stories: bool,
 }
 
 #[derive(clap::Args)]
@@ -127,7 +138,7 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Analyze(args) => analyze(args.input),
+        Command::Analyze(args) => analyze(*args),
         Command::Dedup(args) => dedup(*args),
         Command::Config => print_config(),
         Command::Eval(args) => eval(args),
@@ -220,8 +231,12 @@ fn emit(output: &Option<PathBuf>, write: impl FnOnce(&mut dyn Write) -> std::io:
     }
 }
 
-fn analyze(args: InputArgs) -> anyhow::Result<ExitCode> {
-    let config = load_config(&args)?;
+fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    let args = analyze_args.input;
+    let mut config = load_config(&args)?;
+    if analyze_args.no_stories {
+        config.stories.enabled = false;
+    }
     let started = Instant::now();
     let (show_progress, progress) = progress(args.quiet);
     let (analysis, errors) = stemma::analyze_inputs(&args.paths, &args.fields(), &config, progress.as_ref());
@@ -233,6 +248,15 @@ fn analyze(args: InputArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     report_rate(show_progress, started, analysis.documents.len());
+    if let Some(path) = &analyze_args.html {
+        anyhow::ensure!(analyze_args.html_max_mb >= 1, "--html-max-mb must be at least 1");
+        emit(&Some(path.clone()), |out| {
+            stemma::report::html::write_html(out, &analysis, analyze_args.html_max_mb * 1024 * 1024)
+        })
+        .with_context(|| format!("writing the HTML report {}", path.display()))?;
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        eprintln!("stemma: HTML report written to {} ({:.1} MB)", path.display(), size as f64 / 1048576.0);
+    }
     emit(&args.output, |out| match args.format {
         Format::Text => write_terminal(out, &analysis),
         Format::Json => write_json(out, &Report::new(&analysis, &errors)),

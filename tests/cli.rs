@@ -154,3 +154,43 @@ fn dedup_clusters_near_duplicates() {
     let bad = stemma(&["dedup", "--threshold", "2", dir.to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn stories_are_in_the_json_and_html_is_written_alongside() {
+    let dir = scratch("html");
+    let page = dir.join("report.html");
+    let out = stemma(&[
+        "analyze",
+        "--format",
+        "json",
+        "--html",
+        page.to_str().unwrap(),
+        examples().join("corpus.jsonl").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stories = r["stories"].as_array().unwrap();
+    assert!(!stories.is_empty());
+    assert_eq!(r["summary"]["stories"], stories.len());
+    for field in ["id", "documents", "families", "collated", "agreements", "unique", "conflicts"] {
+        assert!(stories[0].get(field).is_some(), "story lacks {field}");
+    }
+    // Every relation's two documents share a family, and so a story.
+    for rel in r["relations"].as_array().unwrap() {
+        assert!(stories.iter().any(|s| s["families"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["members"].as_array().unwrap().contains(&rel["a"]) && f["members"].as_array().unwrap().contains(&rel["b"]))));
+    }
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("id=\"data\""));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("HTML report written"));
+
+    // --no-stories leaves them out; a zero page budget is refused.
+    let out = stemma(&["analyze", "--format", "json", "--no-stories", examples().join("corpus.jsonl").to_str().unwrap()]);
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(r["stories"].as_array().unwrap().is_empty());
+    let out = stemma(&["analyze", "--html", page.to_str().unwrap(), "--html-max-mb", "0", examples().join("corpus.jsonl").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,6 +1,9 @@
 //! Output: one serializable report model (`schema_version` 1) and its
-//! renderings for the terminal and as JSON. The schema is documented in
+//! renderings for the terminal, as JSON, and as a self-contained HTML page
+//! ([`html`]). The schema is documented in
 //! `docs/schema.md`; field names may grow, existing ones keep their meaning.
+
+pub mod html;
 
 use std::io::{self, Write};
 
