@@ -94,6 +94,7 @@ async function seeds(browser) {
   await page.screenshot({ path: join(artifacts, "seeds-overview.png"), fullPage: true });
 
   await page.getByRole("link", { name: "All relations" }).click();
+  await page.waitForSelector("tbody tr");
   const link = page.locator("a[href^='#pair/']", { hasText: "002_" }).filter({ hasText: "004_" }).first();
   check(await link.count() === 1, "the 002/004 pair is listed among all relations");
   await link.click();
@@ -140,10 +141,41 @@ async function seeds(browser) {
   await page.close();
 }
 
+async function tenThousand(browser) {
+  const corpus = join(repo, "bench", "out", "corpus-10000.jsonl");
+  if (!existsSync(corpus)) {
+    console.log("\n!!! SKIPPED: bench/out/corpus-10000.jsonl is absent (bench/smoke.py makes it); the 10k page check did not run !!!\n");
+    return;
+  }
+  console.log("bench/out/corpus-10000.jsonl");
+  const file = report(corpus, "corpus-10000");
+  const size = statSync(file).size;
+  check(size <= 21 * 1048576, "the 10k page stays within its 20 MB budget (" + (size / 1048576).toFixed(1) + " MB)");
+  const started = Date.now();
+  const { page, errors } = await open(browser, file);
+  await page.waitForSelector("section.story");
+  const seconds = (Date.now() - started) / 1000;
+  check(seconds < 20, "the 10k page opens and draws its overview in " + seconds.toFixed(1) + " s");
+  const notice = await page.locator(".notice").textContent();
+  check(/left out/.test(notice), "the page says what was left out: " + notice.slice(0, 120));
+  await page.locator(".tree a[href^='#pair/']").first().click();
+  await page.waitForSelector(".pair");
+  check(await page.locator(".pair .cell").count() > 0, "a pair of the largest story opens side by side");
+  await page.getByRole("link", { name: "All relations" }).click();
+  await page.waitForSelector("tbody tr");
+  check(await page.locator("tbody tr").count() === 500, "all relations are paged, 500 at a time");
+  await page.getByRole("button", { name: "Show more" }).click();
+  check(await page.locator("tbody tr").count() === 1000, "Show more adds the next 500");
+  check(errors.length === 0, "no console errors or network requests: " + JSON.stringify(errors));
+  await page.screenshot({ path: join(artifacts, "corpus-10000-relations.png") });
+  await page.close();
+}
+
 const browser = await chromium.launch({ executablePath: browserPath, args: ["--no-sandbox"] });
 try {
   await examples(browser);
   await seeds(browser);
+  await tenThousand(browser);
 } finally {
   await browser.close();
 }
