@@ -232,6 +232,7 @@ fn emit(output: &Option<PathBuf>, write: impl FnOnce(&mut dyn Write) -> std::io:
 }
 
 fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(analyze_args.html_max_mb >= 1, "--html-max-mb must be at least 1");
     let args = analyze_args.input;
     let mut config = load_config(&args)?;
     if analyze_args.no_stories {
@@ -249,7 +250,6 @@ fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     }
     report_rate(show_progress, started, analysis.documents.len());
     if let Some(path) = &analyze_args.html {
-        anyhow::ensure!(analyze_args.html_max_mb >= 1, "--html-max-mb must be at least 1");
         emit(&Some(path.clone()), |out| {
             stemma::report::html::write_html(out, &analysis, analyze_args.html_max_mb * 1024 * 1024)
         })

@@ -127,9 +127,9 @@ pub struct UniqueOut<'a> {
 /// A conflict in the report.
 #[derive(Debug, Serialize)]
 pub struct ConflictOut<'a> {
-    /// `quantity`, `quotation` or `scope`.
+    /// `quantity` or `quotation`.
     pub kind: ConflictKind,
-    /// The unit of a quantity conflict.
+    /// For a quantity conflict, the shared word right after the number.
     pub about: Option<&'a str>,
     /// The differing statements.
     pub statements: Vec<StatementOut<'a>>,

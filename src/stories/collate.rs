@@ -70,7 +70,7 @@ pub enum ConflictKind {
 pub struct Statement {
     /// The witness (index into the story's families).
     pub witness: usize,
-    /// The words as written: the quantity, the quotation, the scope word.
+    /// The words as written: the number (with its hedge), or the quotation.
     pub text: String,
     /// Who is quoted, for quotations, when the text says.
     pub speaker: Option<String>,
@@ -83,8 +83,8 @@ pub struct Statement {
 pub struct Conflict {
     /// What kind of thing.
     pub kind: ConflictKind,
-    /// For quantities, the unit ("hour", "percent"); for scopes, the word
-    /// they quantify over when known.
+    /// For quantities, the shared word right after the number ("undersea"
+    /// in "three undersea cables"); none for quotations.
     pub about: Option<String>,
     /// The differing statements, grouped by wording.
     pub statements: Vec<Statement>,
@@ -251,9 +251,8 @@ fn names(doc: &Doc, s: usize, terms: &crate::text::tokens::Terms) -> Vec<(u64, S
         }
         buf.clear();
         terms.of_word(tokens[k].text, &mut buf);
-        let first = doc.sentences[s].terms.start as usize;
         let head = buf.iter().copied().find(|t| {
-            doc.terms(s).binary_search(t).is_ok_and(|p| doc.roles[first + p] & NARRATION != 0 && doc.roles[first + p] & WORDING == 0)
+            doc.terms(s).binary_search(t).is_ok_and(|p| doc.roles(s)[p] & NARRATION != 0 && doc.roles(s)[p] & WORDING == 0)
         });
         if let Some(head) = head {
             out.push((head, text[tokens[start].start..tokens[k].end()].to_string()));

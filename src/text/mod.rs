@@ -77,15 +77,15 @@ impl Doc {
         &self.terms[r.start as usize..r.end as usize]
     }
 
+    /// The roles of the terms of sentence `i`, one per term of [`Doc::terms`].
+    pub fn roles(&self, i: usize) -> &[u8] {
+        let r = &self.sentences[i].terms;
+        &self.roles[r.start as usize..r.end as usize]
+    }
+
     /// The terms of sentence `i` having all the given role bits.
     pub fn terms_with(&self, i: usize, role: u8) -> impl Iterator<Item = u64> + '_ {
-        let r = &self.sentences[i].terms;
-        let range = r.start as usize..r.end as usize;
-        self.terms[range.clone()]
-            .iter()
-            .zip(&self.roles[range])
-            .filter(move |(_, r)| **r & role == role)
-            .map(|(t, _)| *t)
+        self.terms(i).iter().zip(self.roles(i)).filter(move |(_, r)| **r & role == role).map(|(t, _)| *t)
     }
 
     /// The narration terms of sentence `i` (see [`NARRATION`]).
