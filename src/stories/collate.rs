@@ -416,11 +416,14 @@ fn lone_number(text: &str) -> Option<(String, f64)> {
 fn replaced_numbers(a: &str, b: &str) -> Vec<(String, String, String)> {
     let ops = crate::align::word_diff(a, b);
     let glued = |text: &str, start: usize, end: usize| {
-        let before = text[..start].trim_end().chars().last();
-        let after = text[end..].trim_start().chars().next();
+        // Offsets come from the diff's pieces of the same text; `get` keeps
+        // a surprise in its splitting from ever panicking.
+        let before = text.get(..start).and_then(|t| t.trim_end().chars().last());
+        let after = text.get(end..).and_then(|t| t.trim_start().chars().next());
         matches!(before, Some(':' | ',' | '.' | '/')) || matches!(after, Some(':' | '/'))
     };
-    let word_before = |text: &str, start: usize| words(&text[..start]).last().map(|w| w.text.to_lowercase());
+    let word_before =
+        |text: &str, start: usize| text.get(..start).and_then(|t| words(t).last().map(|w| w.text.to_lowercase()));
     let values = |text: &str| -> Vec<f64> { facts::quantities(text).iter().map(|q| q.value).collect() };
     let (values_a, values_b) = (values(a), values(b));
     let (mut pos_a, mut pos_b) = (0, 0);
@@ -508,6 +511,20 @@ mod tests {
         stats
     }
 
+    proptest::proptest! {
+        /// Any two texts can be compared for replaced numbers and collated
+        /// without panicking.
+        #[test]
+        fn any_texts_collate_safely(a in "(\\PC|[0-9½:,./ \n\"])*", b in "(\\PC|[0-9½:,./ \n\"])*") {
+            let _ = replaced_numbers(&a, &b);
+            // The same text with its numbers changed exercises the replacement path.
+            let changed: String = a.chars().map(|c| if c.is_ascii_digit() { '7' } else { c }).collect();
+            let _ = replaced_numbers(&a, &changed);
+            let docs = vec![doc("a", &a), doc("b", &b), doc("c", &changed)];
+            let _ = collate(&docs, &families(3), &stats(&[&docs[0], &docs[1], &docs[2]]), &StoryConfig::default());
+        }
+    }
+
     fn families(n: usize) -> Vec<Family> {
         (0..n).map(|d| Family { root: d, members: vec![d] }).collect()
     }
@@ -548,6 +565,8 @@ mod tests {
             replaced_numbers("At least four bombs were dropped", "Five bombs were dropped"),
             vec![("At least four".to_string(), "Five".to_string(), "bombs".to_string())]
         );
+        // Any text at all is safe.
+        assert!(replaced_numbers("½ 2½ — “3” café 4", "½ 5½ — “6” café 4").len() <= 2);
         // Different numbers of different things are no conflict.
         assert!(replaced_numbers("McDermott scored 23 points", "McDermott had five rebounds").is_empty());
         assert!(replaced_numbers("He needed nine points to pass Ford", "He posted 20 points to pass Ford").is_empty());
