@@ -41,6 +41,45 @@ async function open(browser, file, width = 1280, height = 900) {
   return { page, errors };
 }
 
+// WCAG contrast of every visible text element against its nearest opaque
+// background: returns the worst offenders below `min`.
+async function lowContrast(page, min = 4.5) {
+  return page.evaluate((min) => {
+    const parse = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (e) => {
+      for (; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const bad = [];
+    for (const e of document.querySelectorAll("body *")) {
+      const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.data.trim());
+      if (!own || !e.offsetParent) continue;
+      const fg = parse(getComputedStyle(e).color).slice(0, 3);
+      const [a, b] = [lum(fg), lum(background(e))].sort((x, y) => y - x);
+      const ratio = (a + 0.05) / (b + 0.05);
+      if (ratio < min) bad.push(e.tagName.toLowerCase() + "." + e.className + " " + ratio.toFixed(2));
+    }
+    return [...new Set(bad)].slice(0, 8);
+  }, min);
+}
+
+// Cumulative layout shift since the page started loading.
+async function layoutShift(page) {
+  return page.evaluate(() => new Promise((done) => {
+    let total = 0;
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
+      .observe({ type: "layout-shift", buffered: true });
+    setTimeout(() => done(total), 300);
+  }));
+}
+
 async function activeChange(page) {
   return page.evaluate(() => {
     const a = document.activeElement;
@@ -92,6 +131,9 @@ async function seeds(browser) {
   check(await page.locator("section.story").count() === 1, "the five seeds are one story");
   check(await page.locator("section.story .witness").count() === 3, "three independent witnesses");
   await page.screenshot({ path: join(artifacts, "seeds-overview.png"), fullPage: true });
+  check((await layoutShift(page)) < 0.01, "no layout shift while the overview loads");
+  const poorOverview = await lowContrast(page);
+  check(poorOverview.length === 0, "all text in the overview has WCAG AA contrast (4.5:1): " + JSON.stringify(poorOverview));
 
   await page.getByRole("link", { name: "All relations" }).click();
   await page.waitForSelector("tbody tr");
@@ -100,6 +142,9 @@ async function seeds(browser) {
   await link.click();
   await page.waitForSelector(".pair");
   const heads = await page.locator(".pair .head").allTextContents();
+  const poor = await lowContrast(page);
+  check(poor.length === 0, "all text in the pair view has WCAG AA contrast (4.5:1): " + JSON.stringify(poor));
+  check((await layoutShift(page)) < 0.01, "no layout shift in the pair view");
   check(heads.some((h) => h.includes("002_")) && heads.some((h) => h.includes("004_")), "002 and 004 side by side: " + heads.join(" | "));
   const zelensky = page.locator(".notes .tag.quote", { hasText: "Zelensky" });
   check(await zelensky.count() >= 1, "the Zelensky quotation is flagged as altered");
@@ -137,6 +182,14 @@ async function seeds(browser) {
   const unique = await page.locator("h4").allTextContents();
   check(unique.length === 3, "unique claims are listed per witness");
   await page.screenshot({ path: join(artifacts, "seeds-collation.png"), fullPage: true });
+  const poorCollation = await lowContrast(page);
+  check(poorCollation.length === 0, "all text in the collation view has WCAG AA contrast (4.5:1): " + JSON.stringify(poorCollation));
+  // Printed: the collation as a PDF, an artifact to look at.
+  await page.emulateMedia({ media: "print" });
+  await page.pdf({ path: join(artifacts, "seeds-collation.pdf"), format: "A4", printBackground: true });
+  const printOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(printOverflow <= 1, "the printed page does not overflow sideways (" + printOverflow + "px)");
+  await page.emulateMedia({ media: "screen" });
   check(errors.length === 0, "no console errors or network requests: " + JSON.stringify(errors));
   await page.close();
 }
