@@ -51,7 +51,7 @@ struct AnalyzeArgs {
     html: Option<PathBuf>,
     /// Largest size of the HTML report in MB: sentence texts beyond it are
     /// left out, largest stories kept, and the page says how many.
-    #[arg(long, value_name = "MB", default_value_t = 20)]
+    #[arg(long, value_name = "MB", default_value_t = stemma::report::html::DEFAULT_MAX_MB)]
     html_max_mb: usize,
     /// Skip stories and collation (the same as `stories.enabled = false`).
     #[arg(long)]

@@ -19,9 +19,10 @@ use crate::Analysis;
 /// The viewer: HTML, CSS and script, with `/*DATA*/` where the model goes.
 const TEMPLATE: &str = include_str!("report.html");
 
-/// Default page budget, in bytes: large enough for a few thousand copied
-/// articles side by side, small enough for a browser to open at once.
-pub const DEFAULT_MAX_BYTES: usize = 20 * 1024 * 1024;
+/// Default page budget, in MB (`--html-max-mb`): large enough for a few
+/// thousand copied articles side by side, small enough for a browser to
+/// open at once.
+pub const DEFAULT_MAX_MB: usize = 20;
 
 #[derive(Serialize)]
 struct Model<'a> {
@@ -268,7 +269,7 @@ mod tests {
     fn the_page_embeds_the_model_and_no_closing_script_tag_leaks() {
         let mut a = analysis();
         a.documents[0].id = "</script><b>".into();
-        let html = page(&a, DEFAULT_MAX_BYTES);
+        let html = page(&a, DEFAULT_MAX_MB * 1024 * 1024);
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(!html.contains("/*DATA*/"));
         let start = html.find("id=\"data\"").unwrap();
