@@ -155,11 +155,17 @@ pub(crate) fn group_pairs(mut keyed: Vec<(u64, u32)>, cap: usize) -> Vec<(u32, u
 fn sentence_pairs(keys: &Keys<'_>, known: &HashSet<(u32, u32)>, config: &CandidateConfig) -> Vec<Candidate> {
     let passes = keys.sentence_keys_bound.div_ceil(config.postings_per_pass.max(1)).max(1) as u64;
     // (a, b, sentence of a, sentence of b) for every key two documents share.
-    let mut hits: Vec<(u32, u32, u32, u32)> = Vec::new();
+    // These are most of what candidate generation holds on a large corpus,
+    // so 12 bytes each (sentence indices saturate at 65,535: a document that
+    // long counts its later sentences as one), and each pass's hits are
+    // appended with no spare capacity.
+    let mut hits: Vec<(u32, u32, u16, u16)> = Vec::new();
+    let short = |s: u32| s.min(u16::MAX as u32) as u16;
     for pass in 0..passes {
         let mut postings = keys.postings(pass, passes);
         postings.par_sort_unstable();
         postings.dedup();
+        let mut found = Vec::new();
         for group in postings.chunk_by(|x, y| x.0 == y.0) {
             if group.len() < 2 {
                 continue;
@@ -171,19 +177,24 @@ fn sentence_pairs(keys: &Keys<'_>, known: &HashSet<(u32, u32)>, config: &Candida
             for (i, &(_, a, sa)) in group.iter().enumerate() {
                 for &(_, b, sb) in &group[i + 1..] {
                     if a != b && !known.contains(&(a, b)) {
-                        hits.push((a, b, sa, sb));
+                        found.push((a, b, short(sa), short(sb)));
                     }
                 }
             }
         }
+        drop(postings);
+        found.par_sort_unstable();
+        found.dedup();
+        hits.reserve_exact(found.len());
+        hits.extend_from_slice(&found);
     }
     hits.par_sort_unstable();
     hits.dedup();
 
     let mut out = Vec::new();
     for group in hits.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
-        let mut from_a: Vec<u32> = group.iter().map(|h| h.2).collect();
-        let mut from_b: Vec<u32> = group.iter().map(|h| h.3).collect();
+        let mut from_a: Vec<u16> = group.iter().map(|h| h.2).collect();
+        let mut from_b: Vec<u16> = group.iter().map(|h| h.3).collect();
         from_a.sort_unstable();
         from_a.dedup();
         from_b.sort_unstable();
