@@ -153,61 +153,69 @@ pub(crate) fn group_pairs(mut keyed: Vec<(u64, u32)>, cap: usize) -> Vec<(u32, u
 /// Pairs from shared sentence keys, grouping the postings one slice of the
 /// key space at a time.
 fn sentence_pairs(keys: &Keys<'_>, known: &HashSet<(u32, u32)>, config: &CandidateConfig) -> Vec<Candidate> {
-    let passes = keys.sentence_keys_bound.div_ceil(config.postings_per_pass.max(1)).max(1) as u64;
-    // (a, b, sentence of a, sentence of b) for every key two documents share.
-    // These are most of what candidate generation holds on a large corpus,
-    // so 12 bytes each (sentence indices saturate at 65,535: a document that
-    // long counts its later sentences as one), and each pass's hits are
-    // appended with no spare capacity.
-    let mut hits: Vec<(u32, u32, u16, u16)> = Vec::new();
+    let per_pass = config.postings_per_pass.max(1);
+    let passes = keys.sentence_keys_bound.div_ceil(per_pass).max(1) as u64;
+    // The hits of all key passes are needed together, per document pair, to
+    // count the distinct sentences a pair shares; on a large corpus they are
+    // most of what candidate generation holds (random pairs of sentences
+    // sharing one key). So document pairs are taken in partitions too, each
+    // seeing every key pass again: time for memory, only above
+    // `2 * postings_per_pass` keys.
+    let partitions = keys.sentence_keys_bound.div_ceil(2 * per_pass).max(1) as u64;
+    let partition_of = |a: u32, b: u32| (((a as u64) << 32 | b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % partitions;
+    // 12 bytes a hit: sentence indices saturate at 65,535 (a document that
+    // long counts its later sentences as one).
     let short = |s: u32| s.min(u16::MAX as u32) as u16;
-    for pass in 0..passes {
-        let mut postings = keys.postings(pass, passes);
-        postings.par_sort_unstable();
-        postings.dedup();
-        let mut found = Vec::new();
-        for group in postings.chunk_by(|x, y| x.0 == y.0) {
-            if group.len() < 2 {
-                continue;
-            }
-            let docs = 1 + group.windows(2).filter(|w| w[0].1 != w[1].1).count();
-            if docs < 2 || docs > config.max_key_documents {
-                continue;
-            }
-            for (i, &(_, a, sa)) in group.iter().enumerate() {
-                for &(_, b, sb) in &group[i + 1..] {
-                    if a != b && !known.contains(&(a, b)) {
-                        found.push((a, b, short(sa), short(sb)));
+    let mut out = Vec::new();
+    for part in 0..partitions {
+        // (a, b, sentence of a, sentence of b) for every key two documents share.
+        let mut hits: Vec<(u32, u32, u16, u16)> = Vec::new();
+        for pass in 0..passes {
+            let mut postings = keys.postings(pass, passes);
+            postings.par_sort_unstable();
+            postings.dedup();
+            let mut found = Vec::new();
+            for group in postings.chunk_by(|x, y| x.0 == y.0) {
+                if group.len() < 2 {
+                    continue;
+                }
+                let docs = 1 + group.windows(2).filter(|w| w[0].1 != w[1].1).count();
+                if docs < 2 || docs > config.max_key_documents {
+                    continue;
+                }
+                for (i, &(_, a, sa)) in group.iter().enumerate() {
+                    for &(_, b, sb) in &group[i + 1..] {
+                        if a != b && (partitions == 1 || partition_of(a, b) == part) && !known.contains(&(a, b)) {
+                            found.push((a, b, short(sa), short(sb)));
+                        }
                     }
                 }
             }
+            drop(postings);
+            found.par_sort_unstable();
+            found.dedup();
+            hits.reserve_exact(found.len());
+            hits.extend_from_slice(&found);
         }
-        drop(postings);
-        found.par_sort_unstable();
-        found.dedup();
-        hits.reserve_exact(found.len());
-        hits.extend_from_slice(&found);
-    }
-    hits.par_sort_unstable();
-    hits.dedup();
-
-    let mut out = Vec::new();
-    for group in hits.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
-        let mut from_a: Vec<u16> = group.iter().map(|h| h.2).collect();
-        let mut from_b: Vec<u16> = group.iter().map(|h| h.3).collect();
-        from_a.sort_unstable();
-        from_a.dedup();
-        from_b.sort_unstable();
-        from_b.dedup();
-        let shared = from_a.len().min(from_b.len());
-        if shared >= config.min_shared_sentences {
-            out.push(Candidate {
-                a: group[0].0,
-                b: group[0].1,
-                exact: false,
-                lsh: false,
-                shared_sentences: shared as u32,
-            });
+        hits.par_sort_unstable();
+        hits.dedup();
+        for group in hits.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
+            let mut from_a: Vec<u16> = group.iter().map(|h| h.2).collect();
+            let mut from_b: Vec<u16> = group.iter().map(|h| h.3).collect();
+            from_a.sort_unstable();
+            from_a.dedup();
+            from_b.sort_unstable();
+            from_b.dedup();
+            let shared = from_a.len().min(from_b.len());
+            if shared >= config.min_shared_sentences {
+                out.push(Candidate {
+                    a: group[0].0,
+                    b: group[0].1,
+                    exact: false,
+                    lsh: false,
+                    shared_sentences: shared as u32,
+                });
+            }
         }
     }
     out
@@ -241,6 +249,29 @@ mod tests {
         let found = candidates(Keys::of_sketches(docs, &sketcher), &config);
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].a, found[0].b, found[0].shared_sentences), (0, 1, 2));
+    }
+
+    #[test]
+    fn passes_and_partitions_do_not_change_the_candidates() {
+        let sketcher = Sketcher::new(&SketchConfig::default());
+        // Forty documents of twelve sentences whose keys overlap in a
+        // pattern: about eight documents hold each key.
+        let docs = || -> Vec<Sketch> {
+            (0..40u32)
+                .map(|i| {
+                    let keys: Vec<(u64, u32)> =
+                        (0..12u32).map(|s| (((i * 3 + s) % 60) as u64 * 0x9E37_79B9_7F4A_7C15, s)).collect();
+                    no_lsh(sketch(&keys), i + 1)
+                })
+                .collect()
+        };
+        let whole = candidates(Keys::of_sketches(docs(), &sketcher), &CandidateConfig::default());
+        assert!(whole.len() > 10, "{} candidates", whole.len());
+        let sliced = candidates(
+            Keys::of_sketches(docs(), &sketcher),
+            &CandidateConfig { postings_per_pass: 7, ..CandidateConfig::default() },
+        );
+        assert_eq!(whole, sliced);
     }
 
     #[test]
