@@ -8,19 +8,12 @@ an error) and the wire copies measured in it (pairs with word 5-gram Jaccard
 
     python3 eval/ecbplus.py [--stemma target/release/stemma] [--out eval/results/ecbplus.json]
 """
-import argparse
-import json
-import os
 import re
-import subprocess
 import sys
-import time
 from collections import Counter
 from itertools import combinations
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-DEFAULT_DATA = os.path.join(REPO, "..", "shared", "data", "ecbplus", "docs.jsonl")
+from ecbplus_run import analyze, parse_args, write_result
 
 
 def shingles(text, k=5):
@@ -29,25 +22,11 @@ def shingles(text, k=5):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--stemma", default=os.path.join(REPO, "target", "release", "stemma"))
-    ap.add_argument("--data", default=DEFAULT_DATA)
-    ap.add_argument("--out", default=None, help="write the result as JSON here")
-    ap.add_argument("--show", type=int, default=0, help="print this many within-cluster rewrites for inspection")
-    args = ap.parse_args()
-    if not os.path.exists(args.data):
-        sys.exit(f"ECB+ data not found at {args.data}: this evaluation needs ../shared beside the repository")
-
-    docs = [json.loads(line) for line in open(args.data, encoding="utf-8")]
+    args = parse_args(__doc__, "print this many within-cluster rewrites for inspection")
+    docs, report, elapsed = analyze(args)
     cluster = {d["id"]: d["event_cluster"] for d in docs}
     texts = {d["id"]: d["text"] for d in docs}
 
-    t0 = time.time()
-    proc = subprocess.run([args.stemma, "analyze", "--format", "json", args.data], capture_output=True, text=True)
-    elapsed = time.time() - t0
-    if proc.returncode != 0:
-        sys.exit(f"stemma failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    report = json.loads(proc.stdout)
     relations = report["relations"]
 
     # Wire copies measured in the corpus: 5-gram Jaccard >= 0.5 within a topic.
@@ -98,11 +77,7 @@ def main():
             print("     A:", line[:120])
         for line in (texts[r["b"]].split("\n")[:4]):
             print("     B:", line[:120])
-    if args.out:
-        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        with open(args.out, "w") as f:
-            json.dump(result, f, indent=2)
-            f.write("\n")
+    write_result(args.out, result)
     return 0
 
 

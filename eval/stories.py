@@ -9,18 +9,10 @@ prints what collation reported, for inspection.
 
     python3 eval/stories.py [--stemma target/release/stemma] [--out eval/results/stories.json] [--show N]
 """
-import argparse
-import json
-import os
-import subprocess
-import sys
-import tempfile
-import time
 from collections import Counter, defaultdict
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-DEFAULT_DATA = os.path.join(REPO, "..", "shared", "data", "ecbplus", "docs.jsonl")
+from ecbplus_run import analyze, parse_args, write_result
+
 TRAIN_TOPICS = range(1, 23)
 
 
@@ -40,27 +32,10 @@ def bcubed(gold, pred):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--stemma", default=os.path.join(REPO, "target", "release", "stemma"))
-    ap.add_argument("--data", default=DEFAULT_DATA)
-    ap.add_argument("--out", default=None, help="write the result as JSON here")
-    ap.add_argument("--show", type=int, default=0, help="print this many conflicts for inspection")
-    args = ap.parse_args()
-    if not os.path.exists(args.data):
-        sys.exit(f"ECB+ data not found at {args.data}: this evaluation needs ../shared beside the repository")
-
-    docs = [json.loads(line) for line in open(args.data, encoding="utf-8")]
+    args = parse_args(__doc__, "print this many conflicts for inspection")
+    docs, report, elapsed = analyze(args)
     gold = {d["id"]: d["event_cluster"] for d in docs}
     topic = {d["id"]: int(d["topic"]) for d in docs}
-
-    t0 = time.time()
-    with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
-        proc = subprocess.run([args.stemma, "analyze", "--format", "json", "-o", tmp.name, args.data],
-                              capture_output=True, text=True)
-        if proc.returncode != 0:
-            sys.exit(f"stemma failed ({proc.returncode}): {proc.stderr[-2000:]}")
-        report = json.load(open(tmp.name, encoding="utf-8"))
-    elapsed = time.time() - t0
 
     pred = {i: ("single", i) for i in gold}
     for s in report["stories"]:
@@ -102,10 +77,7 @@ def main():
     result = {"data": "ecbplus", "documents": len(docs), "stories": len(report["stories"]),
               "seconds": round(elapsed, 2), "bcubed": rows, "agreements": agreements,
               "unique_claims": unique, "conflicts": dict(conflicts), "config": report["config"]["stories"]}
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as f:
-            json.dump(result, f, indent=2)
-            f.write("\n")
+    write_result(args.out, result)
 
 
 if __name__ == "__main__":

@@ -66,8 +66,9 @@ impl Alignment {
     }
 }
 
-/// A sentence's terms with their IDF weights.
-struct Weighted {
+/// A sentence's terms with their IDF weights, computed once per sentence
+/// and compared with many.
+pub(crate) struct Weighted {
     terms: Vec<(u64, f64)>,
     total: f64,
     narration: f64,
@@ -75,7 +76,8 @@ struct Weighted {
     wording_total: f64,
 }
 
-fn weigh(doc: &Doc, i: usize, stats: &CorpusStats) -> Weighted {
+/// The weights of sentence `i` of `doc`.
+pub(crate) fn weigh(doc: &Doc, i: usize, stats: &CorpusStats) -> Weighted {
     let weighted = |set: &[u64]| -> Vec<(u64, f64)> { set.iter().map(|&t| (t, stats.idf(t))).collect() };
     let terms = weighted(doc.terms(i));
     let wording = weighted(&doc.wording(i).collect::<Vec<_>>());
@@ -116,6 +118,11 @@ fn wording_similarity(x: &Weighted, y: &Weighted) -> f64 {
     } else {
         2.0 * shared_weight(&x.wording, &y.wording) / total
     }
+}
+
+/// IDF-weighted Dice similarity of two sentences (the alignment's measure).
+pub(crate) fn similarity(x: &Weighted, y: &Weighted) -> f64 {
+    dice(x, y, shared(x, y))
 }
 
 fn dice(x: &Weighted, y: &Weighted, shared: f64) -> f64 {

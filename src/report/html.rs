@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::align::{word_diff, DiffTag};
 use crate::relate::{Changes, DirectionBasis, RelationKind};
 use crate::stories::collate::{Citation, ConflictKind};
+use super::round;
 use crate::Analysis;
 
 /// The viewer: HTML, CSS and script, with `/*DATA*/` where the model goes.
@@ -100,10 +101,6 @@ struct ConflictView<'a> {
 
 fn cite(c: Citation) -> (usize, usize) {
     (c.document, c.sentence)
-}
-
-fn round(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
 }
 
 /// Builds the view model, embedding texts story by story within `max_bytes`.

@@ -130,6 +130,9 @@ impl Index {
 /// Each document's nearest neighbours `(document, cosine)`, best first.
 fn neighbors(documents: &[Doc], stats: &CorpusStats, config: &StoryConfig) -> Vec<Vec<(u32, f32)>> {
     let index = Index::build(documents, stats, config);
+    // Each query vector is computed once more rather than kept from the
+    // index passes: held for a million articles they would outweigh the
+    // index, and the stage is a minor part of the run.
     // A dense accumulator per thread, reset through the list of touched
     // entries: far cheaper than a hash map when postings are long.
     let n = documents.len();

@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::Family;
 use crate::config::StoryConfig;
 use crate::sketch::CorpusStats;
-use crate::align::DiffTag;
+use crate::align::{similarity, weigh, DiffTag, Weighted};
 use crate::text::facts::{self, FactKind};
 use crate::text::tokens::{is_stopword, words};
 use crate::text::{Doc, NARRATION, WORDING};
@@ -135,27 +135,6 @@ pub fn collate(documents: &[Doc], families: &[Family], stats: &CorpusStats, conf
     Collation { witnesses: order, agreements, unique, conflicts }
 }
 
-/// IDF-weighted Dice similarity of two sentences' terms.
-fn similarity(a: &[u64], b: &[u64], stats: &CorpusStats) -> f64 {
-    let total: f64 = a.iter().chain(b).map(|&t| stats.idf(t)).sum();
-    if total == 0.0 {
-        return 0.0;
-    }
-    let (mut i, mut j, mut shared) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 2.0 * stats.idf(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    shared / total
-}
-
 /// Claims reported by several witnesses: their representatives' sentences
 /// matched pairwise, then joined transitively.
 fn agreements(witnesses: &[Witness<'_>], stats: &CorpusStats, config: &StoryConfig) -> Vec<Agreement> {
@@ -166,15 +145,26 @@ fn agreements(witnesses: &[Witness<'_>], stats: &CorpusStats, config: &StoryConf
         let (d, doc) = witness.docs[0];
         nodes.extend((0..doc.sentences.len()).map(|s| (w, Citation { document: d, sentence: s })));
     }
+    // Each representative's sentences weighed once, then compared with the
+    // alignment's own measure.
+    let weights: Vec<Vec<Option<Weighted>>> = witnesses
+        .iter()
+        .map(|w| {
+            let doc = w.docs[0].1;
+            (0..doc.sentences.len())
+                .map(|i| (doc.terms(i).len() >= config.min_claim_terms).then(|| weigh(doc, i, stats)))
+                .collect()
+        })
+        .collect();
     let mut links = Vec::new();
     for x in 0..witnesses.len() {
         for y in x + 1..witnesses.len() {
-            let (a, b) = (witnesses[x].docs[0].1, witnesses[y].docs[0].1);
-            for i in 0..a.sentences.len() {
-                for j in 0..b.sentences.len() {
-                    let long_enough = a.terms(i).len().min(b.terms(j).len()) >= config.min_claim_terms;
-                    if long_enough && similarity(a.terms(i), b.terms(j), stats) >= config.agreement_similarity {
-                        links.push((first[x] + i, first[y] + j));
+            for (i, wi) in weights[x].iter().enumerate() {
+                for (j, wj) in weights[y].iter().enumerate() {
+                    if let (Some(wi), Some(wj)) = (wi, wj) {
+                        if similarity(wi, wj) >= config.agreement_similarity {
+                            links.push((first[x] + i, first[y] + j));
+                        }
                     }
                 }
             }

@@ -67,8 +67,9 @@ pub fn family_labels(n: usize, relations: &[Relation]) -> Vec<usize> {
 
 /// The family root among `members` (see [`Family::root`]).
 fn root_of(members: &[usize], documents: &[Doc], relations: &[&Relation]) -> usize {
-    let is_copy = |d: usize| relations.iter().any(|r| r.direction.is_some() && r.b == d);
-    let mut candidates: Vec<usize> = members.iter().copied().filter(|&d| !is_copy(d)).collect();
+    let copies: std::collections::HashSet<usize> =
+        relations.iter().filter(|r| r.direction.is_some()).map(|r| r.b).collect();
+    let mut candidates: Vec<usize> = members.iter().copied().filter(|d| !copies.contains(d)).collect();
     if candidates.is_empty() {
         candidates = members.to_vec();
     }
