@@ -109,12 +109,7 @@ impl Doc {
         let text = normalize::normalize(&article.text);
         let spans = segment::sentences(&text);
 
-        let mut quotes = Vec::new();
-        let mut offset = 0;
-        for line in text.split('\n') {
-            quotes.extend(quotes::quotations(line, offset));
-            offset += line.len() + 1;
-        }
+        let mut quotes = quotations(&text, &spans);
 
         let mut sentences = Vec::with_capacity(spans.len());
         let (mut all_terms, mut all_roles) = (Vec::new(), Vec::new());
@@ -208,6 +203,26 @@ impl Doc {
     }
 }
 
+/// The quotations of a normalized text, paragraph by paragraph, with the
+/// sentence spans bounding those left open (see [`quotes::quotations`]).
+fn quotations(text: &str, spans: &[segment::Span]) -> Vec<Quote> {
+    let paragraphs = spans.last().map_or(0, |s| s.paragraph + 1);
+    let mut quotes = Vec::new();
+    let mut offset = 0;
+    let mut next = 0;
+    for line in text.split('\n') {
+        let end = offset + line.len();
+        let first = next;
+        while next < spans.len() && spans[next].start < end {
+            next += 1;
+        }
+        let sentences: Vec<(usize, usize)> = spans[first..next].iter().map(|s| (s.start - offset, s.end - offset)).collect();
+        quotes.extend(quotes::quotations(line, offset, &sentences, paragraphs > 1));
+        offset = end + 1;
+    }
+    quotes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +243,66 @@ mod tests {
                 prop_assert!(q.start < q.end && q.end <= doc.text.len());
                 let range = doc.quote_sentences(q);
                 prop_assert!(range.end <= doc.sentences.len());
+            }
+        }
+    }
+
+    /// A clean document: sentences of lowercase words, some with a quotation
+    /// (one sentence or two long), in paragraphs of one to three sentences or
+    /// with no paragraph breaks at all.
+    fn clean_document() -> impl Strategy<Value = (Vec<String>, bool)> {
+        let word = "[a-z]{3,8}";
+        let plain = proptest::collection::vec(word, 3..8).prop_map(|w| format!("Alpha {}.", w.join(" ")));
+        let quoted = (proptest::collection::vec(word, 2..5), proptest::collection::vec(word, 2..5))
+            .prop_map(|(n, q)| format!("Beta {} said \"{}.\"", n.join(" "), q.join(" ")));
+        let two = (proptest::collection::vec(word, 2..5), proptest::collection::vec(word, 2..5))
+            .prop_map(|(q, r)| format!("\"Gamma {}. Delta {},\" he said.", q.join(" "), r.join(" ")));
+        (proptest::collection::vec(prop_oneof![3 => plain, 1 => quoted, 1 => two], 2..12), any::<bool>())
+    }
+
+    fn joined(sentences: &[String], paragraphs: bool) -> String {
+        if paragraphs {
+            sentences.chunks(2).map(|c| c.join(" ")).collect::<Vec<_>>().join("\n\n")
+        } else {
+            sentences.join(" ")
+        }
+    }
+
+    proptest! {
+        /// One unpaired quotation mark, put anywhere between words (opening a
+        /// word, closing one, or standing alone), changes the narration of
+        /// no sentence outside the sentence it lands in, or its paragraph
+        /// when the text has paragraph breaks.
+        #[test]
+        fn a_stray_mark_changes_narration_only_where_it_lands(
+            (sentences, paragraphs) in clean_document(),
+            at in any::<proptest::sample::Index>(),
+            style in 0..3usize,
+        ) {
+            let text = joined(&sentences, paragraphs);
+            let spaces: Vec<usize> = text.match_indices(' ').map(|(i, _)| i).collect();
+            let space = spaces[at.index(spaces.len())];
+            let mark = ["\"", "\" ", " \""][style];
+            let (at_byte, stray) = match style {
+                0 => (space + 1, format!("{}\"{}", &text[..space + 1], &text[space + 1..])),
+                1 => (space, format!("{}{}{}", &text[..space], mark, &text[space + 1..])),
+                _ => (space + 1, format!("{}{} {}", &text[..space], mark, &text[space + 1..])),
+            };
+            let terms = Terms::default();
+            let clean = Doc::from_article(&Article::from_text("c", &text), &terms);
+            let dirty = Doc::from_article(&Article::from_text("d", &stray), &terms);
+            prop_assert_eq!(clean.sentences.len(), dirty.sentences.len());
+            let landed = dirty.sentences.iter().position(|s| s.end > at_byte).unwrap_or(0);
+            for i in 0..clean.sentences.len() {
+                let local = if paragraphs {
+                    clean.sentences[i].paragraph == clean.sentences[landed].paragraph
+                } else {
+                    i == landed
+                };
+                if !local {
+                    let (a, b): (Vec<u64>, Vec<u64>) = (clean.narration(i).collect(), dirty.narration(i).collect());
+                    prop_assert_eq!(a, b, "sentence {} changed; mark at {} in {:?}", i, at_byte, stray);
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
-//! Unicode normalization: NFKC, one form of quotes and dashes, tidy whitespace.
+//! Unicode normalization: NFKC, one form of quotes and dashes (`''`, `«»`
+//! and curly marks become `"`), tidy whitespace.
 //!
 //! Vulgar fractions (½, ¼, …) are kept as they are: NFKC would turn "2½"
 //! into "21⁄2", indistinguishable from a garbled reprint, and a reader must
@@ -52,6 +53,9 @@ pub fn normalize(raw: &str) -> String {
         }
     }
 
+    // Two apostrophes (or backticks) are one double quotation mark, as
+    // typewritten and machine-tokenized text write it.
+    let mapped = if mapped.contains("''") { mapped.replace("''", "\"") } else { mapped };
     let mut out = String::with_capacity(mapped.len());
     let mut blank_pending = false;
     for line in mapped.split('\n') {
@@ -82,6 +86,7 @@ mod tests {
         assert_eq!(normalize("\u{201C}Hi,\u{201D} he said \u{2014} it\u{2019}s 2½"), "\"Hi,\" he said — it's 2½");
         assert_eq!(normalize("2014\u{2013}2015 and a \u{2013} b"), "2014-2015 and a — b");
         assert_eq!(normalize("ﬁne\u{00A0}text"), "fine text");
+        assert_eq!(normalize("``Hi,'' he said, \u{00AB}non\u{00BB}"), "\"Hi,\" he said, \"non\"");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Direct quotations with their speakers, and the attribution of a sentence.
 //!
-//! A quotation is text between double quotes within one paragraph (an
+//! A quotation is text between double quotes within one paragraph; an
 //! unclosed quote runs to the paragraph's end, as news style does for quotes
-//! continued in the next paragraph). Speakers are found next to a reporting
+//! continued in the next paragraph, or to its sentence's end in text without
+//! paragraph breaks (see [`quotations`]). Speakers are found next to a reporting
 //! verb outside the quotation: `"…," Zelensky said`, `said Kristine Berzina`,
 //! `X told Fox News`, `according to X`; a pronoun ("he wrote") resolves to
 //! the last named source before it.
@@ -63,22 +64,88 @@ pub fn is_pronoun(word: &str) -> bool {
     PRONOUNS.contains(&word.to_lowercase().as_str())
 }
 
-/// Finds the quotations in a paragraph of the document (`offset` is the
-/// paragraph's byte offset in the document).
-pub fn quotations(paragraph: &str, offset: usize) -> Vec<Quote> {
-    let marks: Vec<usize> = paragraph.match_indices('"').map(|(i, _)| i).collect();
-    let mut out = Vec::new();
-    for pair in marks.chunks(2) {
-        let open = pair[0];
-        let close = pair.get(1).copied().unwrap_or(paragraph.len());
-        let inner = paragraph[open + 1..close].trim().trim_end_matches([',', ' ', '.', ';', ':']);
-        if inner.split_whitespace().count() < 2 {
-            continue;
-        }
-        let end = (close + 1).min(paragraph.len());
-        out.push(Quote { text: inner.to_string(), start: offset + open, end: offset + end, speaker: None });
+/// How a quotation mark sits between its neighbours: an opening mark has
+/// a space (or the paragraph start) before it and a word after it; a
+/// closing mark the reverse. Straight marks carry no direction of their own,
+/// and normalization makes every mark straight, so context is all there is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Opening,
+    Closing,
+    /// Spaces on both sides, or on neither: either role.
+    Either,
+}
+
+fn mark_at(paragraph: &str, at: usize) -> Mark {
+    let before = paragraph[..at].chars().next_back();
+    let after = paragraph[at + 1..].chars().next();
+    let opens = before.is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '[' | '{' | '—' | '-' | '/' | ':'))
+        && after.is_some_and(|c| !c.is_whitespace() && !matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']'));
+    let closes = before.is_some_and(|c| !c.is_whitespace())
+        && after.is_none_or(|c| c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']' | '—' | '-'));
+    match (opens, closes) {
+        (true, false) => Mark::Opening,
+        (false, true) => Mark::Closing,
+        _ => Mark::Either,
     }
-    out
+}
+
+/// Finds the quotations in a paragraph of the document. `offset` is the
+/// paragraph's byte offset in the document; `sentences` are the paragraph's
+/// sentences as byte ranges within it, in order.
+///
+/// A quotation's scope is bounded so that one stray or lost mark cannot turn
+/// the rest of a document into quotation: marks pair by their position (an
+/// opening mark met while a quotation is open means the first was never
+/// closed); a quotation left open runs to the paragraph's end when
+/// `open_to_paragraph_end` (news style continues a quotation into the next
+/// paragraph and closes it only there) and otherwise, in text without
+/// paragraph breaks, to the end of its sentence; a closing mark with no
+/// opening one closes a quotation that began at its sentence's start (the
+/// opening mark was lost, or sits in the sentence before).
+pub fn quotations(
+    paragraph: &str,
+    offset: usize,
+    sentences: &[(usize, usize)],
+    open_to_paragraph_end: bool,
+) -> Vec<Quote> {
+    let sentence_of = |at: usize| sentences.iter().find(|s| s.0 <= at && at < s.1).copied().unwrap_or((0, paragraph.len()));
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut open: Option<usize> = None;
+    for (at, _) in paragraph.match_indices('"') {
+        let mark = mark_at(paragraph, at);
+        match (open, mark) {
+            (None, Mark::Closing) => {
+                let previous_end = spans.last().map_or(0, |s| s.1);
+                spans.push((sentence_of(at).0.max(previous_end), at + 1));
+            }
+            (None, _) => open = Some(at),
+            (Some(o), Mark::Opening) => {
+                spans.push((o, sentence_of(o).1.min(at)));
+                open = Some(at);
+            }
+            (Some(o), _) => {
+                spans.push((o, at + 1));
+                open = None;
+            }
+        }
+    }
+    if let Some(o) = open {
+        spans.push((o, if open_to_paragraph_end { paragraph.len() } else { sentence_of(o).1 }));
+    }
+    spans
+        .into_iter()
+        .filter_map(|(start, end)| {
+            let inner = paragraph[start..end].trim_matches(|c: char| c == '"' || c.is_whitespace());
+            let inner = inner.trim_end_matches([',', ' ', '.', ';', ':']);
+            (inner.split_whitespace().count() >= 2).then(|| Quote {
+                text: inner.to_string(),
+                start: offset + start,
+                end: offset + end,
+                speaker: None,
+            })
+        })
+        .collect()
 }
 
 /// The attribution of a sentence: the source next to its reporting verb,
@@ -205,17 +272,42 @@ mod tests {
     #[test]
     fn quotations_in_a_paragraph() {
         let p = "\"We had a great call. It lasted almost two hours,\" Trump said on \"The Ingraham Angle\" show.";
-        let q = quotations(p, 100);
+        let q = quotations(p, 100, &[(0, p.len())], true);
         assert_eq!(q.len(), 2);
         assert_eq!(q[0].text, "We had a great call. It lasted almost two hours");
         assert_eq!(q[0].start, 100);
         assert_eq!(q[1].text, "The Ingraham Angle");
-        let open = quotations("\"This goes on to the end of the paragraph", 0);
-        assert_eq!(open[0].text, "This goes on to the end of the paragraph");
+        let text = "\"This goes on. To the end of the paragraph";
+        let open = quotations(text, 0, &[(0, 14), (15, text.len())], true);
+        assert_eq!(open[0].text, "This goes on. To the end of the paragraph");
+        // Without paragraph breaks, only to the end of its sentence.
+        let open = quotations(text, 0, &[(0, 14), (15, text.len())], false);
+        assert_eq!(open[0].text, "This goes on");
+    }
+
+    fn texts(paragraph: &str, sentences: &[(usize, usize)], to_end: bool) -> Vec<String> {
+        quotations(paragraph, 0, sentences, to_end).into_iter().map(|q| q.text).collect()
+    }
+
+    #[test]
+    fn stray_and_lost_marks_stay_local() {
+        // A stray opening mark before a sentence: the next opening mark shows
+        // it was never closed, and the real quotation still pairs.
+        let p = "\"The council met. Mayor Varga said \"we will rebuild it\" on Monday. Crews arrived.";
+        assert_eq!(texts(p, &[(0, 17), (18, 65), (66, p.len())], false), ["The council met", "we will rebuild it"]);
+        // A closing mark whose opening mark was lost quotes from its sentence's start.
+        let p = "Officials met. It lasted two hours,\" Trump said. Markets fell.";
+        assert_eq!(texts(p, &[(0, 14), (15, 48), (49, p.len())], false), ["It lasted two hours"]);
+        // A quotation spanning sentences, closed, is one quotation.
+        let p = "\"We had a great call. It lasted two hours,\" Trump said.";
+        assert_eq!(texts(p, &[(0, 21), (22, p.len())], false), ["We had a great call. It lasted two hours"]);
+        // Spaced marks of detokenized text toggle.
+        let p = "he was \" ensconced in the bosom \" of a clinic";
+        assert_eq!(texts(p, &[(0, p.len())], true), ["ensconced in the bosom"]);
     }
 
     fn source_of(sentence: &str) -> Option<(String, bool)> {
-        let ranges: Vec<(usize, usize)> = quotations(sentence, 0).iter().map(|q| (q.start, q.end)).collect();
+        let ranges: Vec<(usize, usize)> = quotations(sentence, 0, &[(0, sentence.len())], true).iter().map(|q| (q.start, q.end)).collect();
         attribution(&mask(sentence, &ranges)).map(|a| (a.source, a.named))
     }
 
