@@ -58,6 +58,7 @@ impl Config {
             ("relate.version_verbatim_share", self.relate.version_verbatim_share),
             ("relate.rewrite_coverage", self.relate.rewrite_coverage),
             ("relate.direction_margin", self.relate.direction_margin),
+            ("relate.near_duplicate_jaccard", self.relate.near_duplicate_jaccard),
             ("relate.quote_match_similarity", self.relate.quote_match_similarity),
             ("stories.min_neighbor_similarity", self.stories.min_neighbor_similarity),
             ("stories.link_threshold", self.stories.link_threshold),
@@ -192,6 +193,12 @@ pub struct RelateConfig {
     /// duplicate. On ECB+ this separates copies from independent reports of
     /// one event, which share isolated facts (default 3).
     pub min_passage_links: usize,
+    /// Estimated Jaccard similarity of word 5-gram shingles from which two
+    /// documents are near-copies: at least a `version`, whatever their
+    /// narration alignment shows. `stemma dedup` reports pairs from the same
+    /// value by default, so that `analyze` finds every pair `dedup` finds
+    /// (default 0.5).
+    pub near_duplicate_jaccard: f64,
     /// Without publication times, a direction is inferred from containment
     /// only when one side's coverage exceeds the other's by this much
     /// (default 0.3).
@@ -209,6 +216,7 @@ impl Default for RelateConfig {
             version_verbatim_share: 0.6,
             rewrite_coverage: 0.5,
             min_passage_links: 3,
+            near_duplicate_jaccard: 0.5,
             direction_margin: 0.3,
             quote_match_similarity: 0.3,
         }

@@ -83,9 +83,9 @@ struct DedupArgs {
     #[command(flatten)]
     input: InputArgs,
     /// Estimated Jaccard similarity of word shingles from which two articles
-    /// are near-duplicates.
-    #[arg(long, default_value_t = 0.5)]
-    threshold: f64,
+    /// are near-duplicates [default: relate.near_duplicate_jaccard, 0.5].
+    #[arg(long)]
+    threshold: Option<f64>,
 }
 
 /// What every command that reads articles accepts.
@@ -271,9 +271,10 @@ fn load_config(args: &InputArgs) -> anyhow::Result<Config> {
 }
 
 fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!((0.0..=1.0).contains(&args.threshold), "--threshold must lie in 0..=1, got {}", args.threshold);
     let input = &args.input;
     let config = load_config(input)?;
+    let threshold = args.threshold.unwrap_or(config.relate.near_duplicate_jaccard);
+    anyhow::ensure!((0.0..=1.0).contains(&threshold), "--threshold must lie in 0..=1, got {threshold}");
     let started = Instant::now();
     let (show_progress, progress) = progress(input.quiet);
 
@@ -294,9 +295,9 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     let (pairs, clusters) =
-        finder.finish(config.candidates.max_key_documents, args.threshold, progress.as_ref());
+        finder.finish(config.candidates.max_key_documents, threshold, progress.as_ref());
     report_rate(show_progress, started, ids.len());
-    let result = stemma::report::NearDuplicateReport::new(&ids, &config.sketch, args.threshold, &pairs, &clusters, &errors);
+    let result = stemma::report::NearDuplicateReport::new(&ids, &config.sketch, threshold, &pairs, &clusters, &errors);
     emit(&input.output, |out| match input.format {
         Format::Text => stemma::report::write_near_duplicates(out, &result),
         Format::Json => {

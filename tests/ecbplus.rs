@@ -113,3 +113,48 @@ fn stories_match_the_gold_events() {
         assert_eq!(members, story.documents);
     }
 }
+
+/// The near-copies of the issue that found `analyze` blind: an ECB+ article
+/// without its URL line, its sentences joined into one paragraph, a stray
+/// opening quotation mark before its second sentence, and a copy of that
+/// with one sentence removed. Every one must be a duplicate or version, and
+/// every pair `dedup` reports in the same input too.
+#[test]
+fn paragraphless_copies_with_stray_quotes_are_found() {
+    let Some(path) = shared("data/ecbplus/docs.jsonl") else { return };
+    let mut articles = Vec::new();
+    for line in std::fs::read_to_string(&path).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let sentences: Vec<&str> =
+            v["text"].as_str().unwrap().lines().filter(|l| !l.starts_with("http") && !l.trim().is_empty()).collect();
+        if sentences.len() < 8 {
+            continue;
+        }
+        let mut stray: Vec<String> = sentences.iter().map(|s| s.to_string()).collect();
+        stray[1] = format!("\"{}", stray[1]);
+        let mut copy = stray.clone();
+        copy.remove(sentences.len() / 2);
+        let id = v["id"].as_str().unwrap();
+        articles.push(stemma::ingest::Article::from_text(&format!("{id}/original"), &stray.join(" ")));
+        articles.push(stemma::ingest::Article::from_text(&format!("{id}/copy"), &copy.join(" ")));
+    }
+    assert!(articles.len() >= 80, "expected at least 40 pairs, got {}", articles.len() / 2);
+    let config = stemma::config::Config::default();
+    let analysis = stemma::analyze(&articles, &config, &stemma::Quiet);
+    let kind = |a: usize, b: usize| {
+        analysis.relations.iter().find(|r| (r.a.min(r.b), r.a.max(r.b)) == (a.min(b), a.max(b))).map(|r| r.kind)
+    };
+    let copy_like = |k: Option<RelationKind>| matches!(k, Some(RelationKind::Duplicate | RelationKind::Version));
+    let missed: Vec<&str> =
+        (0..articles.len()).step_by(2).filter(|&i| !copy_like(kind(i, i + 1))).map(|i| articles[i].id.as_str()).collect();
+    assert!(missed.is_empty(), "{} of {} planted near-copies missed: {missed:?}", missed.len(), articles.len() / 2);
+    let (pairs, _) = stemma::neardup::near_duplicates(
+        &articles,
+        &config.sketch,
+        config.candidates.max_key_documents,
+        config.relate.near_duplicate_jaccard,
+        &stemma::Quiet,
+    );
+    let not_found: Vec<_> = pairs.iter().filter(|p| !copy_like(kind(p.a, p.b))).collect();
+    assert!(not_found.is_empty(), "dedup pairs analyze does not report as copies: {not_found:?}");
+}

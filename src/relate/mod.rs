@@ -68,24 +68,42 @@ pub struct Relation {
     pub changes: Changes,
 }
 
+/// How alike two whole texts are, from their sketches: the near-duplicate
+/// evidence that needs no alignment.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Resemblance {
+    /// The same words in the same order (equal exact hashes).
+    pub exact: bool,
+    /// Estimated Jaccard similarity of their word shingles, when they share
+    /// an LSH band (what `stemma dedup` measures).
+    pub jaccard: Option<f64>,
+}
+
 /// Classifies an aligned pair of documents with `sentences` sentences
 /// each; `None` when it is not derived.
 ///
-/// Documents too short to hold a passage (no more sentences than
+/// A pair whose shingles resemble each other as much as `stemma dedup`
+/// requires (`near_duplicate_jaccard`) is a copy whatever its alignment
+/// says: at least a version. Otherwise the evidence is narration:
+/// documents too short to hold a passage (no more sentences than
 /// `min_passage_links`) can only be duplicates or versions, and only when
 /// every one of their sentences is aligned: one shared sentence is all two
 /// independent one-line reports need to look alike.
 pub fn classify(
     alignment: &Alignment,
-    exact: bool,
+    resemblance: Resemblance,
     sentences: (usize, usize),
     config: &RelateConfig,
 ) -> Option<RelationKind> {
-    if exact {
+    if resemblance.exact {
         return Some(RelationKind::Duplicate);
     }
     let high = alignment.coverage_a.max(alignment.coverage_b);
     let low = alignment.coverage_a.min(alignment.coverage_b);
+    if resemblance.jaccard.is_some_and(|j| j >= config.near_duplicate_jaccard) {
+        let duplicate = low >= config.duplicate_coverage && alignment.verbatim_share >= config.version_verbatim_share;
+        return Some(if duplicate { RelationKind::Duplicate } else { RelationKind::Version });
+    }
     let shorter = sentences.0.min(sentences.1);
     let short = shorter <= config.min_passage_links;
     if short {
@@ -122,16 +140,16 @@ pub fn direction(a: &Doc, b: &Doc, alignment: &Alignment, config: &RelateConfig)
     None
 }
 
-/// Builds the relation of two documents from their alignment, or `None`.
-/// `ia`, `ib` are the documents' indices in the corpus.
+/// Builds the relation of two documents from their alignment and
+/// resemblance, or `None`. `ia`, `ib` are the documents' indices in the corpus.
 pub fn relate(
     (ia, a): (usize, &Doc),
     (ib, b): (usize, &Doc),
     alignment: Alignment,
-    exact: bool,
+    resemblance: Resemblance,
     config: &RelateConfig,
 ) -> Option<Relation> {
-    let kind = classify(&alignment, exact, (a.sentences.len(), b.sentences.len()), config)?;
+    let kind = classify(&alignment, resemblance, (a.sentences.len(), b.sentences.len()), config)?;
     let (a_is_source, basis) = match direction(a, b, &alignment, config) {
         Some((a_first, basis)) => (a_first, Some(basis)),
         None => (true, None),
@@ -173,21 +191,32 @@ mod tests {
     fn kinds_follow_coverage_and_verbatim_share() {
         let config = RelateConfig::default();
         let long = (20, 20);
-        assert_eq!(classify(&alignment(10, 0.95, 0.97, 0.95), false, long, &config), Some(RelationKind::Duplicate));
-        assert_eq!(classify(&alignment(7, 0.3, 0.8, 0.9), false, long, &config), Some(RelationKind::Version));
-        assert_eq!(classify(&alignment(12, 0.6, 0.65, 0.1), false, long, &config), Some(RelationKind::Rewrite));
-        assert_eq!(classify(&alignment(2, 0.9, 0.9, 0.1), false, long, &config), None);
-        assert_eq!(classify(&alignment(4, 0.1, 0.05, 0.9), false, long, &config), None);
-        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), true, long, &config), Some(RelationKind::Duplicate));
+        assert_eq!(classify(&alignment(10, 0.95, 0.97, 0.95), Resemblance::default(), long, &config), Some(RelationKind::Duplicate));
+        assert_eq!(classify(&alignment(7, 0.3, 0.8, 0.9), Resemblance::default(), long, &config), Some(RelationKind::Version));
+        assert_eq!(classify(&alignment(12, 0.6, 0.65, 0.1), Resemblance::default(), long, &config), Some(RelationKind::Rewrite));
+        assert_eq!(classify(&alignment(2, 0.9, 0.9, 0.1), Resemblance::default(), long, &config), None);
+        assert_eq!(classify(&alignment(4, 0.1, 0.05, 0.9), Resemblance::default(), long, &config), None);
+        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), Resemblance { exact: true, jaccard: None }, long, &config), Some(RelationKind::Duplicate));
+    }
+
+    #[test]
+    fn near_duplicates_are_copies_whatever_their_alignment() {
+        let config = RelateConfig::default();
+        let near = Resemblance { exact: false, jaccard: Some(config.near_duplicate_jaccard) };
+        // Nothing aligned as narration (a quotation swallowed it, say): still a version.
+        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), near, (20, 20), &config), Some(RelationKind::Version));
+        assert_eq!(classify(&alignment(20, 0.95, 0.95, 0.95), near, (20, 20), &config), Some(RelationKind::Duplicate));
+        let below = Resemblance { exact: false, jaccard: Some(config.near_duplicate_jaccard - 0.01) };
+        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), below, (20, 20), &config), None);
     }
 
     #[test]
     fn short_documents_are_copies_only_when_fully_aligned_and_verbatim() {
         let config = RelateConfig::default();
-        assert_eq!(classify(&alignment(1, 1.0, 1.0, 1.0), false, (1, 1), &config), Some(RelationKind::Duplicate));
-        assert_eq!(classify(&alignment(1, 1.0, 0.2, 1.0), false, (1, 8), &config), Some(RelationKind::Version));
-        assert_eq!(classify(&alignment(1, 1.0, 1.0, 0.0), false, (1, 1), &config), None);
-        assert_eq!(classify(&alignment(1, 0.5, 0.5, 1.0), false, (2, 2), &config), None);
+        assert_eq!(classify(&alignment(1, 1.0, 1.0, 1.0), Resemblance::default(), (1, 1), &config), Some(RelationKind::Duplicate));
+        assert_eq!(classify(&alignment(1, 1.0, 0.2, 1.0), Resemblance::default(), (1, 8), &config), Some(RelationKind::Version));
+        assert_eq!(classify(&alignment(1, 1.0, 1.0, 0.0), Resemblance::default(), (1, 1), &config), None);
+        assert_eq!(classify(&alignment(1, 0.5, 0.5, 1.0), Resemblance::default(), (2, 2), &config), None);
     }
 
     #[test]
