@@ -3,8 +3,11 @@
 
 Runs `stemma analyze --format json` on the corpus and scores it against what
 the corpus offers: gold event clusters (a derived pair across two clusters is
-an error) and the wire copies measured in it (pairs with word 5-gram Jaccard
->= 0.5, all inside one cluster), which must be found as duplicate/version.
+an error), the wire copies measured in it (pairs with word 5-gram Jaccard
+>= 0.5, all inside one cluster), which must be found as duplicate/version,
+and the copy labels made by reading every cluster (eval/labels/ecbplus):
+precision and recall of derived relations on topics 1-22 (train) and 23-45
+(test). `--show N` prints N false relations against the labels.
 
     python3 eval/ecbplus.py [--stemma target/release/stemma] [--out eval/results/ecbplus.json]
 """
@@ -13,6 +16,7 @@ import sys
 from collections import Counter
 from itertools import combinations
 
+from ecbplus_labels import score as score_labels
 from ecbplus_run import analyze, parse_args, write_result
 
 
@@ -58,6 +62,8 @@ def main():
         "wire_copy_recall": round(len(copies_found) / len(copies), 3) if copies else None,
         "relations_beyond_wire_copies": len([p for p in found if p not in copies]),
     }
+    labelled, false = score_labels(docs, relations)
+    result["labelled"] = labelled
     print("ECB+ copies")
     for k, v in result.items():
         print(f"  {k:<44} {v}")
@@ -67,11 +73,7 @@ def main():
         a, b = sorted(p)
         got = found.get(p)
         print(f"  missed wire copy: {a} {b} ({got['kind'] if got else 'no relation'})")
-    shown = 0
-    for p, r in found.items():
-        if p in copies or shown >= args.show:
-            continue
-        shown += 1
+    for r in false[:args.show]:
         print(f"\n  {r['kind']} {r['a']} ~ {r['b']} cov {r['coverage_a']}/{r['coverage_b']} verbatim {r['verbatim_share']}")
         for line in (texts[r["a"]].split("\n")[:4]):
             print("     A:", line[:120])
