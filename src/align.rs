@@ -143,7 +143,13 @@ pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Ali
     let mut sims: Vec<(f64, usize, usize)> = Vec::new();
     let mut shared_w = vec![0.0; n * m];
     for (i, x) in wa.iter().enumerate() {
+        if a.sentences[i].frame {
+            continue;
+        }
         for (j, y) in wb.iter().enumerate() {
+            if b.sentences[j].frame {
+                continue;
+            }
             let s = shared(x, y);
             if s > 0.0 {
                 shared_w[i * m + j] = s;

@@ -4,6 +4,7 @@
 //! A [`Doc`] is computed from its article alone (no corpus statistics), so it
 //! can be stored and reused by an incremental index.
 
+pub mod boilerplate;
 pub mod facts;
 pub mod normalize;
 pub mod quotes;
@@ -66,6 +67,11 @@ pub struct Sentence {
     pub terms: std::ops::Range<u32>,
     /// Who the sentence cites, pronouns resolved to the last named source.
     pub attribution: Option<Box<Attribution>>,
+    /// A line that frames the article rather than tells it (URL, time
+    /// stamp, byline, credit; see [`boilerplate`]): never narration, never
+    /// aligned, never the site of a change.
+    #[serde(default)]
+    pub frame: bool,
 }
 
 pub use tokens::{NARRATION, WORDING};
@@ -121,7 +127,10 @@ impl Doc {
                 .filter(|q| q.start < span.end && q.end > span.start)
                 .map(|q| (q.start.saturating_sub(span.start), (q.end - span.start).min(sentence.len())))
                 .collect();
-            let sentence_terms = terms.of_text(sentence, &ranges);
+            // A frame line (URL, time stamp, byline) is no narration at all.
+            let frame = boilerplate::is_frame(sentence);
+            let whole = [(0, sentence.len())];
+            let sentence_terms = terms.of_text(sentence, if frame { &whole } else { &ranges });
             let masked = quotes::mask(sentence, &ranges);
             let mut attribution = quotes::attribution(&masked);
             if let Some(a) = &mut attribution {
@@ -143,6 +152,7 @@ impl Doc {
                 paragraph: span.paragraph,
                 terms: first..all_terms.len() as u32,
                 attribution: attribution.map(Box::new),
+                frame,
             });
         }
 

@@ -1,0 +1,91 @@
+//! Lines that frame an article rather than tell it: URLs, time stamps and
+//! datelines standing alone, bylines, photo credits, sign-offs and sharing
+//! prompts. Two independent reports of one event share them (the same date,
+//! the same agency credit, a URL naming the event) without copying each
+//! other, so they are never narration and never evidence of copying.
+
+use super::facts::{MONTHS, WEEKDAYS};
+use super::tokens::words;
+
+/// Openings of credit, byline and sign-off lines, lowercase.
+#[rustfmt::skip]
+const FRAME_OPENINGS: &[&str] = &[
+    "by ", "posted by", "written by", "reporting by", "editing by", "additional reporting", "compiled by",
+    "photo:", "photo by", "photos:", "photograph:", "photograph by", "image:", "picture:", "credit:", "(ap photo",
+    "ap photo", "(reuters", "copyright", "©", "all rights reserved", "follow us", "follow him", "follow her",
+    "click here", "read more", "related:", "related stories", "share this", "email this", "sign up", "subscribe",
+    "published:", "updated:", "posted:", "last updated", "first published", "this article", "contact ",
+];
+
+/// Words a time stamp is made of, besides months, weekdays and numbers.
+#[rustfmt::skip]
+const STAMP_WORDS: &[&str] = &[
+    "published", "updated", "posted", "last", "modified", "on", "at", "am", "pm", "a.m", "p.m", "edt", "est", "gmt",
+    "bst", "utc", "ist", "pst", "pdt", "cst", "cdt", "mst", "mdt", "cet", "cest", "et", "pt", "hrs", "ist", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed",
+    "thu", "thur", "thurs", "fri", "sat", "sun", "p", "a", "updated:", "date", "time",
+];
+
+/// Whether a sentence frames the article (see the module documentation).
+pub fn is_frame(sentence: &str) -> bool {
+    let lower = sentence.trim().to_lowercase();
+    if lower.contains("http:") || lower.contains("https:") || lower.contains("www.") || looks_like_address(&lower) {
+        return true;
+    }
+    let tokens = words(&lower);
+    if FRAME_OPENINGS.iter().any(|o| lower.starts_with(o)) && tokens.len() <= 12 {
+        return true;
+    }
+    // A time stamp or date alone ("Published: August 2, 2013", "Jul. 7 5:59
+    // PM EDT"), with at most one other word (an agency's code).
+    let other = tokens
+        .iter()
+        .filter(|t| {
+            let w = t.text.trim_end_matches('.');
+            !(w.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | ',' | '.' | '/'))
+                || MONTHS.contains(&w)
+                || WEEKDAYS.contains(&w)
+                || STAMP_WORDS.contains(&w)
+                || (w.len() > 2 && w.ends_with(['a', 'p']) && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit())))
+        })
+        .count();
+    !tokens.is_empty() && other <= 1 && tokens.len() > other
+}
+
+/// A web address without its scheme: "nypost. com / 2013 / …".
+fn looks_like_address(lower: &str) -> bool {
+    [". com /", ".com/", ". co. uk", ".co.uk/", ". org /", ".org/", ". net /", ".net/"].iter().any(|d| lower.contains(d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_recognized() {
+        for line in [
+            "http: / / www. foxnews. com / entertainment / 2013 / 08 / 02 / ellen - degeneres - to - host - oscars /",
+            "Published August 02, 2013",
+            "Published: August 2, 2013",
+            "June 06, 2013",
+            "JUNE 6, 2013 11: 34PM",
+            "Jul. 7 5: 59 PM EDT",
+            "on Jul 7 2012, 5: 55p",
+            "TNN Nov 12, 2011, 05.",
+            "Thursday 29 July 2004",
+            "By Jane Smith, Associated Press",
+            "(AP Photo/Matt Dunham)",
+            "Reporting by Tom Balmforth; Editing by Mark Heinrich",
+        ] {
+            assert!(is_frame(line), "{line}");
+        }
+        for line in [
+            "He was 75.",
+            "The council approved the budget on Monday, June 6.",
+            "By the end of the day, three bridges had been closed and traffic was diverted through the old town.",
+            "Ellen DeGeneres will host the Oscars for a second time next year.",
+        ] {
+            assert!(!is_frame(line), "{line}");
+        }
+    }
+}
