@@ -48,10 +48,21 @@ pub struct Alignment {
     pub mean_similarity: f64,
     /// Aligned pairs that share enough wording to count as evidence.
     pub evidence: usize,
-    /// Evidence pairs that continue a passage: the previous or next
-    /// sentences on both sides are an evidence pair too. A copy reproduces
-    /// passages; independent reports share isolated facts.
+    /// Evidence pairs of specific wording (`passage_wording_similarity`)
+    /// that continue a passage: the previous or next sentences on both sides
+    /// are such a pair too. A copy reproduces passages; independent reports
+    /// share isolated facts.
     pub passage_links: usize,
+    /// Share of the first document's wording vocabulary (narration less
+    /// names and numbers, weighted by rarity) found anywhere in the second,
+    /// whether aligned or not. A copy, however reworded or condensed, keeps
+    /// much of its source's vocabulary; an independent report of the same
+    /// event brings its own.
+    #[serde(default)]
+    pub vocabulary_a: f64,
+    /// The same for the second document's vocabulary, found in the first.
+    #[serde(default)]
+    pub vocabulary_b: f64,
 }
 
 impl Alignment {
@@ -63,6 +74,18 @@ impl Alignment {
     /// Whether sentence `j` of the second document is aligned.
     pub fn aligned_b(&self, j: usize) -> bool {
         self.links.iter().any(|l| l.b_sentence == j)
+    }
+
+    /// Sentences aligned on the side with fewer of them: how many
+    /// sentences one document retells of the other, in any order.
+    pub fn aligned_sentences(&self) -> usize {
+        let distinct = |side: fn(&Link) -> usize| {
+            let mut v: Vec<usize> = self.links.iter().map(side).collect();
+            v.sort_unstable();
+            v.dedup();
+            v.len()
+        };
+        distinct(|l| l.a_sentence).min(distinct(|l| l.b_sentence))
     }
 }
 
@@ -264,7 +287,29 @@ pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Ali
     }
 
     links.sort_by_key(|l| (l.a_sentence, l.b_sentence));
-    summarize(links, &wa, &wb, config)
+    let mut alignment = summarize(links, &wa, &wb, config);
+    let (va, vb) = (vocabulary(&wa), vocabulary(&wb));
+    alignment.vocabulary_a = contained(&va, &vb);
+    alignment.vocabulary_b = contained(&vb, &va);
+    alignment
+}
+
+/// A document's distinct wording terms with their weights, sorted.
+fn vocabulary(weights: &[Weighted]) -> Vec<(u64, f64)> {
+    let mut all: Vec<(u64, f64)> = weights.iter().flat_map(|w| w.wording.iter().copied()).collect();
+    all.sort_unstable_by_key(|t| t.0);
+    all.dedup_by_key(|t| t.0);
+    all
+}
+
+/// Share of `x`'s weight found in `y`.
+fn contained(x: &[(u64, f64)], y: &[(u64, f64)]) -> f64 {
+    let total: f64 = x.iter().map(|t| t.1).sum();
+    if total == 0.0 {
+        0.0
+    } else {
+        shared_weight(x, y) / total
+    }
 }
 
 /// For each unaligned sentence of one side (`partners` lists that side's
@@ -320,9 +365,37 @@ fn summarize(links: Vec<Link>, wa: &[Weighted], wb: &[Weighted], config: &AlignC
         (m.a_sentence + 1 == l.a_sentence && m.b_sentence + 1 == l.b_sentence)
             || (l.a_sentence + 1 == m.a_sentence && l.b_sentence + 1 == m.b_sentence)
     };
-    let passage_links = evidence.iter().filter(|l| evidence.iter().any(|m| continues(l, m))).count();
+    let specific: Vec<&&Link> =
+        evidence.iter().filter(|l| l.wording_similarity >= config.passage_wording_similarity).collect();
+    let passage_links = specific.iter().filter(|l| specific.iter().any(|m| continues(l, m))).count();
     let evidence = evidence.len();
-    Alignment { links, coverage_a, coverage_b, verbatim_share, mean_similarity, evidence, passage_links }
+    Alignment {
+        links,
+        coverage_a,
+        coverage_b,
+        verbatim_share,
+        mean_similarity,
+        evidence,
+        passage_links,
+        vocabulary_a: 0.0,
+        vocabulary_b: 0.0,
+    }
+}
+
+/// The length of the longest chain of links increasing in both documents
+/// (links are ordered by the first document's sentences): patience sorting
+/// of the second document's indices.
+pub(crate) fn longest_ordered_chain(links: &[Link]) -> usize {
+    let mut tails: Vec<usize> = Vec::new();
+    for l in links {
+        let at = tails.partition_point(|&t| t < l.b_sentence);
+        if at == tails.len() {
+            tails.push(l.b_sentence);
+        } else {
+            tails[at] = l.b_sentence;
+        }
+    }
+    tails.len()
 }
 
 /// One step of a word-level diff.

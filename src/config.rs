@@ -53,12 +53,19 @@ impl Config {
             ("align.split_containment", self.align.split_containment),
             ("align.verbatim_similarity", self.align.verbatim_similarity),
             ("align.min_wording_similarity", self.align.min_wording_similarity),
+            ("align.passage_wording_similarity", self.align.passage_wording_similarity),
             ("relate.duplicate_coverage", self.relate.duplicate_coverage),
             ("relate.version_coverage", self.relate.version_coverage),
             ("relate.version_verbatim_share", self.relate.version_verbatim_share),
             ("relate.rewrite_coverage", self.relate.rewrite_coverage),
             ("relate.direction_margin", self.relate.direction_margin),
             ("relate.near_duplicate_jaccard", self.relate.near_duplicate_jaccard),
+            ("relate.min_retold_share", self.relate.min_retold_share),
+            ("relate.condensed_length_ratio", self.relate.condensed_length_ratio),
+            ("relate.condensed_coverage", self.relate.condensed_coverage),
+            ("relate.condensed_vocabulary", self.relate.condensed_vocabulary),
+            ("relate.condensed_wording_similarity", self.relate.condensed_wording_similarity),
+            ("relate.condensed_chain_share", self.relate.condensed_chain_share),
             ("relate.quote_match_similarity", self.relate.quote_match_similarity),
             ("stories.min_neighbor_similarity", self.stories.min_neighbor_similarity),
             ("stories.link_threshold", self.stories.link_threshold),
@@ -157,6 +164,12 @@ pub struct AlignConfig {
     /// aligned pair counts towards coverage: pairs below it state the same
     /// fact in other words, as independent reports do (default 0.15).
     pub min_wording_similarity: f64,
+    /// Wording similarity from which an aligned pair can continue a passage
+    /// (see `relate.min_passage_links`): the specific evidence of copying.
+    /// Independent reports of one event state the same facts in sentences
+    /// that share some wording; only a copy, even a paraphrase, keeps
+    /// several consecutive sentences this close (default 0.4).
+    pub passage_wording_similarity: f64,
 }
 
 impl Default for AlignConfig {
@@ -168,6 +181,7 @@ impl Default for AlignConfig {
             split_containment: 0.6,
             verbatim_similarity: 0.8,
             min_wording_similarity: 0.15,
+            passage_wording_similarity: 0.4,
         }
     }
 }
@@ -199,6 +213,31 @@ pub struct RelateConfig {
     /// value by default, so that `analyze` finds every pair `dedup` finds
     /// (default 0.5).
     pub near_duplicate_jaccard: f64,
+    /// A pair without enough passage links is still derived when at least
+    /// this many sentences of the shorter document are aligned… (default 12)
+    pub min_retold_links: usize,
+    /// …and they are at least this share of its sentences: most of the
+    /// article retold sentence by sentence, as a paraphrase does, in any
+    /// order. Independent reports of one event align a few sentences, not
+    /// most of them (default 0.6).
+    pub min_retold_share: f64,
+    /// A document at most this share of the other's length (in sentences)
+    /// can be a condensed rewrite of it (default 0.5).
+    pub condensed_length_ratio: f64,
+    /// Narration coverage of the shorter document from which it can be a
+    /// condensed rewrite (default 0.5).
+    pub condensed_coverage: f64,
+    /// Share of the shorter document's wording vocabulary (weighted by
+    /// rarity) that the longer must hold for a condensed rewrite. A summary
+    /// written from its source keeps its words; a short independent report
+    /// of the same event has its own (default 0.75).
+    pub condensed_vocabulary: f64,
+    /// Wording similarity from which an aligned pair counts in the ordered
+    /// chain a condensed rewrite needs (default 0.3).
+    pub condensed_wording_similarity: f64,
+    /// Share of the shorter document's sentences that such a chain must
+    /// hold, in the same order in both (default 0.4).
+    pub condensed_chain_share: f64,
     /// Without publication times, a direction is inferred from containment
     /// only when one side's coverage exceeds the other's by this much
     /// (default 0.3).
@@ -217,6 +256,13 @@ impl Default for RelateConfig {
             rewrite_coverage: 0.5,
             min_passage_links: 3,
             near_duplicate_jaccard: 0.5,
+            min_retold_links: 12,
+            min_retold_share: 0.6,
+            condensed_length_ratio: 0.5,
+            condensed_coverage: 0.5,
+            condensed_vocabulary: 0.75,
+            condensed_wording_similarity: 0.3,
+            condensed_chain_share: 0.4,
             direction_margin: 0.3,
             quote_match_similarity: 0.3,
         }

@@ -117,6 +117,8 @@ pub fn features(a: &Doc, b: &Doc, stats: &CorpusStats, config: &Config) -> Vec<f
         mean_similarity: similarity,
         evidence: 0,
         passage_links: 0,
+        vocabulary_a: 0.0,
+        vocabulary_b: 0.0,
     };
     let found = changes::changes(a, b, &alignment, &config.relate);
     let count = |kind: FactKind| found.changed_facts.iter().filter(|f| f.kind == kind).count() as f64;

@@ -24,6 +24,10 @@ pub enum RelationKind {
     Version,
     /// Derived with rewording: most sentences align at paraphrase level.
     Rewrite,
+    /// A short text whose narration is mostly contained, reworded and often
+    /// fused, in a much longer one: an aggregator's or content farm's
+    /// summary. The short text is the copy.
+    Condensed,
 }
 
 impl RelationKind {
@@ -33,6 +37,7 @@ impl RelationKind {
             RelationKind::Duplicate => "duplicate",
             RelationKind::Version => "version",
             RelationKind::Rewrite => "rewrite",
+            RelationKind::Condensed => "condensed",
         }
     }
 }
@@ -80,7 +85,7 @@ pub struct Resemblance {
 }
 
 /// Classifies an aligned pair of documents with `sentences` sentences
-/// each; `None` when it is not derived.
+/// each (frame lines not counted); `None` when it is not derived.
 ///
 /// A pair whose shingles resemble each other as much as `stemma dedup`
 /// requires (`near_duplicate_jaccard`) is a copy whatever its alignment
@@ -106,14 +111,22 @@ pub fn classify(
     }
     let shorter = sentences.0.min(sentences.1);
     let short = shorter <= config.min_passage_links;
+    // Most of one article retold by the other, sentence by sentence, even
+    // in new words and another order: a paraphrase.
+    let aligned = alignment.aligned_sentences();
+    let retold = aligned >= config.min_retold_links && aligned as f64 >= config.min_retold_share * shorter as f64;
+    let verbatim = alignment.verbatim_share >= config.version_verbatim_share;
+    if !verbatim && condensed(alignment, sentences, config) {
+        return Some(RelationKind::Condensed);
+    }
     if short {
         if alignment.evidence < shorter.max(1) || high < config.duplicate_coverage {
             return None;
         }
-    } else if alignment.passage_links < config.min_passage_links {
+    } else if alignment.passage_links < config.min_passage_links && !retold {
         return None;
     }
-    if alignment.verbatim_share >= config.version_verbatim_share {
+    if verbatim {
         if low >= config.duplicate_coverage {
             return Some(RelationKind::Duplicate);
         }
@@ -122,6 +135,35 @@ pub fn classify(
         }
     }
     (!short && high >= config.rewrite_coverage).then_some(RelationKind::Rewrite)
+}
+
+/// Whether the shorter document is a condensed rewrite of the longer: at
+/// most `condensed_length_ratio` of its length, its narration mostly
+/// covered (`condensed_coverage`), its vocabulary mostly the longer one's
+/// (`condensed_vocabulary`), and its sentences following the longer
+/// one's in order with specific wording, each taking a sentence or two
+/// from anywhere further on (a summary skips, and fuses what it keeps, so
+/// its passages are not consecutive in the source).
+fn condensed(alignment: &Alignment, sentences: (usize, usize), config: &RelateConfig) -> bool {
+    let (short, long, coverage, vocabulary) = if sentences.0 <= sentences.1 {
+        (sentences.0, sentences.1, alignment.coverage_a, alignment.vocabulary_a)
+    } else {
+        (sentences.1, sentences.0, alignment.coverage_b, alignment.vocabulary_b)
+    };
+    if short <= config.min_passage_links || short as f64 > config.condensed_length_ratio * long as f64 {
+        return false;
+    }
+    if coverage < config.condensed_coverage || vocabulary < config.condensed_vocabulary {
+        return false;
+    }
+    let specific: Vec<Link> = alignment
+        .links
+        .iter()
+        .filter(|l| l.wording_similarity >= config.condensed_wording_similarity)
+        .copied()
+        .collect();
+    let chain = crate::align::longest_ordered_chain(&specific);
+    chain >= config.min_passage_links && chain as f64 >= config.condensed_chain_share * short as f64
 }
 
 /// Decides which document is the source: `Some((true, basis))` when `a` is,
@@ -149,7 +191,8 @@ pub fn relate(
     resemblance: Resemblance,
     config: &RelateConfig,
 ) -> Option<Relation> {
-    let kind = classify(&alignment, resemblance, (a.sentences.len(), b.sentences.len()), config)?;
+    let told = |d: &Doc| d.sentences.iter().filter(|s| !s.frame).count();
+    let kind = classify(&alignment, resemblance, (told(a), told(b)), config)?;
     let (a_is_source, basis) = match direction(a, b, &alignment, config) {
         Some((a_first, basis)) => (a_first, Some(basis)),
         None => (true, None),
@@ -184,6 +227,8 @@ mod tests {
             mean_similarity: 0.9,
             evidence: links,
             passage_links: links,
+            vocabulary_a: 0.9,
+            vocabulary_b: 0.9,
         }
     }
 

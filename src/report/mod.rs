@@ -252,6 +252,8 @@ pub struct Summary {
     pub version: usize,
     /// Of which rewrites.
     pub rewrite: usize,
+    /// Of which condensed rewrites.
+    pub condensed: usize,
     /// Stories of two or more documents.
     pub stories: usize,
 }
@@ -282,7 +284,7 @@ pub struct RelationOut<'a> {
     pub a: &'a str,
     /// Id of the second document (the copy when `direction` is set).
     pub b: &'a str,
-    /// `duplicate`, `version` or `rewrite`.
+    /// `duplicate`, `version`, `rewrite` or `condensed`.
     pub kind: RelationKind,
     /// `"a->b"` when a is known to be the source, else `null`.
     pub direction: Option<&'static str>,
@@ -296,6 +298,10 @@ pub struct RelationOut<'a> {
     pub coverage_b: f64,
     /// Share of aligned narration that is verbatim.
     pub verbatim_share: f64,
+    /// Share of a's wording vocabulary (weighted by rarity) found in b.
+    pub vocabulary_a: f64,
+    /// Share of b's wording vocabulary found in a.
+    pub vocabulary_b: f64,
     /// Narration-weighted mean similarity of the aligned pairs.
     pub mean_similarity: f64,
     /// Aligned sentence pairs, with a word diff where the wording differs.
@@ -330,6 +336,7 @@ impl Summary {
             duplicate: count(RelationKind::Duplicate),
             version: count(RelationKind::Version),
             rewrite: count(RelationKind::Rewrite),
+            condensed: count(RelationKind::Condensed),
             stories: analysis.stories.len(),
         }
     }
@@ -380,6 +387,8 @@ fn relation<'a>(r: &'a Relation, docs: &'a [Doc]) -> RelationOut<'a> {
         coverage_a: round(r.alignment.coverage_a),
         coverage_b: round(r.alignment.coverage_b),
         verbatim_share: round(r.alignment.verbatim_share),
+        vocabulary_a: round(r.alignment.vocabulary_a),
+        vocabulary_b: round(r.alignment.vocabulary_b),
         mean_similarity: round(r.alignment.mean_similarity),
         alignment: r
             .alignment
@@ -412,8 +421,8 @@ pub fn write_terminal(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()
     let s = Summary::of(analysis);
     writeln!(
         out,
-        "{} documents, {} derived pairs ({} duplicate, {} version, {} rewrite) from {} candidate pairs",
-        s.documents, s.relations, s.duplicate, s.version, s.rewrite, s.candidates
+        "{} documents, {} derived pairs ({} duplicate, {} version, {} rewrite, {} condensed) from {} candidate pairs",
+        s.documents, s.relations, s.duplicate, s.version, s.rewrite, s.condensed, s.candidates
     )?;
     write_stories(out, analysis)?;
     if !analysis.relations.is_empty() {
