@@ -5,6 +5,7 @@
 mod common;
 
 use common::{contains, involves, relation, run, shared};
+use stemma::relate::changes::ShiftKind;
 use stemma::relate::RelationKind;
 use stemma::text::facts::FactKind;
 
@@ -17,6 +18,20 @@ fn seeds_relations_and_changes() {
     // 001 ~ 000: a version, 001 contained in 000.
     let version = relation(&analysis, "001", "000").expect("001 ~ 000 must be related");
     assert_eq!(version.kind, RelationKind::Version);
+    // "assistance to Kyiv" (001) became "assistance to Ukraine" (000).
+    let from_001 = analysis.documents[version.a].id.starts_with("001");
+    let places: Vec<(String, String)> = version
+        .changes
+        .changed_facts
+        .iter()
+        .filter(|f| f.kind == FactKind::Place)
+        .map(|f| if from_001 { (f.a.clone(), f.b.clone()) } else { (f.b.clone(), f.a.clone()) })
+        .collect();
+    assert!(
+        places.iter().any(|(a, b)| contains(a, "to Kyiv") && contains(b, "to Ukraine")),
+        "'assistance to Kyiv' -> 'to Ukraine' must be reported as a changed place: {:#?}",
+        version.changes.changed_facts
+    );
     let id_a = &analysis.documents[version.a].id;
     let coverage_001 =
         if id_a.starts_with("001") { version.alignment.coverage_a } else { version.alignment.coverage_b };
@@ -63,9 +78,31 @@ fn seeds_relations_and_changes() {
             && (contains(&f.a, "former U.S. President") || contains(&f.b, "former U.S. President"))),
         "the 'former' title change must be reported: {facts:#?}"
     );
+    // Rewordings outside quotations that shift the claim, oriented 002 -> 004.
+    let shifts: Vec<(ShiftKind, String, String)> = rewrite
+        .changes
+        .meaning_shifts
+        .iter()
+        .map(|m| if from_002 { (m.kind, m.a.clone(), m.b.clone()) } else { (m.kind, m.b.clone(), m.a.clone()) })
+        .collect();
+    let shifted = |kind: ShiftKind, before: &str, after: &[&str]| {
+        shifts.iter().any(|(k, a, b)| *k == kind && contains(a, before) && after.iter().all(|w| contains(b, w)))
+    };
     assert!(
-        facts.iter().any(|f| f.kind == FactKind::Scope && (contains(&f.a, "most of") || contains(&f.b, "most of"))),
-        "'most of four regions' -> 'parts of' must be reported: {facts:#?}"
+        shifted(ShiftKind::Scope, "most of", &["parts of"]),
+        "'most of four regions' -> 'parts of' must be reported: {shifts:#?}"
+    );
+    assert!(
+        shifted(ShiftKind::Preposition, "from", &["near", "Kursk"]),
+        "'pushing back ... from Russia's Kursk region' -> 'near' must be reported: {shifts:#?}"
+    );
+    assert!(
+        shifted(ShiftKind::Degree, "eased", &["lifted"]),
+        "'sanctions should be eased' -> 'lifted' must be reported: {shifts:#?}"
+    );
+    assert!(
+        !facts.iter().any(|f| f.kind == FactKind::Name || f.kind == FactKind::Place),
+        "no name or place changed: {facts:#?}"
     );
     let dropped = &rewrite.changes.dropped_attributions;
     assert!(
@@ -102,7 +139,10 @@ fn seeds_form_one_story_of_three_witnesses() {
     let only = |prefix: &str| -> Vec<String> {
         c.unique
             .iter()
-            .filter(|u| id(story.families[u.witness].root) == prefix || story.families[u.witness].members.iter().any(|&d| id(d) == prefix))
+            .filter(|u| {
+                id(story.families[u.witness].root) == prefix
+                    || story.families[u.witness].members.iter().any(|&d| id(d) == prefix)
+            })
             .flat_map(|u| u.names.clone())
             .collect()
     };

@@ -1,28 +1,40 @@
-//! What a copy changed: altered quotations, changed facts, dropped
-//! attributions, and sentences dropped or added.
+//! What a copy changed: altered quotations, changed facts, meaning shifts,
+//! dropped attributions, and sentences dropped or added.
 //!
 //! Every finding rests on aligned sentences, so it comes with both wordings
-//! and both sentence indices. Omissions alone are not changes: a number or a
-//! title present on one side only is left alone; a reader acts on changes,
-//! so a missed one costs less than an invented one.
+//! and both sentence indices. Aligned sentences are compared in groups: a
+//! sentence with all its partners, so that a sentence split in two or two
+//! fused into one are compared whole. Omissions alone are not changes: a
+//! number, a name or a title present on one side only is left alone; a
+//! reader acts on changes, so a missed one costs less than an invented one.
+
+mod fact;
+mod passage;
+mod shift;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::align::Alignment;
+use crate::align::{Alignment, Link};
 use crate::config::RelateConfig;
-use crate::text::facts::{self, FactKind, Quantity, TitledName};
+use crate::text::facts::{FactKind, Quantity};
 use crate::text::tokens::words;
 use crate::text::Doc;
+pub use shift::{scopes, Scope, ShiftKind};
 
 /// Everything the copy `b` changed relative to the source `a`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Changes {
     /// Quotations whose words differ between the two.
     pub altered_quotes: Vec<AlteredQuote>,
-    /// Numbers, dates, titles and scope words that differ in aligned sentences.
+    /// Numbers, dates, titles, places, ordinals and names that differ in
+    /// aligned sentences.
     pub changed_facts: Vec<ChangedFact>,
+    /// Rewordings outside quotations that shift what aligned sentences
+    /// claim: scope, negation, modality, degree, preposition.
+    #[serde(default)]
+    pub meaning_shifts: Vec<MeaningShift>,
     /// Named sources that the copy dropped or replaced.
     pub dropped_attributions: Vec<DroppedAttribution>,
     /// Sentences of `a` with no partner in `b`.
@@ -53,8 +65,24 @@ pub struct ChangedFact {
     pub a: String,
     /// The fact as `b` states it.
     pub b: String,
-    /// Number, date, title or scope.
+    /// Number, date, title, place, ordinal or name.
     pub kind: FactKind,
+    /// Sentence of `a`.
+    pub a_sentence: usize,
+    /// Sentence of `b`.
+    pub b_sentence: usize,
+}
+
+/// A rewording outside quotations that shifts the claim of aligned
+/// sentences, with a few words of context on each side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeaningShift {
+    /// The words as `a` has them.
+    pub a: String,
+    /// The words as `b` has them.
+    pub b: String,
+    /// Scope, negation, modality, degree or preposition.
+    pub kind: ShiftKind,
     /// Sentence of `a`.
     pub a_sentence: usize,
     /// Sentence of `b`.
@@ -74,24 +102,6 @@ pub struct DroppedAttribution {
     pub b_sentence: usize,
 }
 
-/// The numbers, dates and titled names of a document's sentences. They
-/// are extracted here, for the documents of a derived pair only, rather than
-/// kept for every document: most documents are never part of one.
-struct Facts {
-    quantities: Vec<Vec<Quantity>>,
-    titled_names: Vec<Vec<TitledName>>,
-}
-
-impl Facts {
-    fn of(doc: &Doc) -> Facts {
-        let texts = (0..doc.sentences.len()).map(|i| doc.sentence_text(i));
-        Facts {
-            quantities: texts.clone().map(facts::quantities).collect(),
-            titled_names: texts.map(facts::titled_names).collect(),
-        }
-    }
-}
-
 /// Lowercase words of a text, for comparing wordings regardless of
 /// punctuation and spacing.
 fn wording(text: &str) -> Vec<String> {
@@ -109,6 +119,71 @@ fn word_jaccard(x: &[String], y: &[String]) -> f64 {
     }
 }
 
+/// Most sentences on one side of a group: a larger connected part of an
+/// alignment (many-to-many links of a loose alignment) is compared link by
+/// link instead.
+const MAX_GROUP_SENTENCES: usize = 4;
+
+/// Sentences aligned with one another: a connected part of the alignment
+/// (one sentence and its partner, a sentence split in two, two fused into
+/// one), frame lines left out.
+#[derive(Debug, Clone)]
+struct Group {
+    /// Sentences of `a`, in order.
+    a: Vec<usize>,
+    /// Sentences of `b`, in order.
+    b: Vec<usize>,
+    /// Similarity of its best-aligned pair.
+    similarity: f64,
+}
+
+fn groups(a: &Doc, b: &Doc, links: &[Link]) -> Vec<Group> {
+    let links: Vec<_> =
+        links.iter().filter(|l| !a.sentences[l.a_sentence].frame && !b.sentences[l.b_sentence].frame).collect();
+    // Union-find over sentences: a's as themselves, b's after them.
+    let offset = a.sentences.len();
+    let mut parent: Vec<usize> = (0..offset + b.sentences.len()).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for l in &links {
+        let (x, y) = (root(&mut parent, l.a_sentence), root(&mut parent, offset + l.b_sentence));
+        parent[x] = y;
+    }
+    let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (k, l) in links.iter().enumerate() {
+        by_root.entry(root(&mut parent, l.a_sentence)).or_default().push(k);
+    }
+    let mut out = Vec::new();
+    for members in by_root.values() {
+        let mut group = Group { a: Vec::new(), b: Vec::new(), similarity: 0.0 };
+        for &k in members {
+            group.a.push(links[k].a_sentence);
+            group.b.push(links[k].b_sentence);
+            group.similarity = group.similarity.max(links[k].similarity);
+        }
+        group.a.sort_unstable();
+        group.a.dedup();
+        group.b.sort_unstable();
+        group.b.dedup();
+        if group.a.len() <= MAX_GROUP_SENTENCES && group.b.len() <= MAX_GROUP_SENTENCES {
+            out.push(group);
+        } else {
+            out.extend(members.iter().map(|&k| Group {
+                a: vec![links[k].a_sentence],
+                b: vec![links[k].b_sentence],
+                similarity: links[k].similarity,
+            }));
+        }
+    }
+    out.sort_by_key(|g| (g.a[0], g.b[0]));
+    out
+}
+
 /// Extracts the changes from `a` (source) to `b` (copy).
 pub fn changes(a: &Doc, b: &Doc, alignment: &Alignment, config: &RelateConfig) -> Changes {
     // Each sentence of a with all its partners in b (splits give several).
@@ -122,16 +197,40 @@ pub fn changes(a: &Doc, b: &Doc, alignment: &Alignment, config: &RelateConfig) -
         added_sentences: (0..b.sentences.len()).filter(|&j| !alignment.aligned_b(j)).count(),
         ..Changes::default()
     };
-    let (fa, fb) = (Facts::of(a), Facts::of(b));
     for (&i, js) in &partners {
-        changes.changed_facts.extend(changed_quantities(&fa, &fb, i, js));
-        changes.changed_facts.extend(changed_titles(&fa, &fb, i, js));
-        changes.changed_facts.extend(changed_scope(a, b, i, js));
         changes.dropped_attributions.extend(dropped_attribution(a, b, i, js));
     }
-    let unit_level = changed_units(&fa, &fb, &changes.changed_facts);
-    changes.changed_facts.extend(unit_level);
+    (changes.changed_facts, changes.meaning_shifts) = compared(a, b, &alignment.links);
     changes
+}
+
+/// The changed facts and meaning shifts between aligned sentences.
+fn compared(a: &Doc, b: &Doc, links: &[Link]) -> (Vec<ChangedFact>, Vec<MeaningShift>) {
+    let (mut aligned_a, mut aligned_b) = (vec![false; a.sentences.len()], vec![false; b.sentences.len()]);
+    for l in links {
+        aligned_a[l.a_sentence] = true;
+        aligned_b[l.b_sentence] = true;
+    }
+    let (fa, fb) = (fact::SentenceFacts::of(a, &aligned_a), fact::SentenceFacts::of(b, &aligned_b));
+    let pair = fact::Pair { a, b, fa: &fa, fb: &fb, people: std::cell::OnceCell::new() };
+    let (mut facts, mut shifts) = (Vec::new(), Vec::new());
+    for group in groups(a, b, links) {
+        let (sa, sb) = (passage::Side::of(a, &group.a), passage::Side::of(b, &group.b));
+        let hunks = passage::hunks(&sa, &sb);
+        facts.extend(fact::changed_facts(&pair, &group, &sa, &sb, &hunks));
+        shifts.extend(shift::meaning_shifts(&sa, &sb, &hunks, group.similarity));
+    }
+    let unit_level = changed_units(&pair, &facts);
+    facts.extend(unit_level);
+    dedup(&mut facts, |f| (f.a_sentence, f.b_sentence, f.a.clone(), f.b.clone()));
+    dedup(&mut shifts, |f| (f.a_sentence, f.b_sentence, f.a.clone(), f.b.clone()));
+    (facts, shifts)
+}
+
+/// Sorts findings by sentence and drops repeats.
+fn dedup<T, K: Ord>(items: &mut Vec<T>, key: impl Fn(&T) -> K) {
+    items.sort_by_key(|x| key(x));
+    items.dedup_by(|x, y| key(x) == key(y));
 }
 
 fn family(name: &str) -> Option<String> {
@@ -193,65 +292,44 @@ fn altered_quotes(
     out
 }
 
-fn same_value(x: &Quantity, y: &Quantity) -> bool {
-    x.kind == y.kind && (x.value - y.value).abs() < 1e-9
-}
-
-fn changed_quantities(a: &Facts, b: &Facts, i: usize, js: &[usize]) -> Vec<ChangedFact> {
-    let qa: Vec<&Quantity> = a.quantities[i].iter().collect();
-    let qb: Vec<(usize, &Quantity)> =
-        js.iter().flat_map(|&j| b.quantities[j].iter().map(move |q| (j, q))).collect();
-    // Quantities of each side with no equal on the other side.
-    let only_a: Vec<&Quantity> = qa.iter().copied().filter(|x| !qb.iter().any(|(_, y)| same_value(x, y))).collect();
-    let mut only_b: Vec<(usize, &Quantity)> =
-        qb.iter().copied().filter(|(_, q)| !qa.iter().any(|t| same_value(q, t))).collect();
-    let mut out = Vec::new();
-    for x in only_a {
-        // Same kind and unit first; failing that, the only one of its kind.
-        let same_unit = only_b.iter().position(|(_, y)| y.kind == x.kind && y.unit == x.unit);
-        let sole = || {
-            let of_kind: Vec<usize> = (0..only_b.len()).filter(|&k| only_b[k].1.kind == x.kind).collect();
-            (of_kind.len() == 1 && x.unit.is_none() == only_b[of_kind[0]].1.unit.is_none()).then(|| of_kind[0])
-        };
-        if let Some(k) = same_unit.or_else(sole) {
-            let (j, y) = only_b.remove(k);
-            out.push(ChangedFact {
-                a: x.surface.clone(),
-                b: y.surface.clone(),
-                kind: x.kind,
-                a_sentence: i,
-                b_sentence: j,
-            });
-        }
-    }
-    out
-}
-
-/// Numbers with a unit that changed between sentences that did not align
-/// with each other: for a unit ("hour", "percent") where each document has
-/// exactly one value the other lacks, that value changed.
-fn changed_units(a: &Facts, b: &Facts, found: &[ChangedFact]) -> Vec<ChangedFact> {
-    fn by_unit(facts: &Facts) -> BTreeMap<String, Vec<(usize, &Quantity)>> {
+/// Numbers with a unit of measure, money, percentage or duration that
+/// changed between sentences that did not align with each other: for a unit
+/// ("hour", "percent") where each document has exactly one value the other
+/// lacks, in the same words ("two-and-a-half-hour phone conversation" /
+/// "21/2-hour phone call"), that value changed. Frame lines and numbers left
+/// aside (clock times, addresses) do not count.
+fn changed_units(pair: &fact::Pair<'_>, found: &[ChangedFact]) -> Vec<ChangedFact> {
+    let (a, b, fa, fb) = (pair.a, pair.b, pair.fa, pair.fb);
+    fn by_unit<'f>(doc: &Doc, facts: &'f fact::SentenceFacts) -> BTreeMap<String, Vec<(usize, &'f Quantity)>> {
         let mut map: BTreeMap<String, Vec<(usize, &Quantity)>> = BTreeMap::new();
         for (i, quantities) in facts.quantities.iter().enumerate() {
-            for q in quantities.iter().filter(|q| q.kind == FactKind::Number) {
-                if let Some(unit) = &q.unit {
-                    map.entry(unit.clone()).or_default().push((i, q));
+            if doc.sentences[i].frame {
+                continue;
+            }
+            for q in quantities.iter().filter(|q| q.kind == FactKind::Number && !q.aside) {
+                if let Some(unit) = q.unit.as_deref().filter(|u| fact::is_measure_unit(u)) {
+                    map.entry(unit.to_string()).or_default().push((i, q));
                 }
             }
         }
         map
     }
-    let (ua, ub) = (by_unit(a), by_unit(b));
+    let same = |x: &Quantity, y: &Quantity| (x.value - y.value).abs() < 1e-9;
+    let (ua, ub) = (by_unit(a, fa), by_unit(b, fb));
     let mut out = Vec::new();
     for (unit, xs) in &ua {
         let Some(ys) = ub.get(unit) else { continue };
-        let lone_x: Vec<&(usize, &Quantity)> =
-            xs.iter().filter(|(_, x)| !ys.iter().any(|(_, y)| same_value(x, y))).collect();
-        let lone_y: Vec<&(usize, &Quantity)> =
-            ys.iter().filter(|(_, y)| !xs.iter().any(|(_, x)| same_value(x, y))).collect();
+        let lone_x: Vec<&(usize, &Quantity)> = xs.iter().filter(|(_, x)| !ys.iter().any(|(_, y)| same(x, y))).collect();
+        let lone_y: Vec<&(usize, &Quantity)> = ys.iter().filter(|(_, y)| !xs.iter().any(|(_, x)| same(x, y))).collect();
         if let ([(i, x)], [(j, y)]) = (lone_x.as_slice(), lone_y.as_slice()) {
-            let already = found.iter().any(|f| f.a_sentence == *i && f.b_sentence == *j && f.a == x.surface);
+            // In the same words, or two numbers of one unit that tell
+            // different things ("a 7-yard touchdown pass" / "an 84-yard run").
+            if !fact::same_slot(pair, &(*i, *x), &(*j, *y)) {
+                continue;
+            }
+            let already = found
+                .iter()
+                .any(|f| (f.a_sentence == *i && f.a == x.surface) || (f.b_sentence == *j && f.b == y.surface));
             if !already {
                 out.push(ChangedFact {
                     a: x.surface.clone(),
@@ -260,60 +338,6 @@ fn changed_units(a: &Facts, b: &Facts, found: &[ChangedFact]) -> Vec<ChangedFact
                     a_sentence: *i,
                     b_sentence: *j,
                 });
-            }
-        }
-    }
-    out
-}
-
-/// A quantifier of one scope in `a` answered by one of another scope in its
-/// partner, with neither scope on the other side: "most of four regions" /
-/// "parts of four regions". Quotations are left to the altered quotations.
-fn changed_scope(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Option<ChangedFact> {
-    let quoted = |doc: &Doc, k: usize| -> Vec<(usize, usize)> {
-        let s = &doc.sentences[k];
-        doc.quotes
-            .iter()
-            .filter(|q| q.start < s.end && q.end > s.start)
-            .map(|q| (q.start.saturating_sub(s.start), q.end.min(s.end) - s.start))
-            .collect()
-    };
-    let in_a = facts::scopes(a.sentence_text(i), &quoted(a, i));
-    let in_b: Vec<(usize, (facts::Scope, usize))> =
-        js.iter().flat_map(|&j| facts::scopes(b.sentence_text(j), &quoted(b, j)).into_iter().map(move |s| (j, s))).collect();
-    let only_a: Vec<&(facts::Scope, usize)> = in_a.iter().filter(|x| !in_b.iter().any(|(_, y)| y.0 == x.0)).collect();
-    let only_b: Vec<&(usize, (facts::Scope, usize))> = in_b.iter().filter(|(_, y)| !in_a.iter().any(|x| x.0 == y.0)).collect();
-    let (&&(_, at), &&(j, (_, bt))) = (only_a.first()?, only_b.first()?);
-    if only_a.len() != 1 || only_b.len() != 1 {
-        return None;
-    }
-    // The quantifier with the two words after it, as the reader sees it.
-    let phrase = |text: &str, at: usize| text[at..].split_whitespace().take(3).collect::<Vec<_>>().join(" ");
-    Some(ChangedFact {
-        a: phrase(a.sentence_text(i), at),
-        b: phrase(b.sentence_text(j), bt),
-        kind: FactKind::Scope,
-        a_sentence: i,
-        b_sentence: j,
-    })
-}
-
-fn changed_titles(a: &Facts, b: &Facts, i: usize, js: &[usize]) -> Vec<ChangedFact> {
-    let mut out = Vec::new();
-    for ta in &a.titled_names[i] {
-        for &j in js {
-            let same_person = b.titled_names[j].iter().find(|tb| tb.person_key() == ta.person_key());
-            if let Some(tb) = same_person {
-                if tb.role != ta.role {
-                    out.push(ChangedFact {
-                        a: ta.surface.clone(),
-                        b: tb.surface.clone(),
-                        kind: FactKind::Title,
-                        a_sentence: i,
-                        b_sentence: j,
-                    });
-                }
-                break;
             }
         }
     }
@@ -342,4 +366,331 @@ fn dropped_attribution(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Option<Dropp
         a_sentence: i,
         b_sentence: j,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Article;
+    use crate::text::tokens::Terms;
+
+    fn doc(id: &str, text: &str) -> Doc {
+        Doc::from_article(&Article::from_text(id, text), &Terms::default())
+    }
+
+    /// The facts and shifts between two texts whose sentences align one to
+    /// one, in order.
+    fn compare(a: &str, b: &str) -> (Vec<ChangedFact>, Vec<MeaningShift>) {
+        let (a, b) = (doc("a", a), doc("b", b));
+        let n = a.sentences.len().min(b.sentences.len());
+        let links: Vec<Link> =
+            (0..n).map(|i| Link { a_sentence: i, b_sentence: i, similarity: 0.8, wording_similarity: 0.7 }).collect();
+        compared(&a, &b, &links)
+    }
+
+    fn facts(a: &str, b: &str) -> Vec<(FactKind, String, String)> {
+        compare(a, b).0.into_iter().map(|f| (f.kind, f.a, f.b)).collect()
+    }
+
+    fn shifts(a: &str, b: &str) -> Vec<(ShiftKind, String, String)> {
+        compare(a, b).1.into_iter().map(|f| (f.kind, f.a, f.b)).collect()
+    }
+
+    fn has<K: PartialEq + Copy>(found: &[(K, String, String)], kind: K, a: &str, b: &str) -> bool {
+        found.iter().any(|(k, x, y)| *k == kind && x.contains(a) && y.contains(b))
+    }
+
+    #[test]
+    fn titles_and_roles_of_named_people() {
+        let f = facts(
+            "The bill was drafted by legislative policy director Ann Lee, the mayor said.",
+            "The bill was drafted by general counsel Ann Lee, the mayor said.",
+        );
+        assert!(has(&f, FactKind::Title, "legislative policy director Ann Lee", "general counsel Ann Lee"), "{f:?}");
+        let f = facts(
+            "The suspect fled, police chief Tim Fanning said.",
+            "The suspect fled, police spokesman Tim Fanning said.",
+        );
+        assert!(has(&f, FactKind::Title, "police chief Tim Fanning", "police spokesman Tim Fanning"), "{f:?}");
+        let f = facts("Constable Tim Fanning said the man fled.", "Sergeant Tim Fanning said the man fled.");
+        assert!(has(&f, FactKind::Title, "Constable Tim Fanning", "Sergeant Tim Fanning"), "{f:?}");
+        // Abbreviations, and a rank beside a post, are no change.
+        assert!(facts("Sgt. Tim Fanning said the man fled.", "Sergeant Tim Fanning said the man fled.").is_empty());
+        assert!(facts(
+            "Inspector Dave Gaskin said it was a tragedy.",
+            "Police spokesman Dave Gaskin said it was a tragedy."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn places_after_a_preposition() {
+        let f = facts("He was arraigned in San Diego on Monday.", "He was arraigned in Los Angeles on Monday.");
+        assert!(has(&f, FactKind::Place, "in San Diego", "in Los Angeles"), "{f:?}");
+        let f = facts(
+            "Peace depended on an end to foreign assistance to Kyiv, the Kremlin said.",
+            "Putin insisted that peace depended on an end to foreign assistance to Ukraine, the Kremlin said.",
+        );
+        assert!(has(&f, FactKind::Place, "to Kyiv", "to Ukraine"), "{f:?}");
+        // Spellings of one place, a place and its people, a place named on
+        // both sides: no change.
+        assert!(facts("The talks were held in Kiev on Monday.", "The talks were held in Kyiv on Monday.").is_empty());
+        assert!(facts("Troops are advancing in Ukraine's east.", "Troops are advancing in eastern Ukraine.").is_empty());
+        assert!(facts("Aid went to Ukrainian forces last year.", "Aid went to Ukraine's forces last year.").is_empty());
+        // Two facts in parallel sentences are not one place changed.
+        assert!(facts(
+            "Ten houses were damaged in Takengon, the agency said.",
+            "Twelve people were killed by landslides in Bener Meriah, the agency said."
+        )
+        .iter()
+        .all(|(k, _, _)| *k != FactKind::Place));
+    }
+
+    #[test]
+    fn names_replaced_in_unchanged_words() {
+        let f = facts(
+            "\"We're aware of the issue,\" general manager A.J. Smith said in a statement.",
+            "\"We're aware of the issue,\" general manager A.J. Butler said in a statement.",
+        );
+        assert!(has(&f, FactKind::Name, "Smith", "Butler"), "{f:?}");
+        // An acronym, a spelling, an adjective: no change.
+        assert!(facts(
+            "He was on probation, the CHP said.",
+            "He was on probation, the California Highway Patrol said."
+        )
+        .is_empty());
+        assert!(facts("The Naval commandos also boarded the boats.", "The Indian commandos also boarded the boats.")
+            .is_empty());
+    }
+
+    #[test]
+    fn ordinals_and_periods() {
+        let f = facts("Protesters marched for a second straight day.", "Protesters marched for a third straight day.");
+        assert!(has(&f, FactKind::Ordinal, "second straight", "third straight"), "{f:?}");
+        let f = facts("He represented the 27th District of Texas.", "He represented the 17th District of Texas.");
+        assert!(has(&f, FactKind::Ordinal, "27th District", "17th District"), "{f:?}");
+        let f = facts("Profits fell in the first quarter of 2022.", "Profits fell in the second quarter of 2022.");
+        assert!(has(&f, FactKind::Ordinal, "first quarter", "second quarter"), "{f:?}");
+        let f = facts("He was charged with first-degree murder.", "He was charged with second-degree murder.");
+        assert!(has(&f, FactKind::Ordinal, "first-degree", "second-degree"), "{f:?}");
+        assert!(facts("It was his second season in Paris.", "It was his 2nd season in Paris.").is_empty());
+    }
+
+    #[test]
+    fn dates_in_any_format_and_years_in_rewording() {
+        assert!(facts("Published: July 29, 2004", "Published: Thursday 29 July 2004").is_empty());
+        assert!(
+            facts("The vote took place on July 29, 2004.", "The vote took place on Thursday, 29th of July.").is_empty()
+        );
+        // A weekday and a date may be one day.
+        assert!(facts("The vote took place on Tuesday.", "The vote took place on March 11.").is_empty());
+        let f = facts(
+            "She sued him in 2014, claiming he fired her.",
+            "In a lawsuit filed in 2015, she claimed he had fired her.",
+        );
+        assert!(has(&f, FactKind::Date, "2014", "2015"), "{f:?}");
+        let f = facts("He testified last month before the committee.", "He testified last week before the committee.");
+        assert!(has(&f, FactKind::Date, "last month", "last week"), "{f:?}");
+        let f = facts("The group met in March 2008 in Norwalk.", "The group met in March 2009 in Norwalk.");
+        assert!(has(&f, FactKind::Date, "March 2008", "March 2009"), "{f:?}");
+    }
+
+    #[test]
+    fn numbers_in_other_units_or_words_are_no_change() {
+        assert!(facts("The span fell 200 feet into the river.", "The span fell 61 metres into the river.").is_empty());
+        let f = facts("The span fell 200 feet into the river.", "The span fell about 150 metres into the river.");
+        assert!(has(&f, FactKind::Number, "200", "150"), "{f:?}");
+        assert!(facts("It was a 2½-hour call.", "It was a two-and-a-half-hour call.").is_empty());
+        assert!(facts("He served 4 1/2 months in prison.", "He served 4-1/2 months in prison.").is_empty());
+        assert!(facts("More than 50, 000 people marched.", "More than 50,000 people marched.").is_empty());
+        // The conversion in parentheses is no second value.
+        assert!(facts("He fell about 600 metres (2,000 feet).", "He fell about 600m while climbing.").is_empty());
+        // A number present on one side only is an omission.
+        assert!(facts("The blast killed 5 people and injured 12.", "The blast killed 5 people.").is_empty());
+        let f =
+            facts("He obtained at least five military deferments.", "He obtained at least six military deferments.");
+        assert!(has(&f, FactKind::Number, "five", "six"), "{f:?}");
+    }
+
+    #[test]
+    fn numbers_of_different_things_are_not_paired() {
+        assert!(facts(
+            "After more than three years of delays, he was sentenced.",
+            "He was sentenced on more than 50 charges."
+        )
+        .is_empty());
+        assert!(facts(
+            "At least five people were reportedly injured in Takengon.",
+            "Twelve people were killed in Bener Meriah."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn negation() {
+        let s = shifts("Strzok has denied having said that.", "Strzok has not denied having said that.");
+        assert!(has(&s, ShiftKind::Negation, "has denied", "has not denied"), "{s:?}");
+        let s = shifts("He said it wasn't a fair comparison.", "He said it was a fair comparison.");
+        assert!(has(&s, ShiftKind::Negation, "wasn't a fair", "was a fair"), "{s:?}");
+        // Said differently, not negated.
+        assert!(shifts("He did not accept the offer.", "He rejected the offer.").is_empty());
+        assert!(shifts("Riva had not yet regained consciousness.", "Riva had yet to regain consciousness.").is_empty());
+    }
+
+    #[test]
+    fn modality() {
+        let s = shifts("The deal could help the company.", "The deal will help the company.");
+        assert!(has(&s, ShiftKind::Modality, "could", "will"), "{s:?}");
+        let s = shifts("Putin may be playing for time, analysts said.", "Putin appears to be stalling, analysts said.");
+        assert!(has(&s, ShiftKind::Modality, "may be", "appears to"), "{s:?}");
+        let s = shifts("Rahall says he will likely invoke the act.", "Rahall says he will invoke the act.");
+        assert!(has(&s, ShiftKind::Modality, "likely invoke", "will invoke"), "{s:?}");
+        let s = shifts("The chief is expected to leave his post.", "The chief will leave his post.");
+        assert!(has(&s, ShiftKind::Modality, "expected", "will"), "{s:?}");
+        // Same certainty in other words, tense in reported speech, quotations.
+        assert!(shifts("He said the rule would take effect in May.", "He said the rule will take effect in May.")
+            .is_empty());
+        assert!(shifts("A strike is likely, he said.", "A strike is probable, he said.").is_empty());
+        assert!(shifts(
+            "Police could not say how many shots were fired.",
+            "Police couldn't say how many shots were fired."
+        )
+        .is_empty());
+        assert!(shifts("\"It could happen,\" he said.", "\"It will happen,\" he said.").is_empty());
+    }
+
+    #[test]
+    fn degree() {
+        let s =
+            shifts("Western sanctions should be eased, Putin said.", "Western sanctions should be lifted, Putin said.");
+        assert!(has(&s, ShiftKind::Degree, "eased", "lifted"), "{s:?}");
+        let s = shifts(
+            "The report also criticized Strzok for his email.",
+            "The report also condemned Strzok for his email.",
+        );
+        assert!(has(&s, ShiftKind::Degree, "criticized", "condemned"), "{s:?}");
+        let s = shifts("Prices rose after the storm.", "Prices soared after the storm.");
+        assert!(has(&s, ShiftKind::Degree, "rose", "soared"), "{s:?}");
+        let s = shifts("A fire has almost totally destroyed the store.", "A fire has completely destroyed the store.");
+        assert!(has(&s, ShiftKind::Degree, "almost totally", "completely"), "{s:?}");
+        // Synonyms of equal strength.
+        assert!(shifts("The report condemned Strzok for his email.", "The report denounced Strzok for his email.")
+            .is_empty());
+        assert!(shifts("Prices rose after the storm.", "Prices climbed after the storm.").is_empty());
+        // A fall that is no quantity's.
+        assert!(shifts("The bridge collapsed into the river.", "The bridge fell into the river.").is_empty());
+    }
+
+    #[test]
+    fn preposition_of_place() {
+        let s = shifts(
+            "Russian forces are pushing back Ukrainian troops from Russia's Kursk region.",
+            "Russian forces are pushing Ukrainian troops back near Russia's Kursk region.",
+        );
+        assert!(has(&s, ShiftKind::Preposition, "from Russia's Kursk region", "near Russia's Kursk region"), "{s:?}");
+        // Same place, said another way; or another place.
+        assert!(
+            shifts("The delegation arrived in Paris on Monday.", "The delegation came to Paris on Monday.").is_empty()
+        );
+        assert!(shifts(
+            "The epicenter was near the western coast of Sumatra.",
+            "The epicenter was on the western tip of Sumatra."
+        )
+        .is_empty());
+        // A time, not a place.
+        assert!(shifts(
+            "Around the time of the shooting he was in debt.",
+            "At the time of the shooting he was in debt."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn scope() {
+        let s = shifts("Russia holds most of four eastern regions.", "Russia holds parts of four eastern regions.");
+        assert!(has(&s, ShiftKind::Scope, "most of four", "parts of four"), "{s:?}");
+        let s = shifts("The other people at the party escaped.", "Most of the other people at the party escaped.");
+        assert!(has(&s, ShiftKind::Scope, "other people", "Most of the other people"), "{s:?}");
+        assert!(shifts("Some officials objected.", "Several officials objected.").is_empty());
+        assert!(shifts(
+            "He would be prosecuted at least in part in Federal District Court.",
+            "The case would most likely be prosecuted in Federal District Court."
+        )
+        .iter()
+        .all(|(k, _, _)| *k != ShiftKind::Scope));
+        assert!(shifts("All members voted.", "Every member voted.").is_empty());
+    }
+
+    proptest::proptest! {
+        /// Any two texts, their sentences aligned in order, compare without
+        /// panicking, and every finding points at sentences of its side.
+        #[test]
+        fn any_texts_compare_safely(
+            a in "(\\PC|[\"'.,;:!?½$%°()\\-0-9A-Z\n ]){0,200}",
+            b in "(\\PC|[\"'.,;:!?½$%°()\\-0-9A-Z\n ]){0,200}",
+        ) {
+            let (da, db) = (doc("a", &a), doc("b", &b));
+            let n = da.sentences.len().min(db.sentences.len());
+            let links: Vec<Link> =
+                (0..n).map(|i| Link { a_sentence: i, b_sentence: i, similarity: 0.9, wording_similarity: 0.9 }).collect();
+            let (facts, shifts) = compared(&da, &db, &links);
+            for f in &facts {
+                proptest::prop_assert!(f.a_sentence < da.sentences.len() && f.b_sentence < db.sentences.len());
+            }
+            for m in &shifts {
+                proptest::prop_assert!(m.a_sentence < da.sentences.len() && m.b_sentence < db.sentences.len());
+            }
+        }
+
+        /// A text of news words and the same text with a few words
+        /// replaced compare without panicking.
+        #[test]
+        fn edited_news_text_compares_safely(
+            picks in proptest::collection::vec(0..NEWS_WORDS.len(), 1..60),
+            edits in proptest::collection::vec((0..60usize, 0..NEWS_WORDS.len()), 0..6),
+        ) {
+            let a: Vec<&str> = picks.iter().map(|&k| NEWS_WORDS[k]).collect();
+            let mut b = a.clone();
+            for (at, k) in edits {
+                if at < b.len() {
+                    b[at] = NEWS_WORDS[k];
+                }
+            }
+            let (da, db) = (doc("a", &a.join(" ")), doc("b", &b.join(" ")));
+            let n = da.sentences.len().min(db.sentences.len());
+            let links: Vec<Link> =
+                (0..n).map(|i| Link { a_sentence: i, b_sentence: i, similarity: 0.9, wording_similarity: 0.9 }).collect();
+            let (facts, shifts) = compared(&da, &db, &links);
+            proptest::prop_assert!(facts.iter().all(|f| f.a_sentence < da.sentences.len() && f.b_sentence < db.sentences.len()));
+            proptest::prop_assert!(shifts.iter().all(|m| m.a_sentence < da.sentences.len() && m.b_sentence < db.sentences.len()));
+        }
+    }
+
+    /// Words that exercise every kind of change.
+    #[rustfmt::skip]
+    const NEWS_WORDS: &[&str] = &[
+        "the", "a", "of", "in", "to", "from", "near", "at", "on", "said", "Putin", "Trump", "Kyiv", "Ukraine", "San",
+        "Diego", "President", "former", "police", "chief", "spokesman", "Sgt.", "Constable", "Tim", "Fanning", "5",
+        "12", "2½", "21/2", "two-and-a-half-hour", "200", "feet", "metres", "March", "11", "2008", "Tuesday",
+        "July", "29,", "last", "week", "second", "third", "27th", "first-degree", "Q2", "may", "will", "could",
+        "likely", "allegedly", "not", "wasn't", "never", "eased", "lifted", "rose", "soared", "criticized",
+        "condemned", "most", "parts", "some", "all", "half", "in front of", "next to", "\"", "(", ")", ".", ",",
+        "50, 000", "4 1 / 2", "$US1", "million", "percent", "%", "°F", "square", "A.J.", "CHP", "U.N.", "\u{FFFD}",
+    ];
+
+    #[test]
+    fn fused_sentences_are_compared_whole() {
+        let a = doc("a", "Putin said sanctions should be eased. He spoke from Moscow.");
+        let b = doc("b", "Putin said sanctions should be lifted, speaking from Moscow.");
+        let links = [
+            Link { a_sentence: 0, b_sentence: 0, similarity: 0.7, wording_similarity: 0.6 },
+            Link { a_sentence: 1, b_sentence: 0, similarity: 0.4, wording_similarity: 0.3 },
+        ];
+        let (facts, shifts) = compared(&a, &b, &links);
+        assert!(facts.is_empty(), "{facts:?}");
+        assert!(
+            shifts.iter().any(|s| s.kind == ShiftKind::Degree && s.a.contains("eased") && s.b.contains("lifted")),
+            "{shifts:?}"
+        );
+    }
 }

@@ -461,6 +461,11 @@ pub fn write_terminal(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()
                 serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             writeln!(out, "  changed {kind}: \"{}\" -> \"{}\"", f.a, f.b)?;
         }
+        for m in &c.meaning_shifts {
+            let kind =
+                serde_json::to_value(m.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            writeln!(out, "  meaning shift, {kind}: \"{}\" -> \"{}\"", m.a, m.b)?;
+        }
         for d in &c.dropped_attributions {
             let now = d.b.as_deref().map(|s| format!("\"{s}\"")).unwrap_or_else(|| "no source".into());
             writeln!(out, "  dropped attribution: \"{}\" -> {now}", d.a)?;

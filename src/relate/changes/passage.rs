@@ -1,0 +1,180 @@
+//! The two sides of a group of aligned sentences as word sequences, and the
+//! hunks where their wording differs.
+//!
+//! A hunk is a stretch of words of one side replaced by a stretch of the
+//! other (either may be empty) between words both share. In a near-verbatim
+//! copy the hunks are the edits themselves ("eased" / "lifted"); in a
+//! reworded sentence the shared names and content words still anchor them,
+//! so a hunk stays the local rewording of one spot.
+
+use std::ops::Range;
+
+use crate::text::tokens::words;
+use crate::text::Doc;
+
+/// A word of one side.
+#[derive(Debug)]
+pub(super) struct Word<'d> {
+    /// Its sentence in the document.
+    pub sentence: usize,
+    /// Byte offset in the sentence.
+    pub start: usize,
+    /// Byte offset just past it in the sentence.
+    pub end: usize,
+    /// As written.
+    pub text: &'d str,
+    /// Lowercase.
+    pub lower: String,
+    /// Inside quotation marks.
+    pub quoted: bool,
+    /// The first word of its sentence.
+    pub first: bool,
+}
+
+/// The words of a group's sentences in one document, sentence after sentence.
+pub(super) struct Side<'d> {
+    /// The document.
+    pub doc: &'d Doc,
+    /// The words.
+    pub words: Vec<Word<'d>>,
+}
+
+impl<'d> Side<'d> {
+    /// The words of the given sentences of `doc`, in that order.
+    pub fn of(doc: &'d Doc, sentences: &[usize]) -> Side<'d> {
+        let mut out = Vec::new();
+        for &i in sentences {
+            let span = &doc.sentences[i];
+            let text = doc.sentence_text(i);
+            let quoted: Vec<(usize, usize)> = doc
+                .quotes
+                .iter()
+                .filter(|q| q.start < span.end && q.end > span.start)
+                .map(|q| (q.start.saturating_sub(span.start), (q.end - span.start).min(text.len())))
+                .collect();
+            for (k, w) in words(text).into_iter().enumerate() {
+                out.push(Word {
+                    sentence: i,
+                    start: w.start,
+                    end: w.end(),
+                    text: w.text,
+                    lower: w.text.to_lowercase(),
+                    quoted: quoted.iter().any(|&(s, e)| w.start >= s && w.start < e),
+                    first: k == 0,
+                });
+            }
+        }
+        Side { doc, words: out }
+    }
+
+    /// Whether any word of this side is `lower` (lowercase, possessive
+    /// dropped on this side's words).
+    pub fn has_word(&self, lower: &str) -> bool {
+        self.words.iter().any(|w| w.lower == lower || w.lower.strip_suffix("'s") == Some(lower))
+    }
+
+    /// The words of `range` as written, with up to `before` words before
+    /// and `after` words after them, within one sentence: what a reader sees
+    /// of a change. An empty range gives the words around the spot. Returns
+    /// the text and its sentence.
+    pub fn phrase(&self, range: Range<usize>, before: usize, after: usize) -> (String, usize) {
+        let n = self.words.len();
+        if n == 0 {
+            return (String::new(), 0);
+        }
+        let anchor = if range.start < n { range.start } else { n - 1 };
+        let sentence = self.words[anchor].sentence;
+        let same = |k: usize| self.words[k].sentence == sentence;
+        let mut lo = range.start.min(anchor);
+        for _ in 0..before {
+            if lo > 0 && same(lo - 1) {
+                lo -= 1;
+            }
+        }
+        let mut hi = range.end.max(lo + 1).min(n);
+        while hi > lo + 1 && !same(hi - 1) {
+            hi -= 1;
+        }
+        for _ in 0..after {
+            if hi < n && same(hi) {
+                hi += 1;
+            }
+        }
+        let text = self.doc.sentence_text(sentence);
+        (text[self.words[lo].start..self.words[hi - 1].end].to_string(), sentence)
+    }
+
+    /// Whether the words of `range` or the words right beside it are quoted.
+    pub fn quoted_near(&self, range: &Range<usize>) -> bool {
+        let lo = range.start.saturating_sub(1);
+        let hi = (range.end + 1).min(self.words.len());
+        (lo..hi).any(|k| self.words[k].quoted)
+    }
+}
+
+/// Words of `a` replaced by words of `b`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Hunk {
+    /// Word range in `a` (empty: words inserted in `b`).
+    pub a: Range<usize>,
+    /// Word range in `b` (empty: words deleted from `a`).
+    pub b: Range<usize>,
+}
+
+/// The hunks of a word diff of two sides (patience diff over lowercase
+/// words, so rare shared words anchor it).
+pub(super) fn hunks(a: &Side<'_>, b: &Side<'_>) -> Vec<Hunk> {
+    let xa: Vec<&str> = a.words.iter().map(|w| w.lower.as_str()).collect();
+    let xb: Vec<&str> = b.words.iter().map(|w| w.lower.as_str()).collect();
+    let ops = similar::capture_diff_slices(similar::Algorithm::Patience, &xa, &xb);
+    let mut out: Vec<Hunk> = Vec::new();
+    let mut open: Option<Hunk> = None;
+    for op in ops {
+        let (ra, rb) = (op.old_range(), op.new_range());
+        if matches!(op, similar::DiffOp::Equal { .. }) {
+            out.extend(open.take());
+            continue;
+        }
+        open = Some(match open.take() {
+            Some(h) => Hunk { a: h.a.start..ra.end, b: h.b.start..rb.end },
+            None => Hunk { a: ra, b: rb },
+        });
+    }
+    out.extend(open);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Article;
+    use crate::text::tokens::Terms;
+
+    fn doc(text: &str) -> Doc {
+        Doc::from_article(&Article::from_text("t", text), &Terms::default())
+    }
+
+    #[test]
+    fn hunks_are_the_edits() {
+        let a = doc("Western sanctions should be eased and Kyiv must stage an election.");
+        let b = doc("Western sanctions should be lifted, and Kyiv must stage an election.");
+        let (sa, sb) = (Side::of(&a, &[0]), Side::of(&b, &[0]));
+        let h = hunks(&sa, &sb);
+        assert_eq!(h.len(), 1);
+        assert_eq!(sa.words[h[0].a.start].text, "eased");
+        assert_eq!(sb.words[h[0].b.start].text, "lifted");
+        assert_eq!(sa.phrase(h[0].a.clone(), 1, 2).0, "be eased and Kyiv");
+        assert_eq!(sb.phrase(h[0].b.clone(), 1, 2).0, "be lifted, and Kyiv");
+    }
+
+    #[test]
+    fn phrase_of_an_insertion_shows_its_spot() {
+        let a = doc("He has denied having said that.");
+        let b = doc("He has not denied having said that.");
+        let (sa, sb) = (Side::of(&a, &[0]), Side::of(&b, &[0]));
+        let h = hunks(&sa, &sb);
+        assert_eq!(h, vec![Hunk { a: 2..2, b: 2..3 }]);
+        assert_eq!(sa.phrase(h[0].a.clone(), 1, 2).0, "has denied having");
+        assert_eq!(sb.phrase(h[0].b.clone(), 1, 2).0, "has not denied having");
+    }
+}
