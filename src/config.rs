@@ -75,6 +75,7 @@ impl Config {
         for (name, value) in unit {
             anyhow::ensure!((0.0..=1.0).contains(&value), "{name} must lie in 0..=1, got {value}");
         }
+        anyhow::ensure!(self.relate.trim_ratio >= 1.0, "relate.trim_ratio must be at least 1");
         anyhow::ensure!(self.stories.neighbors >= 1, "stories.neighbors must be at least 1");
         anyhow::ensure!(self.stories.max_reverse_neighbors >= 2, "stories.max_reverse_neighbors must be at least 2");
         anyhow::ensure!(self.stories.vector_terms >= 1, "stories.vector_terms must be at least 1");
@@ -242,6 +243,12 @@ pub struct RelateConfig {
     /// only when one side's coverage exceeds the other's by this much
     /// (default 0.3).
     pub direction_margin: f64,
+    /// Without dates or clear containment, the document that leaves out at
+    /// least this many of the other's sentences… (default 3)
+    pub trim_sentences: usize,
+    /// …while the other leaves out no more than a this-many-times smaller
+    /// number of its own is the trimmed copy (default 3.0).
+    pub trim_ratio: f64,
     /// Two quotations in aligned sentences are the same statement when their
     /// word similarity reaches this (default 0.3).
     pub quote_match_similarity: f64,
@@ -264,6 +271,8 @@ impl Default for RelateConfig {
             condensed_wording_similarity: 0.3,
             condensed_chain_share: 0.4,
             direction_margin: 0.3,
+            trim_sentences: 3,
+            trim_ratio: 3.0,
             quote_match_similarity: 0.3,
         }
     }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::align::{Alignment, Link};
 use crate::config::RelateConfig;
-use crate::text::Doc;
+use crate::text::{quotes, Doc};
 pub use changes::Changes;
 
 /// How one document derives from another.
@@ -48,9 +48,12 @@ impl RelationKind {
 pub enum DirectionBasis {
     /// The source was published earlier.
     Published,
-    /// The copy is contained in the source (an excerpt or trim); with no
-    /// dates this is an inference, and said to be one.
+    /// The copy is contained in the source (an excerpt, trim or summary);
+    /// with no dates this is an inference, and said to be one.
     Containment,
+    /// What a copy editor reads as a copy's marks: the copy cites "experts"
+    /// or nobody where the source names its sources. An inference too.
+    Attribution,
 }
 
 /// A derived pair. When a direction is known, `a` is the source and `b` the copy.
@@ -64,6 +67,9 @@ pub struct Relation {
     pub kind: RelationKind,
     /// Why `a` is known to be the source; `None`: direction unknown.
     pub direction: Option<DirectionBasis>,
+    /// The evidence that decided the direction, in words; empty when it is
+    /// unknown.
+    pub direction_evidence: Vec<String>,
     /// Strength of the evidence, 0..=1: mean aligned similarity times the
     /// larger coverage.
     pub score: f64,
@@ -166,20 +172,86 @@ fn condensed(alignment: &Alignment, sentences: (usize, usize), config: &RelateCo
     chain >= config.min_passage_links && chain as f64 >= config.condensed_chain_share * short as f64
 }
 
-/// Decides which document is the source: `Some((true, basis))` when `a` is,
-/// `Some((false, basis))` when `b` is, `None` when nothing shows it.
-pub fn direction(a: &Doc, b: &Doc, alignment: &Alignment, config: &RelateConfig) -> Option<(bool, DirectionBasis)> {
-    if let (Some(ta), Some(tb)) = (a.published_at, b.published_at) {
+/// Decides which document is the source: `Some((true, basis, evidence))`
+/// when `a` is, `Some((false, …))` when `b` is, `None` when nothing shows
+/// it. In order: publication times; a condensed rewrite is the copy of the
+/// longer text; clear containment (`direction_margin`); a trim (one side
+/// leaves out sentences, the other adds next to none: `trim_sentences`,
+/// `trim_ratio`); then the attributions the copy no longer names. Never the
+/// longer text by default.
+pub fn direction(
+    a: &Doc,
+    b: &Doc,
+    kind: RelationKind,
+    alignment: &Alignment,
+    config: &RelateConfig,
+) -> Option<(bool, DirectionBasis, Vec<String>)> {
+    if let (Some(ta), Some(tb), Some(pa), Some(pb)) = (a.published_at, b.published_at, &a.published, &b.published) {
         if ta != tb {
-            return Some((ta < tb, DirectionBasis::Published));
+            let (first, then) = if ta < tb { (pa, pb) } else { (pb, pa) };
+            return Some((ta < tb, DirectionBasis::Published, vec![format!("published {first}, the other {then}")]));
         }
     }
     let margin = alignment.coverage_b - alignment.coverage_a;
+    let contained = |b_is_copy: bool| {
+        let (copy, source) = if b_is_copy { (alignment.coverage_b, alignment.coverage_a) } else { (alignment.coverage_a, alignment.coverage_b) };
+        vec![format!(
+            "the copy's narration is {:.0}% aligned with the source, the source's {:.0}% with the copy",
+            copy * 100.0,
+            source * 100.0
+        )]
+    };
+    if kind == RelationKind::Condensed {
+        let b_shorter = b.sentences.len() <= a.sentences.len();
+        return Some((b_shorter, DirectionBasis::Containment, contained(b_shorter)));
+    }
     if margin.abs() >= config.direction_margin {
         // The document mostly covered by the other is the excerpt: the copy.
-        return Some((margin > 0.0, DirectionBasis::Containment));
+        return Some((margin > 0.0, DirectionBasis::Containment, contained(margin > 0.0)));
     }
-    None
+    // A trim: one side leaves many of its sentences out, the other adds
+    // next to none.
+    let unaligned = |doc: &Doc, aligned: &dyn Fn(usize) -> bool| {
+        (0..doc.sentences.len()).filter(|&i| !doc.sentences[i].frame && !aligned(i)).count()
+    };
+    let (left_a, left_b) = (unaligned(a, &|i| alignment.aligned_a(i)), unaligned(b, &|j| alignment.aligned_b(j)));
+    for (b_is_copy, left, added) in [(true, left_a, left_b), (false, left_b, left_a)] {
+        if left >= config.trim_sentences && left as f64 >= config.trim_ratio * added as f64 {
+            let note = format!("the copy leaves out {left} of the source's sentences and adds {added}");
+            return Some((b_is_copy, DirectionBasis::Containment, vec![note]));
+        }
+    }
+    let from_a = unnamed_sources(a, b, alignment.links.iter().map(|l| (l.a_sentence, l.b_sentence)));
+    let from_b = unnamed_sources(b, a, alignment.links.iter().map(|l| (l.b_sentence, l.a_sentence)));
+    match (from_a.is_empty(), from_b.is_empty()) {
+        (false, true) => Some((true, DirectionBasis::Attribution, from_a)),
+        (true, false) => Some((false, DirectionBasis::Attribution, from_b)),
+        _ => None,
+    }
+}
+
+/// Named sources of `x` that the aligned sentences of `y` replace by a
+/// generic one ("Experts say" for "said Maria Snegovaya"), each said in
+/// words. A copy generalises its source's attributions; an original names
+/// them.
+fn unnamed_sources(x: &Doc, y: &Doc, links: impl Iterator<Item = (usize, usize)>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, j) in links {
+        let (Some(named), Some(generic)) = (&x.sentences[i].attribution, &y.sentences[j].attribution) else { continue };
+        if !named.named || generic.named || quotes::is_pronoun(&generic.source) {
+            continue;
+        }
+        // Still named in the copy's sentence, only no longer cited: no generalisation.
+        let family = named.source.split_whitespace().last().unwrap_or_default().to_lowercase();
+        if y.sentence_text(j).to_lowercase().contains(&family) {
+            continue;
+        }
+        let note = format!("the copy cites \"{}\" where the source names {}", generic.source, named.source);
+        if !out.contains(&note) {
+            out.push(note);
+        }
+    }
+    out
 }
 
 /// Builds the relation of two documents from their alignment and
@@ -193,15 +265,15 @@ pub fn relate(
 ) -> Option<Relation> {
     let told = |d: &Doc| d.sentences.iter().filter(|s| !s.frame).count();
     let kind = classify(&alignment, resemblance, (told(a), told(b)), config)?;
-    let (a_is_source, basis) = match direction(a, b, &alignment, config) {
-        Some((a_first, basis)) => (a_first, Some(basis)),
-        None => (true, None),
+    let (a_is_source, basis, direction_evidence) = match direction(a, b, kind, &alignment, config) {
+        Some((a_first, basis, evidence)) => (a_first, Some(basis), evidence),
+        None => (true, None, Vec::new()),
     };
     let (ia, a, ib, b, alignment) =
         if a_is_source { (ia, a, ib, b, alignment) } else { (ib, b, ia, a, flip(alignment)) };
     let changes = changes::changes(a, b, &alignment, config);
     let score = alignment.mean_similarity * alignment.coverage_a.max(alignment.coverage_b);
-    Some(Relation { a: ia, b: ib, kind, direction: basis, score, alignment, changes })
+    Some(Relation { a: ia, b: ib, kind, direction: basis, direction_evidence, score, alignment, changes })
 }
 
 /// The same alignment seen from the other document.
@@ -209,7 +281,14 @@ pub fn flip(alignment: Alignment) -> Alignment {
     let mut links: Vec<Link> =
         alignment.links.iter().map(|l| Link { a_sentence: l.b_sentence, b_sentence: l.a_sentence, ..*l }).collect();
     links.sort_by_key(|l| (l.a_sentence, l.b_sentence));
-    Alignment { links, coverage_a: alignment.coverage_b, coverage_b: alignment.coverage_a, ..alignment }
+    Alignment {
+        links,
+        coverage_a: alignment.coverage_b,
+        coverage_b: alignment.coverage_a,
+        vocabulary_a: alignment.vocabulary_b,
+        vocabulary_b: alignment.vocabulary_a,
+        ..alignment
+    }
 }
 
 #[cfg(test)]

@@ -28,15 +28,25 @@ pub struct Story {
     pub collation: Collation,
 }
 
-/// Documents joined by `duplicate`, `version` or `rewrite` relations: one
-/// source and its copies, counted as a single witness.
+/// Documents joined by derived relations: one source and its copies,
+/// counted as a single witness.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Family {
-    /// The document the others derive from: one that no directed relation
-    /// names as a copy, the earliest published among those, then the longest.
-    pub root: usize,
+    /// The document the others derive from, when the evidence says: the
+    /// only member no directed relation names as a copy, or the earliest
+    /// published of those. `None`: direction unknown; never the longest
+    /// by default.
+    pub root: Option<usize>,
     /// All members, the root included, ascending.
     pub members: Vec<usize>,
+}
+
+impl Family {
+    /// The document that names this family as a witness: its root, or its
+    /// first member when the root is unknown.
+    pub fn witness(&self) -> usize {
+        self.root.unwrap_or(self.members[0])
+    }
 }
 
 /// Connected components of `pairs` over `n` items: a label per item, the
@@ -66,20 +76,25 @@ pub fn family_labels(n: usize, relations: &[Relation]) -> Vec<usize> {
 }
 
 /// The family root among `members` (see [`Family::root`]).
-fn root_of(members: &[usize], documents: &[Doc], relations: &[&Relation]) -> usize {
+fn root_of(members: &[usize], documents: &[Doc], relations: &[&Relation]) -> Option<usize> {
+    if members.len() == 1 {
+        return Some(members[0]);
+    }
     let copies: std::collections::HashSet<usize> =
         relations.iter().filter(|r| r.direction.is_some()).map(|r| r.b).collect();
-    let mut candidates: Vec<usize> = members.iter().copied().filter(|d| !copies.contains(d)).collect();
-    if candidates.is_empty() {
-        candidates = members.to_vec();
+    let candidates: Vec<usize> = members.iter().copied().filter(|d| !copies.contains(d)).collect();
+    if let [only] = candidates.as_slice() {
+        return Some(*only);
     }
-    candidates
-        .into_iter()
-        .min_by_key(|&d| {
-            let doc = &documents[d];
-            (doc.published_at.unwrap_or(i64::MAX), std::cmp::Reverse(doc.sentences.len()), d)
-        })
-        .unwrap_or(members[0])
+    // Several candidates: the earliest published, when all have dates and
+    // one is strictly first.
+    let mut dated: Vec<(i64, usize)> =
+        candidates.iter().map(|&d| documents[d].published_at.map(|t| (t, d))).collect::<Option<_>>()?;
+    dated.sort_unstable();
+    match dated.as_slice() {
+        [(t0, first), (t1, _), ..] if t0 < t1 => Some(*first),
+        _ => None,
+    }
 }
 
 /// Groups the documents into stories, finds each story's families and
