@@ -143,6 +143,48 @@ pub fn stories(documents: &[Doc], relations: &[Relation], stats: &CorpusStats, c
 mod tests {
     use super::*;
 
+    fn doc(id: &str, text: &str, published: Option<&str>) -> Doc {
+        let article = crate::ingest::Article { published: published.map(str::to_string), ..crate::ingest::Article::from_text(id, text) };
+        Doc::from_article(&article, &crate::text::tokens::Terms::default())
+    }
+
+    fn relation(a: usize, b: usize, directed: bool) -> Relation {
+        Relation {
+            a,
+            b,
+            kind: crate::relate::RelationKind::Version,
+            direction: directed.then_some(crate::relate::DirectionBasis::Containment),
+            direction_evidence: Vec::new(),
+            score: 1.0,
+            alignment: crate::align::Alignment {
+                links: Vec::new(),
+                coverage_a: 1.0,
+                coverage_b: 1.0,
+                verbatim_share: 1.0,
+                mean_similarity: 1.0,
+                evidence: 0,
+                passage_links: 0,
+                vocabulary_a: 1.0,
+                vocabulary_b: 1.0,
+            },
+            changes: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_root_only_where_the_evidence_says() {
+        // The longer text is no root by default.
+        let docs = [doc("short", "One line.", None), doc("long", "One line. Two lines. Three lines.", None)];
+        let undirected = relation(0, 1, false);
+        assert_eq!(root_of(&[0, 1], &docs, &[&undirected]), None);
+        // A directed relation names the copy; the other is the root.
+        let directed = relation(1, 0, true);
+        assert_eq!(root_of(&[0, 1], &docs, &[&directed]), Some(1));
+        // Without direction, the earlier publication is the root.
+        let dated = [doc("a", "One line.", Some("2025-03-15")), doc("b", "One line.", Some("2025-03-14"))];
+        assert_eq!(root_of(&[0, 1], &dated, &[&undirected]), Some(1));
+    }
+
     #[test]
     fn components_label_by_smallest_member() {
         assert_eq!(components(5, [(3, 1), (1, 4)]), vec![0, 1, 2, 1, 1]);
