@@ -171,6 +171,10 @@ pub struct AlignConfig {
     /// that share some wording; only a copy, even a paraphrase, keeps
     /// several consecutive sentences this close (default 0.4).
     pub passage_wording_similarity: f64,
+    /// Fewest distinct wording terms (narration less names and numbers) a
+    /// sentence needs on both sides for a verbatim pair to count as evidence
+    /// on its own, without neighbours: "He was 75." proves nothing (default 6).
+    pub min_verbatim_wording_terms: usize,
 }
 
 impl Default for AlignConfig {
@@ -183,6 +187,7 @@ impl Default for AlignConfig {
             verbatim_similarity: 0.8,
             min_wording_similarity: 0.15,
             passage_wording_similarity: 0.4,
+            min_verbatim_wording_terms: 6,
         }
     }
 }
@@ -215,10 +220,12 @@ pub struct RelateConfig {
     /// (default 0.5).
     pub near_duplicate_jaccard: f64,
     /// A pair without enough passage links is still derived when at least
-    /// this many sentences of the shorter document are aligned… (default 12)
+    /// this many sentences of the shorter document are aligned by evidence
+    /// pairs (shared wording, not only shared quotations)… (default 12)
     pub min_retold_links: usize,
-    /// …and they are at least this share of its sentences: most of the
-    /// article retold sentence by sentence, as a paraphrase does, in any
+    /// …and they are at least this share of its sentences that have words
+    /// of the reporter's own: most of the article's narration retold
+    /// sentence by sentence, as a paraphrase does, in any
     /// order. Independent reports of one event align a few sentences, not
     /// most of them (default 0.6).
     pub min_retold_share: f64,

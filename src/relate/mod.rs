@@ -91,7 +91,9 @@ pub struct Resemblance {
 }
 
 /// Classifies an aligned pair of documents with `sentences` sentences
-/// each (frame lines not counted); `None` when it is not derived.
+/// each (frame lines not counted), `narrating` of them with words of the
+/// reporter's own (not only quotation, names and numbers); `None` when it
+/// is not derived.
 ///
 /// A pair whose shingles resemble each other as much as `stemma dedup`
 /// requires (`near_duplicate_jaccard`) is a copy whatever its alignment
@@ -104,6 +106,7 @@ pub fn classify(
     alignment: &Alignment,
     resemblance: Resemblance,
     sentences: (usize, usize),
+    narrating: (usize, usize),
     config: &RelateConfig,
 ) -> Option<RelationKind> {
     if resemblance.exact {
@@ -117,10 +120,10 @@ pub fn classify(
     }
     let shorter = sentences.0.min(sentences.1);
     let short = shorter <= config.min_passage_links;
-    // Most of one article retold by the other, sentence by sentence, even
-    // in new words and another order: a paraphrase.
-    let aligned = alignment.aligned_sentences();
-    let retold = aligned >= config.min_retold_links && aligned as f64 >= config.min_retold_share * shorter as f64;
+    // Most of one article's narration retold by the other, sentence by
+    // sentence, even in new words and another order: a paraphrase.
+    let retold = alignment.retold_sentences >= config.min_retold_links
+        && alignment.retold_sentences as f64 >= config.min_retold_share * narrating.0.min(narrating.1) as f64;
     let verbatim = alignment.verbatim_share >= config.version_verbatim_share;
     if !verbatim && condensed(alignment, sentences, config) {
         return Some(RelationKind::Condensed);
@@ -129,7 +132,10 @@ pub fn classify(
         if alignment.evidence < shorter.max(1) || high < config.duplicate_coverage {
             return None;
         }
-    } else if alignment.passage_links < config.min_passage_links && !retold {
+    } else if alignment.passage_links < config.min_passage_links
+        && alignment.verbatim_links < config.min_passage_links
+        && !retold
+    {
         return None;
     }
     if verbatim {
@@ -264,7 +270,8 @@ pub fn relate(
     config: &RelateConfig,
 ) -> Option<Relation> {
     let told = |d: &Doc| d.sentences.iter().filter(|s| !s.frame).count();
-    let kind = classify(&alignment, resemblance, (told(a), told(b)), config)?;
+    let narrating = |d: &Doc| (0..d.sentences.len()).filter(|&i| d.wording(i).next().is_some()).count();
+    let kind = classify(&alignment, resemblance, (told(a), told(b)), (narrating(a), narrating(b)), config)?;
     let (a_is_source, basis, direction_evidence) = match direction(a, b, kind, &alignment, config) {
         Some((a_first, basis, evidence)) => (a_first, Some(basis), evidence),
         None => (true, None, Vec::new()),
@@ -306,6 +313,8 @@ mod tests {
             mean_similarity: 0.9,
             evidence: links,
             passage_links: links,
+            retold_sentences: links,
+            verbatim_links: links,
             vocabulary_a: 0.9,
             vocabulary_b: 0.9,
         }
@@ -315,12 +324,12 @@ mod tests {
     fn kinds_follow_coverage_and_verbatim_share() {
         let config = RelateConfig::default();
         let long = (20, 20);
-        assert_eq!(classify(&alignment(10, 0.95, 0.97, 0.95), Resemblance::default(), long, &config), Some(RelationKind::Duplicate));
-        assert_eq!(classify(&alignment(7, 0.3, 0.8, 0.9), Resemblance::default(), long, &config), Some(RelationKind::Version));
-        assert_eq!(classify(&alignment(12, 0.6, 0.65, 0.1), Resemblance::default(), long, &config), Some(RelationKind::Rewrite));
-        assert_eq!(classify(&alignment(2, 0.9, 0.9, 0.1), Resemblance::default(), long, &config), None);
-        assert_eq!(classify(&alignment(4, 0.1, 0.05, 0.9), Resemblance::default(), long, &config), None);
-        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), Resemblance { exact: true, jaccard: None }, long, &config), Some(RelationKind::Duplicate));
+        assert_eq!(classify(&alignment(10, 0.95, 0.97, 0.95), Resemblance::default(), long, long, &config), Some(RelationKind::Duplicate));
+        assert_eq!(classify(&alignment(7, 0.3, 0.8, 0.9), Resemblance::default(), long, long, &config), Some(RelationKind::Version));
+        assert_eq!(classify(&alignment(12, 0.6, 0.65, 0.1), Resemblance::default(), long, long, &config), Some(RelationKind::Rewrite));
+        assert_eq!(classify(&alignment(2, 0.9, 0.9, 0.1), Resemblance::default(), long, long, &config), None);
+        assert_eq!(classify(&alignment(4, 0.1, 0.05, 0.9), Resemblance::default(), long, long, &config), None);
+        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), Resemblance { exact: true, jaccard: None }, long, long, &config), Some(RelationKind::Duplicate));
     }
 
     #[test]
@@ -328,19 +337,19 @@ mod tests {
         let config = RelateConfig::default();
         let near = Resemblance { exact: false, jaccard: Some(config.near_duplicate_jaccard) };
         // Nothing aligned as narration (a quotation swallowed it, say): still a version.
-        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), near, (20, 20), &config), Some(RelationKind::Version));
-        assert_eq!(classify(&alignment(20, 0.95, 0.95, 0.95), near, (20, 20), &config), Some(RelationKind::Duplicate));
+        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), near, (20, 20), (20, 20), &config), Some(RelationKind::Version));
+        assert_eq!(classify(&alignment(20, 0.95, 0.95, 0.95), near, (20, 20), (20, 20), &config), Some(RelationKind::Duplicate));
         let below = Resemblance { exact: false, jaccard: Some(config.near_duplicate_jaccard - 0.01) };
-        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), below, (20, 20), &config), None);
+        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), below, (20, 20), (20, 20), &config), None);
     }
 
     #[test]
     fn short_documents_are_copies_only_when_fully_aligned_and_verbatim() {
         let config = RelateConfig::default();
-        assert_eq!(classify(&alignment(1, 1.0, 1.0, 1.0), Resemblance::default(), (1, 1), &config), Some(RelationKind::Duplicate));
-        assert_eq!(classify(&alignment(1, 1.0, 0.2, 1.0), Resemblance::default(), (1, 8), &config), Some(RelationKind::Version));
-        assert_eq!(classify(&alignment(1, 1.0, 1.0, 0.0), Resemblance::default(), (1, 1), &config), None);
-        assert_eq!(classify(&alignment(1, 0.5, 0.5, 1.0), Resemblance::default(), (2, 2), &config), None);
+        assert_eq!(classify(&alignment(1, 1.0, 1.0, 1.0), Resemblance::default(), (1, 1), (1, 1), &config), Some(RelationKind::Duplicate));
+        assert_eq!(classify(&alignment(1, 1.0, 0.2, 1.0), Resemblance::default(), (1, 8), (1, 8), &config), Some(RelationKind::Version));
+        assert_eq!(classify(&alignment(1, 1.0, 1.0, 0.0), Resemblance::default(), (1, 1), (1, 1), &config), None);
+        assert_eq!(classify(&alignment(1, 0.5, 0.5, 1.0), Resemblance::default(), (2, 2), (2, 2), &config), None);
     }
 
     #[test]

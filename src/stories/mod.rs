@@ -164,6 +164,8 @@ mod tests {
                 mean_similarity: 1.0,
                 evidence: 0,
                 passage_links: 0,
+                retold_sentences: 0,
+                verbatim_links: 0,
                 vocabulary_a: 1.0,
                 vocabulary_b: 1.0,
             },
