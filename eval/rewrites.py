@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+from ecbplus_labels import load as load_labels  # noqa: E402
 from ecbplus_run import write_result  # noqa: E402
 
 DATA = os.path.join(REPO, "..", "shared", "data")
@@ -335,12 +336,16 @@ def score(recipes, docs, report):
         by_doc[rel["a"]].append(rel)
         by_doc[rel["b"]].append(rel)
 
-    # Real articles that are copies of a source (word 5-gram Jaccard >= COPY_JACCARD).
+    # Real articles that are copies of a source: word 5-gram Jaccard >=
+    # COPY_JACCARD, or labelled derived from it (or sharing passages with
+    # it) by reading (eval/labels/ecbplus).
     sh = {i: shingles(d["text"]) for i, d in docs.items()}
+    labels, _ = load_labels()
     copies = {}
     for s in {s for r in recipes for s in r["sources"]}:
         corpus = docs[s]["corpus"]
-        copies[s] = {i for i in docs if i != s and docs[i]["corpus"] == corpus and jaccard(sh[s], sh[i]) >= COPY_JACCARD}
+        copies[s] = {i for i in docs if i != s and docs[i]["corpus"] == corpus
+                     and (jaccard(sh[s], sh[i]) >= COPY_JACCARD or frozenset((s, i)) in labels)}
     kin = {r["id"]: set(r["sources"]).union(*(copies[s] for s in r["sources"])) for r in recipes}
 
     per = []

@@ -200,13 +200,17 @@ pub struct RelateConfig {
     /// `duplicate` (default 0.9).
     pub duplicate_coverage: f64,
     /// Narration coverage of the contained document from which a largely
-    /// verbatim pair is a `version` (default 0.6).
+    /// verbatim pair is a `version`. Low, because the specific evidence
+    /// (passages, long verbatim sentences) already rules out independent
+    /// coverage, and an article assembled from two sources takes only part
+    /// of each: it is related to both, each with its partial coverage
+    /// (default 0.3).
     pub version_coverage: f64,
     /// Share of aligned narration that must be verbatim for `version` or
     /// `duplicate` rather than `rewrite` (default 0.6).
     pub version_verbatim_share: f64,
     /// Narration coverage of at least one document from which a pair is a
-    /// `rewrite` (default 0.5).
+    /// `rewrite`; low for the same reasons (default 0.3).
     pub rewrite_coverage: f64,
     /// Fewest aligned sentence pairs that continue a passage (their
     /// neighbours align too) for any derived relation but an exact
@@ -265,9 +269,9 @@ impl Default for RelateConfig {
     fn default() -> Self {
         RelateConfig {
             duplicate_coverage: 0.9,
-            version_coverage: 0.6,
+            version_coverage: 0.3,
             version_verbatim_share: 0.6,
-            rewrite_coverage: 0.5,
+            rewrite_coverage: 0.3,
             min_passage_links: 3,
             near_duplicate_jaccard: 0.5,
             min_retold_links: 12,
