@@ -261,17 +261,28 @@ fn unnamed_sources(x: &Doc, y: &Doc, links: impl Iterator<Item = (usize, usize)>
 }
 
 /// Builds the relation of two documents from their alignment and
-/// resemblance, or `None`. `ia`, `ib` are the documents' indices in the corpus.
+/// resemblance, or `None`. `ia`, `ib` are the documents' indices in the
+/// corpus. `jaccard` estimates the shingle resemblance when it is not in
+/// `resemblance` yet; it is called only when the alignment alone does not
+/// already make the pair a duplicate or version, since it costs two
+/// signatures.
 pub fn relate(
     (ia, a): (usize, &Doc),
     (ib, b): (usize, &Doc),
     alignment: Alignment,
-    resemblance: Resemblance,
+    mut resemblance: Resemblance,
+    jaccard: Option<&dyn Fn() -> f64>,
     config: &RelateConfig,
 ) -> Option<Relation> {
     let told = |d: &Doc| d.sentences.iter().filter(|s| !s.frame).count();
     let narrating = |d: &Doc| (0..d.sentences.len()).filter(|&i| d.wording(i).next().is_some()).count();
-    let kind = classify(&alignment, resemblance, (told(a), told(b)), (narrating(a), narrating(b)), config)?;
+    let lengths = ((told(a), told(b)), (narrating(a), narrating(b)));
+    let mut kind = classify(&alignment, resemblance, lengths.0, lengths.1, config);
+    if let (Some(jaccard), None | Some(RelationKind::Rewrite | RelationKind::Condensed)) = (jaccard, kind) {
+        resemblance.jaccard = Some(jaccard());
+        kind = classify(&alignment, resemblance, lengths.0, lengths.1, config);
+    }
+    let kind = kind?;
     let (a_is_source, basis, direction_evidence) = match direction(a, b, kind, &alignment, config) {
         Some((a_first, basis, evidence)) => (a_first, Some(basis), evidence),
         None => (true, None, Vec::new()),
