@@ -141,7 +141,7 @@ pub struct ConflictOut<'a> {
 /// One side of a conflict in the report.
 #[derive(Debug, Serialize)]
 pub struct StatementOut<'a> {
-    /// Root of the witness making it.
+    /// The witness making it, by its family's witness id.
     pub witness: &'a str,
     /// The words as written.
     pub text: &'a str,
