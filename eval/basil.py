@@ -13,12 +13,9 @@ labels file.
 """
 import json
 import os
-import subprocess
 import sys
-import tempfile
-import time
 
-from ecbplus_run import REPO, parse_args, write_result
+from ecbplus_run import REPO, analyze, parse_args, write_result
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(REPO, "..", "shared", "data", "basil", "docs.jsonl")
@@ -26,13 +23,7 @@ DATA = os.path.join(REPO, "..", "shared", "data", "basil", "docs.jsonl")
 
 def main():
     args = parse_args(__doc__, "unused", data=DATA)
-    t0 = time.time()
-    with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
-        proc = subprocess.run([args.stemma, "analyze", "--format", "json", "-o", tmp.name, args.data],
-                              capture_output=True, text=True)
-        if proc.returncode != 0:
-            sys.exit(f"stemma failed ({proc.returncode}): {proc.stderr[-2000:]}")
-        report = json.load(open(tmp.name, encoding="utf-8"))
+    _, report, elapsed = analyze(args)
     judged = {frozenset(p["members"]): p for p in
               json.load(open(os.path.join(HERE, "labels", "basil.json"), encoding="utf-8"))["pairs"]}
     rows = []
@@ -43,7 +34,7 @@ def main():
     unjudged = [x for x in rows if x["judged"] is None]
     result = {
         "documents": len(report["documents"]),
-        "seconds": round(time.time() - t0, 2),
+        "seconds": round(elapsed, 2),
         "derived_pairs_reported": len(rows),
         "judged_right": right,
         "judged_wrong": sum(1 for x in rows if x["judged"] == "independent"),

@@ -1,5 +1,6 @@
-"""What the ECB+ evaluations share: their command line, the corpus, and one
-`stemma analyze` run over it. Used by eval/ecbplus.py and eval/stories.py."""
+"""What the corpus evaluations share: their command line, the corpus, and one
+`stemma analyze` run over it. Used by eval/ecbplus.py, eval/stories.py and
+eval/basil.py."""
 import argparse
 import json
 import os
