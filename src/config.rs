@@ -255,7 +255,7 @@ pub struct RelateConfig {
     /// (default 0.3).
     pub direction_margin: f64,
     /// Without dates or clear containment, the document that leaves out at
-    /// least this many of the other's sentences… (default 3)
+    /// least this many of the other's sentences… (default 2)
     pub trim_sentences: usize,
     /// …while the other leaves out no more than a this-many-times smaller
     /// number of its own is the trimmed copy (default 3.0).
@@ -282,7 +282,7 @@ impl Default for RelateConfig {
             condensed_wording_similarity: 0.3,
             condensed_chain_share: 0.4,
             direction_margin: 0.3,
-            trim_sentences: 3,
+            trim_sentences: 2,
             trim_ratio: 3.0,
             quote_match_similarity: 0.3,
         }
