@@ -1,5 +1,6 @@
-"""What the ECB+ evaluations share: their command line, the corpus, and one
-`stemma analyze` run over it. Used by eval/ecbplus.py and eval/stories.py."""
+"""What the corpus evaluations share: their command line, the corpus, and one
+`stemma analyze` run over it. Used by eval/ecbplus.py, eval/stories.py and
+eval/basil.py."""
 import argparse
 import json
 import os
@@ -13,16 +14,16 @@ REPO = os.path.dirname(HERE)
 DEFAULT_DATA = os.path.join(REPO, "..", "shared", "data", "ecbplus", "docs.jsonl")
 
 
-def parse_args(doc, show_help):
+def parse_args(doc, show_help, data=DEFAULT_DATA):
     """The evaluations' options: the binary, the data, the result file, how much to print."""
     ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--stemma", default=os.path.join(REPO, "target", "release", "stemma"))
-    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--data", default=data)
     ap.add_argument("--out", default=None, help="write the result as JSON here")
     ap.add_argument("--show", type=int, default=0, help=show_help)
     args = ap.parse_args()
     if not os.path.exists(args.data):
-        sys.exit(f"ECB+ data not found at {args.data}: this evaluation needs ../shared beside the repository")
+        sys.exit(f"data not found at {args.data}: this evaluation needs ../shared beside the repository")
     return args
 
 

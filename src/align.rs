@@ -53,6 +53,18 @@ pub struct Alignment {
     /// are such a pair too. A copy reproduces passages; independent reports
     /// share isolated facts.
     pub passage_links: usize,
+    /// Sentences aligned by evidence pairs, on the side with fewer of them:
+    /// how many of its sentences one document retells of the other in its
+    /// own narration, in any order (shared quotations do not count).
+    #[serde(default)]
+    pub retold_sentences: usize,
+    /// Evidence pairs that repeat a long sentence of the reporter's own
+    /// words nearly word for word (wording similarity at least
+    /// `verbatim_similarity`, each side with `min_verbatim_wording_terms`
+    /// wording terms), wherever they sit: two reporters do not write the
+    /// same long sentence, so such pairs need no neighbours.
+    #[serde(default)]
+    pub verbatim_links: usize,
     /// Share of the first document's wording vocabulary (narration less
     /// names and numbers, weighted by rarity) found anywhere in the second,
     /// whether aligned or not. A copy, however reworded or condensed, keeps
@@ -76,17 +88,6 @@ impl Alignment {
         self.links.iter().any(|l| l.b_sentence == j)
     }
 
-    /// Sentences aligned on the side with fewer of them: how many
-    /// sentences one document retells of the other, in any order.
-    pub fn aligned_sentences(&self) -> usize {
-        let distinct = |side: fn(&Link) -> usize| {
-            let mut v: Vec<usize> = self.links.iter().map(side).collect();
-            v.sort_unstable();
-            v.dedup();
-            v.len()
-        };
-        distinct(|l| l.a_sentence).min(distinct(|l| l.b_sentence))
-    }
 }
 
 /// A sentence's terms with their IDF weights, computed once per sentence
@@ -368,6 +369,20 @@ fn summarize(links: Vec<Link>, wa: &[Weighted], wb: &[Weighted], config: &AlignC
     let specific: Vec<&&Link> =
         evidence.iter().filter(|l| l.wording_similarity >= config.passage_wording_similarity).collect();
     let passage_links = specific.iter().filter(|l| specific.iter().any(|m| continues(l, m))).count();
+    let long = |w: &Weighted| w.wording.len() >= config.min_verbatim_wording_terms;
+    let verbatim_links = evidence
+        .iter()
+        .filter(|l| {
+            l.wording_similarity >= config.verbatim_similarity && long(&wa[l.a_sentence]) && long(&wb[l.b_sentence])
+        })
+        .count();
+    let distinct = |side: fn(&&Link) -> usize| {
+        let mut v: Vec<usize> = evidence.iter().map(side).collect();
+        v.sort_unstable();
+        v.dedup();
+        v.len()
+    };
+    let retold_sentences = distinct(|l| l.a_sentence).min(distinct(|l| l.b_sentence));
     let evidence = evidence.len();
     Alignment {
         links,
@@ -377,6 +392,8 @@ fn summarize(links: Vec<Link>, wa: &[Weighted], wb: &[Weighted], config: &AlignC
         mean_similarity,
         evidence,
         passage_links,
+        retold_sentences,
+        verbatim_links,
         vocabulary_a: 0.0,
         vocabulary_b: 0.0,
     }

@@ -75,6 +75,7 @@ impl Config {
         for (name, value) in unit {
             anyhow::ensure!((0.0..=1.0).contains(&value), "{name} must lie in 0..=1, got {value}");
         }
+        anyhow::ensure!(self.relate.trim_ratio >= 1.0, "relate.trim_ratio must be at least 1");
         anyhow::ensure!(self.stories.neighbors >= 1, "stories.neighbors must be at least 1");
         anyhow::ensure!(self.stories.max_reverse_neighbors >= 2, "stories.max_reverse_neighbors must be at least 2");
         anyhow::ensure!(self.stories.vector_terms >= 1, "stories.vector_terms must be at least 1");
@@ -170,6 +171,10 @@ pub struct AlignConfig {
     /// that share some wording; only a copy, even a paraphrase, keeps
     /// several consecutive sentences this close (default 0.4).
     pub passage_wording_similarity: f64,
+    /// Fewest distinct wording terms (narration less names and numbers) a
+    /// sentence needs on both sides for a verbatim pair to count as evidence
+    /// on its own, without neighbours: "He was 75." proves nothing (default 6).
+    pub min_verbatim_wording_terms: usize,
 }
 
 impl Default for AlignConfig {
@@ -182,6 +187,7 @@ impl Default for AlignConfig {
             verbatim_similarity: 0.8,
             min_wording_similarity: 0.15,
             passage_wording_similarity: 0.4,
+            min_verbatim_wording_terms: 6,
         }
     }
 }
@@ -194,13 +200,17 @@ pub struct RelateConfig {
     /// `duplicate` (default 0.9).
     pub duplicate_coverage: f64,
     /// Narration coverage of the contained document from which a largely
-    /// verbatim pair is a `version` (default 0.6).
+    /// verbatim pair is a `version`. Low, because the specific evidence
+    /// (passages, long verbatim sentences) already rules out independent
+    /// coverage, and an article assembled from two sources takes only part
+    /// of each: it is related to both, each with its partial coverage
+    /// (default 0.3).
     pub version_coverage: f64,
     /// Share of aligned narration that must be verbatim for `version` or
     /// `duplicate` rather than `rewrite` (default 0.6).
     pub version_verbatim_share: f64,
     /// Narration coverage of at least one document from which a pair is a
-    /// `rewrite` (default 0.5).
+    /// `rewrite`; low for the same reasons (default 0.3).
     pub rewrite_coverage: f64,
     /// Fewest aligned sentence pairs that continue a passage (their
     /// neighbours align too) for any derived relation but an exact
@@ -214,10 +224,12 @@ pub struct RelateConfig {
     /// (default 0.5).
     pub near_duplicate_jaccard: f64,
     /// A pair without enough passage links is still derived when at least
-    /// this many sentences of the shorter document are aligned… (default 12)
+    /// this many sentences of the shorter document are aligned by evidence
+    /// pairs (shared wording, not only shared quotations)… (default 12)
     pub min_retold_links: usize,
-    /// …and they are at least this share of its sentences: most of the
-    /// article retold sentence by sentence, as a paraphrase does, in any
+    /// …and they are at least this share of its sentences that have words
+    /// of the reporter's own: most of the article's narration retold
+    /// sentence by sentence, as a paraphrase does, in any
     /// order. Independent reports of one event align a few sentences, not
     /// most of them (default 0.6).
     pub min_retold_share: f64,
@@ -242,6 +254,12 @@ pub struct RelateConfig {
     /// only when one side's coverage exceeds the other's by this much
     /// (default 0.3).
     pub direction_margin: f64,
+    /// Without dates or clear containment, the document that leaves out at
+    /// least this many of the other's sentences… (default 2)
+    pub trim_sentences: usize,
+    /// …while the other leaves out no more than a this-many-times smaller
+    /// number of its own is the trimmed copy (default 3.0).
+    pub trim_ratio: f64,
     /// Two quotations in aligned sentences are the same statement when their
     /// word similarity reaches this (default 0.3).
     pub quote_match_similarity: f64,
@@ -251,9 +269,9 @@ impl Default for RelateConfig {
     fn default() -> Self {
         RelateConfig {
             duplicate_coverage: 0.9,
-            version_coverage: 0.6,
+            version_coverage: 0.3,
             version_verbatim_share: 0.6,
-            rewrite_coverage: 0.5,
+            rewrite_coverage: 0.3,
             min_passage_links: 3,
             near_duplicate_jaccard: 0.5,
             min_retold_links: 12,
@@ -264,6 +282,8 @@ impl Default for RelateConfig {
             condensed_wording_similarity: 0.3,
             condensed_chain_share: 0.4,
             direction_margin: 0.3,
+            trim_sentences: 2,
+            trim_ratio: 3.0,
             quote_match_similarity: 0.3,
         }
     }

@@ -117,6 +117,8 @@ pub fn features(a: &Doc, b: &Doc, stats: &CorpusStats, config: &Config) -> Vec<f
         mean_similarity: similarity,
         evidence: 0,
         passage_links: 0,
+        retold_sentences: 0,
+        verbatim_links: 0,
         vocabulary_a: 0.0,
         vocabulary_b: 0.0,
     };

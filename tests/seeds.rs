@@ -140,7 +140,7 @@ fn seeds_form_one_story_of_three_witnesses() {
         c.unique
             .iter()
             .filter(|u| {
-                id(story.families[u.witness].root) == prefix
+                id(story.families[u.witness].witness()) == prefix
                     || story.families[u.witness].members.iter().any(|&d| id(d) == prefix)
             })
             .flat_map(|u| u.names.clone())

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::align::{Alignment, Link};
 use crate::config::RelateConfig;
-use crate::text::Doc;
+use crate::text::{quotes, Doc};
 pub use changes::Changes;
 
 /// How one document derives from another.
@@ -48,9 +48,12 @@ impl RelationKind {
 pub enum DirectionBasis {
     /// The source was published earlier.
     Published,
-    /// The copy is contained in the source (an excerpt or trim); with no
-    /// dates this is an inference, and said to be one.
+    /// The copy is contained in the source (an excerpt, trim or summary);
+    /// with no dates this is an inference, and said to be one.
     Containment,
+    /// What a copy editor reads as a copy's marks: the copy cites "experts"
+    /// or nobody where the source names its sources. An inference too.
+    Attribution,
 }
 
 /// A derived pair. When a direction is known, `a` is the source and `b` the copy.
@@ -64,6 +67,9 @@ pub struct Relation {
     pub kind: RelationKind,
     /// Why `a` is known to be the source; `None`: direction unknown.
     pub direction: Option<DirectionBasis>,
+    /// The evidence that decided the direction, in words; empty when it is
+    /// unknown.
+    pub direction_evidence: Vec<String>,
     /// Strength of the evidence, 0..=1: mean aligned similarity times the
     /// larger coverage.
     pub score: f64,
@@ -85,7 +91,9 @@ pub struct Resemblance {
 }
 
 /// Classifies an aligned pair of documents with `sentences` sentences
-/// each (frame lines not counted); `None` when it is not derived.
+/// each (frame lines not counted), `narrating` of them with words of the
+/// reporter's own (not only quotation, names and numbers); `None` when it
+/// is not derived.
 ///
 /// A pair whose shingles resemble each other as much as `stemma dedup`
 /// requires (`near_duplicate_jaccard`) is a copy whatever its alignment
@@ -98,6 +106,7 @@ pub fn classify(
     alignment: &Alignment,
     resemblance: Resemblance,
     sentences: (usize, usize),
+    narrating: (usize, usize),
     config: &RelateConfig,
 ) -> Option<RelationKind> {
     if resemblance.exact {
@@ -111,10 +120,10 @@ pub fn classify(
     }
     let shorter = sentences.0.min(sentences.1);
     let short = shorter <= config.min_passage_links;
-    // Most of one article retold by the other, sentence by sentence, even
-    // in new words and another order: a paraphrase.
-    let aligned = alignment.aligned_sentences();
-    let retold = aligned >= config.min_retold_links && aligned as f64 >= config.min_retold_share * shorter as f64;
+    // Most of one article's narration retold by the other, sentence by
+    // sentence, even in new words and another order: a paraphrase.
+    let retold = alignment.retold_sentences >= config.min_retold_links
+        && alignment.retold_sentences as f64 >= config.min_retold_share * narrating.0.min(narrating.1) as f64;
     let verbatim = alignment.verbatim_share >= config.version_verbatim_share;
     if !verbatim && condensed(alignment, sentences, config) {
         return Some(RelationKind::Condensed);
@@ -123,7 +132,10 @@ pub fn classify(
         if alignment.evidence < shorter.max(1) || high < config.duplicate_coverage {
             return None;
         }
-    } else if alignment.passage_links < config.min_passage_links && !retold {
+    } else if alignment.passage_links < config.min_passage_links
+        && alignment.verbatim_links < config.min_passage_links
+        && !retold
+    {
         return None;
     }
     if verbatim {
@@ -166,42 +178,120 @@ fn condensed(alignment: &Alignment, sentences: (usize, usize), config: &RelateCo
     chain >= config.min_passage_links && chain as f64 >= config.condensed_chain_share * short as f64
 }
 
-/// Decides which document is the source: `Some((true, basis))` when `a` is,
-/// `Some((false, basis))` when `b` is, `None` when nothing shows it.
-pub fn direction(a: &Doc, b: &Doc, alignment: &Alignment, config: &RelateConfig) -> Option<(bool, DirectionBasis)> {
-    if let (Some(ta), Some(tb)) = (a.published_at, b.published_at) {
+/// Decides which document is the source: `Some((true, basis, evidence))`
+/// when `a` is, `Some((false, …))` when `b` is, `None` when nothing shows
+/// it. In order: publication times; a condensed rewrite is the copy of the
+/// longer text; clear containment (`direction_margin`); a trim (one side
+/// leaves out sentences, the other adds next to none: `trim_sentences`,
+/// `trim_ratio`); then the attributions the copy no longer names. Never the
+/// longer text by default.
+pub fn direction(
+    a: &Doc,
+    b: &Doc,
+    kind: RelationKind,
+    alignment: &Alignment,
+    config: &RelateConfig,
+) -> Option<(bool, DirectionBasis, Vec<String>)> {
+    if let (Some(ta), Some(tb), Some(pa), Some(pb)) = (a.published_at, b.published_at, &a.published, &b.published) {
         if ta != tb {
-            return Some((ta < tb, DirectionBasis::Published));
+            let (first, then) = if ta < tb { (pa, pb) } else { (pb, pa) };
+            return Some((ta < tb, DirectionBasis::Published, vec![format!("published {first}, the other {then}")]));
         }
     }
     let margin = alignment.coverage_b - alignment.coverage_a;
+    let contained = |b_is_copy: bool| {
+        let (copy, source) = if b_is_copy { (alignment.coverage_b, alignment.coverage_a) } else { (alignment.coverage_a, alignment.coverage_b) };
+        vec![format!(
+            "the copy's narration is {:.0}% aligned with the source, the source's {:.0}% with the copy",
+            copy * 100.0,
+            source * 100.0
+        )]
+    };
+    if kind == RelationKind::Condensed {
+        let b_shorter = b.sentences.len() <= a.sentences.len();
+        return Some((b_shorter, DirectionBasis::Containment, contained(b_shorter)));
+    }
     if margin.abs() >= config.direction_margin {
         // The document mostly covered by the other is the excerpt: the copy.
-        return Some((margin > 0.0, DirectionBasis::Containment));
+        return Some((margin > 0.0, DirectionBasis::Containment, contained(margin > 0.0)));
     }
-    None
+    // A trim: one side leaves many of its sentences out, the other adds
+    // next to none.
+    let unaligned = |doc: &Doc, aligned: &dyn Fn(usize) -> bool| {
+        (0..doc.sentences.len()).filter(|&i| !doc.sentences[i].frame && !aligned(i)).count()
+    };
+    let (left_a, left_b) = (unaligned(a, &|i| alignment.aligned_a(i)), unaligned(b, &|j| alignment.aligned_b(j)));
+    for (b_is_copy, left, added) in [(true, left_a, left_b), (false, left_b, left_a)] {
+        if left >= config.trim_sentences && left as f64 >= config.trim_ratio * added as f64 {
+            let note = format!("the copy leaves out {left} of the source's sentences and adds {added}");
+            return Some((b_is_copy, DirectionBasis::Containment, vec![note]));
+        }
+    }
+    let from_a = unnamed_sources(a, b, alignment.links.iter().map(|l| (l.a_sentence, l.b_sentence)));
+    let from_b = unnamed_sources(b, a, alignment.links.iter().map(|l| (l.b_sentence, l.a_sentence)));
+    match (from_a.is_empty(), from_b.is_empty()) {
+        (false, true) => Some((true, DirectionBasis::Attribution, from_a)),
+        (true, false) => Some((false, DirectionBasis::Attribution, from_b)),
+        _ => None,
+    }
+}
+
+/// Named sources of `x` that the aligned sentences of `y` replace by a
+/// generic one ("Experts say" for "said Maria Snegovaya"), each said in
+/// words. A copy generalises its source's attributions; an original names
+/// them.
+fn unnamed_sources(x: &Doc, y: &Doc, links: impl Iterator<Item = (usize, usize)>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, j) in links {
+        let (Some(named), Some(generic)) = (&x.sentences[i].attribution, &y.sentences[j].attribution) else { continue };
+        if !named.named || generic.named || quotes::is_pronoun(&generic.source) {
+            continue;
+        }
+        // Still named in the copy's sentence, only no longer cited: no generalisation.
+        let family = named.source.split_whitespace().last().unwrap_or_default().to_lowercase();
+        if y.sentence_text(j).to_lowercase().contains(&family) {
+            continue;
+        }
+        let note = format!("the copy cites \"{}\" where the source names {}", generic.source, named.source);
+        if !out.contains(&note) {
+            out.push(note);
+        }
+    }
+    out
 }
 
 /// Builds the relation of two documents from their alignment and
-/// resemblance, or `None`. `ia`, `ib` are the documents' indices in the corpus.
+/// resemblance, or `None`. `ia`, `ib` are the documents' indices in the
+/// corpus. `jaccard` estimates the shingle resemblance when it is not in
+/// `resemblance` yet; it is called only when the alignment alone does not
+/// already make the pair a duplicate or version, since it costs two
+/// signatures.
 pub fn relate(
     (ia, a): (usize, &Doc),
     (ib, b): (usize, &Doc),
     alignment: Alignment,
-    resemblance: Resemblance,
+    mut resemblance: Resemblance,
+    jaccard: Option<&dyn Fn() -> f64>,
     config: &RelateConfig,
 ) -> Option<Relation> {
     let told = |d: &Doc| d.sentences.iter().filter(|s| !s.frame).count();
-    let kind = classify(&alignment, resemblance, (told(a), told(b)), config)?;
-    let (a_is_source, basis) = match direction(a, b, &alignment, config) {
-        Some((a_first, basis)) => (a_first, Some(basis)),
-        None => (true, None),
+    let narrating = |d: &Doc| (0..d.sentences.len()).filter(|&i| d.wording(i).next().is_some()).count();
+    let lengths = ((told(a), told(b)), (narrating(a), narrating(b)));
+    let mut kind = classify(&alignment, resemblance, lengths.0, lengths.1, config);
+    if let (Some(jaccard), None | Some(RelationKind::Rewrite | RelationKind::Condensed)) = (jaccard, kind) {
+        resemblance.jaccard = Some(jaccard());
+        kind = classify(&alignment, resemblance, lengths.0, lengths.1, config);
+    }
+    let kind = kind?;
+    let (a_is_source, basis, direction_evidence) = match direction(a, b, kind, &alignment, config) {
+        Some((a_first, basis, evidence)) => (a_first, Some(basis), evidence),
+        None => (true, None, Vec::new()),
     };
     let (ia, a, ib, b, alignment) =
         if a_is_source { (ia, a, ib, b, alignment) } else { (ib, b, ia, a, flip(alignment)) };
     let changes = changes::changes(a, b, &alignment, config);
     let score = alignment.mean_similarity * alignment.coverage_a.max(alignment.coverage_b);
-    Some(Relation { a: ia, b: ib, kind, direction: basis, score, alignment, changes })
+    Some(Relation { a: ia, b: ib, kind, direction: basis, direction_evidence, score, alignment, changes })
 }
 
 /// The same alignment seen from the other document.
@@ -209,7 +299,14 @@ pub fn flip(alignment: Alignment) -> Alignment {
     let mut links: Vec<Link> =
         alignment.links.iter().map(|l| Link { a_sentence: l.b_sentence, b_sentence: l.a_sentence, ..*l }).collect();
     links.sort_by_key(|l| (l.a_sentence, l.b_sentence));
-    Alignment { links, coverage_a: alignment.coverage_b, coverage_b: alignment.coverage_a, ..alignment }
+    Alignment {
+        links,
+        coverage_a: alignment.coverage_b,
+        coverage_b: alignment.coverage_a,
+        vocabulary_a: alignment.vocabulary_b,
+        vocabulary_b: alignment.vocabulary_a,
+        ..alignment
+    }
 }
 
 #[cfg(test)]
@@ -227,6 +324,8 @@ mod tests {
             mean_similarity: 0.9,
             evidence: links,
             passage_links: links,
+            retold_sentences: links,
+            verbatim_links: links,
             vocabulary_a: 0.9,
             vocabulary_b: 0.9,
         }
@@ -236,12 +335,12 @@ mod tests {
     fn kinds_follow_coverage_and_verbatim_share() {
         let config = RelateConfig::default();
         let long = (20, 20);
-        assert_eq!(classify(&alignment(10, 0.95, 0.97, 0.95), Resemblance::default(), long, &config), Some(RelationKind::Duplicate));
-        assert_eq!(classify(&alignment(7, 0.3, 0.8, 0.9), Resemblance::default(), long, &config), Some(RelationKind::Version));
-        assert_eq!(classify(&alignment(12, 0.6, 0.65, 0.1), Resemblance::default(), long, &config), Some(RelationKind::Rewrite));
-        assert_eq!(classify(&alignment(2, 0.9, 0.9, 0.1), Resemblance::default(), long, &config), None);
-        assert_eq!(classify(&alignment(4, 0.1, 0.05, 0.9), Resemblance::default(), long, &config), None);
-        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), Resemblance { exact: true, jaccard: None }, long, &config), Some(RelationKind::Duplicate));
+        assert_eq!(classify(&alignment(10, 0.95, 0.97, 0.95), Resemblance::default(), long, long, &config), Some(RelationKind::Duplicate));
+        assert_eq!(classify(&alignment(7, 0.3, 0.8, 0.9), Resemblance::default(), long, long, &config), Some(RelationKind::Version));
+        assert_eq!(classify(&alignment(12, 0.6, 0.65, 0.1), Resemblance::default(), long, long, &config), Some(RelationKind::Rewrite));
+        assert_eq!(classify(&alignment(2, 0.9, 0.9, 0.1), Resemblance::default(), long, long, &config), None);
+        assert_eq!(classify(&alignment(4, 0.1, 0.05, 0.9), Resemblance::default(), long, long, &config), None);
+        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), Resemblance { exact: true, jaccard: None }, long, long, &config), Some(RelationKind::Duplicate));
     }
 
     #[test]
@@ -249,19 +348,19 @@ mod tests {
         let config = RelateConfig::default();
         let near = Resemblance { exact: false, jaccard: Some(config.near_duplicate_jaccard) };
         // Nothing aligned as narration (a quotation swallowed it, say): still a version.
-        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), near, (20, 20), &config), Some(RelationKind::Version));
-        assert_eq!(classify(&alignment(20, 0.95, 0.95, 0.95), near, (20, 20), &config), Some(RelationKind::Duplicate));
+        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), near, (20, 20), (20, 20), &config), Some(RelationKind::Version));
+        assert_eq!(classify(&alignment(20, 0.95, 0.95, 0.95), near, (20, 20), (20, 20), &config), Some(RelationKind::Duplicate));
         let below = Resemblance { exact: false, jaccard: Some(config.near_duplicate_jaccard - 0.01) };
-        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), below, (20, 20), &config), None);
+        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), below, (20, 20), (20, 20), &config), None);
     }
 
     #[test]
     fn short_documents_are_copies_only_when_fully_aligned_and_verbatim() {
         let config = RelateConfig::default();
-        assert_eq!(classify(&alignment(1, 1.0, 1.0, 1.0), Resemblance::default(), (1, 1), &config), Some(RelationKind::Duplicate));
-        assert_eq!(classify(&alignment(1, 1.0, 0.2, 1.0), Resemblance::default(), (1, 8), &config), Some(RelationKind::Version));
-        assert_eq!(classify(&alignment(1, 1.0, 1.0, 0.0), Resemblance::default(), (1, 1), &config), None);
-        assert_eq!(classify(&alignment(1, 0.5, 0.5, 1.0), Resemblance::default(), (2, 2), &config), None);
+        assert_eq!(classify(&alignment(1, 1.0, 1.0, 1.0), Resemblance::default(), (1, 1), (1, 1), &config), Some(RelationKind::Duplicate));
+        assert_eq!(classify(&alignment(1, 1.0, 0.2, 1.0), Resemblance::default(), (1, 8), (1, 8), &config), Some(RelationKind::Version));
+        assert_eq!(classify(&alignment(1, 1.0, 1.0, 0.0), Resemblance::default(), (1, 1), (1, 1), &config), None);
+        assert_eq!(classify(&alignment(1, 0.5, 0.5, 1.0), Resemblance::default(), (2, 2), (2, 2), &config), None);
     }
 
     #[test]

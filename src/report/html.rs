@@ -87,7 +87,10 @@ struct StoryView<'a> {
 
 #[derive(Serialize)]
 struct FamilyView<'a> {
-    root: usize,
+    /// `null` when the direction of copying is unknown.
+    root: Option<usize>,
+    /// The root, or the first member: what names the family.
+    witness: usize,
     members: &'a [usize],
 }
 
@@ -185,7 +188,7 @@ fn model(analysis: &Analysis, max_bytes: usize) -> Model<'_> {
             let c = &s.collation;
             StoryView {
                 documents: &s.documents,
-                families: s.families.iter().map(|f| FamilyView { root: f.root, members: &f.members }).collect(),
+                families: s.families.iter().map(|f| FamilyView { root: f.root, witness: f.witness(), members: &f.members }).collect(),
                 collated: &c.witnesses,
                 agreements: c
                     .agreements

@@ -87,8 +87,11 @@ pub struct StoryOut<'a> {
 /// A family in the report.
 #[derive(Debug, Serialize)]
 pub struct FamilyOut<'a> {
-    /// Id of the document the others derive from.
-    pub root: &'a str,
+    /// Id of the document the others derive from; `null` when the
+    /// direction of copying is unknown.
+    pub root: Option<&'a str>,
+    /// Id that names the family as a witness: the root, or the first member.
+    pub witness: &'a str,
     /// Ids of all members, the root included.
     pub members: Vec<&'a str>,
 }
@@ -138,7 +141,7 @@ pub struct ConflictOut<'a> {
 /// One side of a conflict in the report.
 #[derive(Debug, Serialize)]
 pub struct StatementOut<'a> {
-    /// Root of the witness making it.
+    /// The witness making it, by its family's witness id.
     pub witness: &'a str,
     /// The words as written.
     pub text: &'a str,
@@ -153,7 +156,7 @@ fn citation(c: Citation, docs: &[Doc]) -> CitationOut<'_> {
 }
 
 fn story_out<'a>(i: usize, story: &'a Story, docs: &'a [Doc]) -> StoryOut<'a> {
-    let witness = |f: usize| docs[story.families[f].root].id.as_str();
+    let witness = |f: usize| docs[story.families[f].witness()].id.as_str();
     let c = &story.collation;
     StoryOut {
         id: format!("s{}", i + 1),
@@ -162,7 +165,8 @@ fn story_out<'a>(i: usize, story: &'a Story, docs: &'a [Doc]) -> StoryOut<'a> {
             .families
             .iter()
             .map(|f| FamilyOut {
-                root: &docs[f.root].id,
+                root: f.root.map(|r| docs[r].id.as_str()),
+                witness: &docs[f.witness()].id,
                 members: f.members.iter().map(|&d| docs[d].id.as_str()).collect(),
             })
             .collect(),
@@ -288,8 +292,10 @@ pub struct RelationOut<'a> {
     pub kind: RelationKind,
     /// `"a->b"` when a is known to be the source, else `null`.
     pub direction: Option<&'static str>,
-    /// `published` or `containment`: what the direction rests on.
+    /// `published`, `containment` or `attribution`: what the direction rests on.
     pub direction_basis: Option<DirectionBasis>,
+    /// The evidence that decided the direction, in words.
+    pub direction_evidence: &'a [String],
     /// Strength of the evidence, 0..=1.
     pub score: f64,
     /// Share of a's narration aligned to b.
@@ -383,6 +389,7 @@ fn relation<'a>(r: &'a Relation, docs: &'a [Doc]) -> RelationOut<'a> {
         kind: r.kind,
         direction: r.direction.map(|_| "a->b"),
         direction_basis: r.direction,
+        direction_evidence: &r.direction_evidence,
         score: round(r.score),
         coverage_a: round(r.alignment.coverage_a),
         coverage_b: round(r.alignment.coverage_b),
@@ -435,10 +442,16 @@ pub fn write_terminal(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()
             Some(DirectionBasis::Containment) => {
                 ("->", format!("{} is contained in {}, taken as its source; no dates", b.id, a.id))
             }
-            None => ("~", "direction unknown: no dates, no clear containment".to_string()),
+            Some(DirectionBasis::Attribution) => {
+                ("->", format!("{} names sources that {} generalises, taken as its source; no dates", a.id, b.id))
+            }
+            None => ("~", "direction unknown: no dates, no clear containment, no copy marks".to_string()),
         };
         writeln!(out)?;
         writeln!(out, "{:<9} {} {} {}  ({basis})", r.kind.as_str(), a.id, arrow, b.id)?;
+        for evidence in &r.direction_evidence {
+            writeln!(out, "          direction: {evidence}")?;
+        }
         let c = &r.changes;
         writeln!(
             out,
@@ -488,15 +501,19 @@ fn write_stories(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
             story.families.len()
         )?;
         for f in &story.families {
-            let copies: Vec<&str> = f.members.iter().filter(|&&d| d != f.root).map(|&d| docs[d].id.as_str()).collect();
-            let outlet = docs[f.root].outlet.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
-            if copies.is_empty() {
-                writeln!(out, "  witness {}{outlet}", docs[f.root].id)?;
+            let first = f.witness();
+            let others: Vec<&str> = f.members.iter().filter(|&&d| d != first).map(|&d| docs[d].id.as_str()).collect();
+            let outlet = docs[first].outlet.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
+            if others.is_empty() {
+                writeln!(out, "  witness {}{outlet}", docs[first].id)?;
+            } else if f.root.is_some() {
+                writeln!(out, "  witness {}{outlet} with copies {}", docs[first].id, others.join(", "))?;
             } else {
-                writeln!(out, "  witness {}{outlet} with copies {}", docs[f.root].id, copies.join(", "))?;
+                let note = "copies of one another, direction unknown";
+                writeln!(out, "  witness {}{outlet} with {} ({note})", docs[first].id, others.join(", "))?;
             }
         }
-        let root = |f: usize| docs[story.families[f].root].id.as_str();
+        let root = |f: usize| docs[story.families[f].witness()].id.as_str();
         let cite = |x: Citation| format!("{}#{}", docs[x.document].id, x.sentence);
         for conflict in &c.conflicts {
             let about = conflict.about.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();

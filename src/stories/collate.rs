@@ -516,7 +516,7 @@ mod tests {
     }
 
     fn families(n: usize) -> Vec<Family> {
-        (0..n).map(|d| Family { root: d, members: vec![d] }).collect()
+        (0..n).map(|d| Family { root: Some(d), members: vec![d] }).collect()
     }
 
     #[test]

@@ -28,15 +28,25 @@ pub struct Story {
     pub collation: Collation,
 }
 
-/// Documents joined by `duplicate`, `version` or `rewrite` relations: one
-/// source and its copies, counted as a single witness.
+/// Documents joined by derived relations: one source and its copies,
+/// counted as a single witness.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Family {
-    /// The document the others derive from: one that no directed relation
-    /// names as a copy, the earliest published among those, then the longest.
-    pub root: usize,
+    /// The document the others derive from, when the evidence says: the
+    /// only member no directed relation names as a copy, or the earliest
+    /// published of those. `None`: direction unknown; never the longest
+    /// by default.
+    pub root: Option<usize>,
     /// All members, the root included, ascending.
     pub members: Vec<usize>,
+}
+
+impl Family {
+    /// The document that names this family as a witness: its root, or its
+    /// first member when the root is unknown.
+    pub fn witness(&self) -> usize {
+        self.root.unwrap_or(self.members[0])
+    }
 }
 
 /// Connected components of `pairs` over `n` items: a label per item, the
@@ -66,20 +76,25 @@ pub fn family_labels(n: usize, relations: &[Relation]) -> Vec<usize> {
 }
 
 /// The family root among `members` (see [`Family::root`]).
-fn root_of(members: &[usize], documents: &[Doc], relations: &[&Relation]) -> usize {
+fn root_of(members: &[usize], documents: &[Doc], relations: &[&Relation]) -> Option<usize> {
+    if members.len() == 1 {
+        return Some(members[0]);
+    }
     let copies: std::collections::HashSet<usize> =
         relations.iter().filter(|r| r.direction.is_some()).map(|r| r.b).collect();
-    let mut candidates: Vec<usize> = members.iter().copied().filter(|d| !copies.contains(d)).collect();
-    if candidates.is_empty() {
-        candidates = members.to_vec();
+    let candidates: Vec<usize> = members.iter().copied().filter(|d| !copies.contains(d)).collect();
+    if let [only] = candidates.as_slice() {
+        return Some(*only);
     }
-    candidates
-        .into_iter()
-        .min_by_key(|&d| {
-            let doc = &documents[d];
-            (doc.published_at.unwrap_or(i64::MAX), std::cmp::Reverse(doc.sentences.len()), d)
-        })
-        .unwrap_or(members[0])
+    // Several candidates: the earliest published, when all have dates and
+    // one is strictly first.
+    let mut dated: Vec<(i64, usize)> =
+        candidates.iter().map(|&d| documents[d].published_at.map(|t| (t, d))).collect::<Option<_>>()?;
+    dated.sort_unstable();
+    match dated.as_slice() {
+        [(t0, first), (t1, _), ..] if t0 < t1 => Some(*first),
+        _ => None,
+    }
 }
 
 /// Groups the documents into stories, finds each story's families and
@@ -127,6 +142,50 @@ pub fn stories(documents: &[Doc], relations: &[Relation], stats: &CorpusStats, c
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn doc(id: &str, text: &str, published: Option<&str>) -> Doc {
+        let article = crate::ingest::Article { published: published.map(str::to_string), ..crate::ingest::Article::from_text(id, text) };
+        Doc::from_article(&article, &crate::text::tokens::Terms::default())
+    }
+
+    fn relation(a: usize, b: usize, directed: bool) -> Relation {
+        Relation {
+            a,
+            b,
+            kind: crate::relate::RelationKind::Version,
+            direction: directed.then_some(crate::relate::DirectionBasis::Containment),
+            direction_evidence: Vec::new(),
+            score: 1.0,
+            alignment: crate::align::Alignment {
+                links: Vec::new(),
+                coverage_a: 1.0,
+                coverage_b: 1.0,
+                verbatim_share: 1.0,
+                mean_similarity: 1.0,
+                evidence: 0,
+                passage_links: 0,
+                retold_sentences: 0,
+                verbatim_links: 0,
+                vocabulary_a: 1.0,
+                vocabulary_b: 1.0,
+            },
+            changes: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_root_only_where_the_evidence_says() {
+        // The longer text is no root by default.
+        let docs = [doc("short", "One line.", None), doc("long", "One line. Two lines. Three lines.", None)];
+        let undirected = relation(0, 1, false);
+        assert_eq!(root_of(&[0, 1], &docs, &[&undirected]), None);
+        // A directed relation names the copy; the other is the root.
+        let directed = relation(1, 0, true);
+        assert_eq!(root_of(&[0, 1], &docs, &[&directed]), Some(1));
+        // Without direction, the earlier publication is the root.
+        let dated = [doc("a", "One line.", Some("2025-03-15")), doc("b", "One line.", Some("2025-03-14"))];
+        assert_eq!(root_of(&[0, 1], &dated, &[&undirected]), Some(1));
+    }
 
     #[test]
     fn components_label_by_smallest_member() {

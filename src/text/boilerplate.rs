@@ -7,6 +7,11 @@
 use super::facts::{MONTHS, WEEKDAYS};
 use super::tokens::words;
 
+/// Longer lines are never stamps, bylines or credits.
+const MAX_FRAME_BYTES: usize = 160;
+/// Nor are lines of more words than this.
+const MAX_FRAME_WORDS: usize = 14;
+
 /// Openings of credit, byline and sign-off lines, lowercase.
 #[rustfmt::skip]
 const FRAME_OPENINGS: &[&str] = &[
@@ -28,6 +33,11 @@ const STAMP_WORDS: &[&str] = &[
 
 /// Whether a sentence frames the article (see the module documentation).
 pub fn is_frame(sentence: &str) -> bool {
+    // Every sentence passes here: the cheap tests first, and a line longer
+    // than any stamp, byline or credit is narration unless it is an address.
+    if sentence.len() > MAX_FRAME_BYTES || sentence.split_ascii_whitespace().nth(MAX_FRAME_WORDS).is_some() {
+        return sentence.contains("http") || sentence.contains("www.") || looks_like_address(sentence);
+    }
     let lower = sentence.trim().to_lowercase();
     if lower.contains("http:") || lower.contains("https:") || lower.contains("www.") || looks_like_address(&lower) {
         return true;

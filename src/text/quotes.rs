@@ -90,6 +90,14 @@ fn mark_at(paragraph: &str, at: usize) -> Mark {
     }
 }
 
+/// Whether the mark at `at` follows a clause-ending comma (or stop) and a
+/// space, and precedes a lowercase word.
+fn closes_after_comma(paragraph: &str, at: usize) -> bool {
+    let before = paragraph[..at].trim_end();
+    let after = paragraph[at + 1..].chars().next();
+    before.ends_with([',', '.', '?', '!']) && after.is_some_and(char::is_lowercase)
+}
+
 /// Finds the quotations in a paragraph of the document. `offset` is the
 /// paragraph's byte offset in the document; `sentences` are the paragraph's
 /// sentences as byte ranges within it, in order.
@@ -120,6 +128,14 @@ pub fn quotations(
                 spans.push((sentence_of(at).0.max(previous_end), at + 1));
             }
             (None, _) => open = Some(at),
+            // A mark spaced like an opening one but set after a clause's
+            // comma and before a lowercase word closes the open quotation
+            // ("… the charm, "she added"), as detokenized and hand-typed
+            // text write it.
+            (Some(o), Mark::Opening) if closes_after_comma(paragraph, at) => {
+                spans.push((o, at + 1));
+                open = None;
+            }
             (Some(o), Mark::Opening) => {
                 spans.push((o, sentence_of(o).1.min(at)));
                 open = Some(at);
@@ -301,6 +317,9 @@ mod tests {
         // A quotation spanning sentences, closed, is one quotation.
         let p = "\"We had a great call. It lasted two hours,\" Trump said.";
         assert_eq!(texts(p, &[(0, 21), (22, p.len())], false), ["We had a great call. It lasted two hours"]);
+        // Detokenized text spaces a closing mark like an opening one.
+        let p = "\"We are thrilled to have her, \"producers said in a statement.";
+        assert_eq!(texts(p, &[(0, p.len())], true), ["We are thrilled to have her"]);
         // Spaced marks of detokenized text toggle.
         let p = "he was \" ensconced in the bosom \" of a clinic";
         assert_eq!(texts(p, &[(0, p.len())], true), ["ensconced in the bosom"]);
