@@ -200,25 +200,32 @@ pub fn changes(a: &Doc, b: &Doc, alignment: &Alignment, config: &RelateConfig) -
     for (&i, js) in &partners {
         changes.dropped_attributions.extend(dropped_attribution(a, b, i, js));
     }
-    (changes.changed_facts, changes.meaning_shifts) = compared(a, b, &alignment.links);
+    (changes.changed_facts, changes.meaning_shifts) = compared(a, b, &alignment.links, config);
     changes
 }
 
 /// The changed facts and meaning shifts between aligned sentences.
-fn compared(a: &Doc, b: &Doc, links: &[Link]) -> (Vec<ChangedFact>, Vec<MeaningShift>) {
+fn compared(a: &Doc, b: &Doc, links: &[Link], config: &RelateConfig) -> (Vec<ChangedFact>, Vec<MeaningShift>) {
     let (mut aligned_a, mut aligned_b) = (vec![false; a.sentences.len()], vec![false; b.sentences.len()]);
     for l in links {
         aligned_a[l.a_sentence] = true;
         aligned_b[l.b_sentence] = true;
     }
     let (fa, fb) = (fact::SentenceFacts::of(a, &aligned_a), fact::SentenceFacts::of(b, &aligned_b));
-    let pair = fact::Pair { a, b, fa: &fa, fb: &fb, people: std::cell::OnceCell::new() };
+    let pair = fact::Pair {
+        a,
+        b,
+        fa: &fa,
+        fb: &fb,
+        people: std::cell::OnceCell::new(),
+        reworded_similarity: config.reworded_fact_similarity,
+    };
     let (mut facts, mut shifts) = (Vec::new(), Vec::new());
     for group in groups(a, b, links) {
         let (sa, sb) = (passage::Side::of(a, &group.a), passage::Side::of(b, &group.b));
         let hunks = passage::hunks(&sa, &sb);
         facts.extend(fact::changed_facts(&pair, &group, &sa, &sb, &hunks));
-        shifts.extend(shift::meaning_shifts(&sa, &sb, &hunks, group.similarity));
+        shifts.extend(shift::meaning_shifts(&sa, &sb, &hunks, group.similarity >= config.reworded_fact_similarity));
     }
     let unit_level = changed_units(&pair, &facts);
     facts.extend(unit_level);
@@ -385,7 +392,7 @@ mod tests {
         let n = a.sentences.len().min(b.sentences.len());
         let links: Vec<Link> =
             (0..n).map(|i| Link { a_sentence: i, b_sentence: i, similarity: 0.8, wording_similarity: 0.7 }).collect();
-        compared(&a, &b, &links)
+        compared(&a, &b, &links, &RelateConfig::default())
     }
 
     fn facts(a: &str, b: &str) -> Vec<(FactKind, String, String)> {
@@ -633,7 +640,7 @@ mod tests {
             let n = da.sentences.len().min(db.sentences.len());
             let links: Vec<Link> =
                 (0..n).map(|i| Link { a_sentence: i, b_sentence: i, similarity: 0.9, wording_similarity: 0.9 }).collect();
-            let (facts, shifts) = compared(&da, &db, &links);
+            let (facts, shifts) = compared(&da, &db, &links, &RelateConfig::default());
             for f in &facts {
                 proptest::prop_assert!(f.a_sentence < da.sentences.len() && f.b_sentence < db.sentences.len());
             }
@@ -660,7 +667,7 @@ mod tests {
             let n = da.sentences.len().min(db.sentences.len());
             let links: Vec<Link> =
                 (0..n).map(|i| Link { a_sentence: i, b_sentence: i, similarity: 0.9, wording_similarity: 0.9 }).collect();
-            let (facts, shifts) = compared(&da, &db, &links);
+            let (facts, shifts) = compared(&da, &db, &links, &RelateConfig::default());
             proptest::prop_assert!(facts.iter().all(|f| f.a_sentence < da.sentences.len() && f.b_sentence < db.sentences.len()));
             proptest::prop_assert!(shifts.iter().all(|m| m.a_sentence < da.sentences.len() && m.b_sentence < db.sentences.len()));
         }
@@ -686,7 +693,7 @@ mod tests {
             Link { a_sentence: 0, b_sentence: 0, similarity: 0.7, wording_similarity: 0.6 },
             Link { a_sentence: 1, b_sentence: 0, similarity: 0.4, wording_similarity: 0.3 },
         ];
-        let (facts, shifts) = compared(&a, &b, &links);
+        let (facts, shifts) = compared(&a, &b, &links, &RelateConfig::default());
         assert!(facts.is_empty(), "{facts:?}");
         assert!(
             shifts.iter().any(|s| s.kind == ShiftKind::Degree && s.a.contains("eased") && s.b.contains("lifted")),

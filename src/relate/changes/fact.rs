@@ -18,12 +18,6 @@ use crate::text::facts::{self, FactKind, Ordinal, PlaceMention, Quantity, Titled
 use crate::text::tokens::{is_stopword, words};
 use crate::text::Doc;
 
-/// Least similarity of a group's best-aligned sentence pair from which its
-/// reworded facts are compared (the edits of a hunk are compared in any
-/// group). Below it, aligned sentences too often state different facts of
-/// one event: on ECB+, "12 people were injured" / "Three people died".
-pub const REWORDED_FACT_SIMILARITY: f64 = 0.5;
-
 /// Longest hunk side, in words, read as an edit of one fact.
 const EDIT_WORDS: usize = 4;
 
@@ -102,6 +96,8 @@ pub(super) struct Pair<'d> {
     pub fb: &'d SentenceFacts,
     /// The people both documents name, found when first needed.
     pub people: std::cell::OnceCell<HashSet<String>>,
+    /// `relate.reworded_fact_similarity`.
+    pub reworded_similarity: f64,
 }
 
 impl Pair<'_> {
@@ -123,7 +119,7 @@ pub(super) fn changed_facts(
     hunks: &[Hunk],
 ) -> Vec<ChangedFact> {
     let mut out = Vec::new();
-    let reworded = group.similarity >= REWORDED_FACT_SIMILARITY;
+    let reworded = group.similarity >= pair.reworded_similarity;
     out.extend(changed_quantities(pair, group, sa, sb, hunks, reworded));
     out.extend(edited_ordinals(pair, sa, sb, hunks));
     if reworded {

@@ -283,7 +283,7 @@ fn shift(sa: &Side<'_>, sb: &Side<'_>, h: &Hunk, kind: ShiftKind) -> MeaningShif
 }
 
 /// The meaning shifts of one group of aligned sentences.
-pub(super) fn meaning_shifts(sa: &Side<'_>, sb: &Side<'_>, hunks: &[Hunk], similarity: f64) -> Vec<MeaningShift> {
+pub(super) fn meaning_shifts(sa: &Side<'_>, sb: &Side<'_>, hunks: &[Hunk], reworded: bool) -> Vec<MeaningShift> {
     let mut out = Vec::new();
     for h in hunks {
         if h.a.len() > SPOT_WORDS || h.b.len() > SPOT_WORDS || sa.quoted_near(&h.a) || sb.quoted_near(&h.b) {
@@ -308,7 +308,7 @@ pub(super) fn meaning_shifts(sa: &Side<'_>, sb: &Side<'_>, hunks: &[Hunk], simil
     }
     // Quantifiers compared over the whole group, where a rewording moves
     // them: only in sentences that say the same thing.
-    if similarity >= super::fact::REWORDED_FACT_SIMILARITY {
+    if reworded {
         out.extend(changed_scope(sa, sb, &out));
     }
     out
