@@ -38,6 +38,12 @@ pub fn is_frame(sentence: &str) -> bool {
     if sentence.len() > MAX_FRAME_BYTES || sentence.split_ascii_whitespace().nth(MAX_FRAME_WORDS).is_some() {
         return sentence.contains("http") || sentence.contains("www.") || looks_like_address(sentence);
     }
+    // Short lines are common too: without a digit, a stamp is impossible,
+    // and only a frame opening can make the line a frame.
+    let head: String = sentence.trim_start().chars().take(24).flat_map(char::to_lowercase).collect();
+    if !sentence.bytes().any(|b| b.is_ascii_digit()) && !FRAME_OPENINGS.iter().any(|o| head.starts_with(o)) {
+        return sentence.contains("http") || sentence.contains("www.") || looks_like_address(sentence);
+    }
     let lower = sentence.trim().to_lowercase();
     if lower.contains("http:") || lower.contains("https:") || lower.contains("www.") || looks_like_address(&lower) {
         return true;
