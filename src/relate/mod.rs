@@ -332,6 +332,73 @@ mod tests {
     }
 
     #[test]
+    fn a_short_text_following_a_long_one_in_its_words_is_condensed() {
+        let config = RelateConfig::default();
+        // Eight sentences, each taking one of forty, in order, far apart.
+        let mut summary = alignment(0, 0.2, 0.8, 0.1);
+        summary.links = (0..8)
+            .map(|j| Link { a_sentence: 5 * j, b_sentence: j, similarity: 0.5, wording_similarity: 0.45 })
+            .collect();
+        let lengths = (40, 8);
+        assert_eq!(classify(&summary, Resemblance::default(), lengths, lengths, &config), Some(RelationKind::Condensed));
+        // The same alignment in a vocabulary of its own: an independent brief.
+        let mut brief = summary.clone();
+        brief.vocabulary_b = 0.5;
+        brief.passage_links = 0;
+        brief.verbatim_links = 0;
+        brief.retold_sentences = 8;
+        assert_eq!(classify(&brief, Resemblance::default(), lengths, lengths, &config), None);
+        // Largely verbatim, it is an excerpt: a version.
+        let mut excerpt = summary.clone();
+        excerpt.verbatim_share = 0.9;
+        excerpt.passage_links = 8;
+        assert_eq!(classify(&excerpt, Resemblance::default(), lengths, lengths, &config), Some(RelationKind::Version));
+    }
+
+    fn analysed(pairs: &[(&str, &str)]) -> crate::Analysis {
+        let articles: Vec<crate::ingest::Article> =
+            pairs.iter().map(|(id, text)| crate::ingest::Article::from_text(id, text)).collect();
+        crate::analyze(&articles, &crate::config::Config::default(), &crate::Quiet)
+    }
+
+    const STORY: [&str; 7] = [
+        "The harbour council approved a new budget for the three old bridges on Monday evening.",
+        "Construction crews are expected to begin repairs on the northern span in early spring.",
+        "The plan sets aside twelve million for steel cables and fresh concrete across the district.",
+        "Opposition members called the spending reckless and demanded an independent audit at once.",
+        "A long debate ended when the vote passed by seven votes to four shortly before midnight.",
+        "Ferry services across the harbour will run extra crossings while the bridges are closed.",
+        "Residents of the riverside district said the repairs were long overdue after years of delays.",
+    ];
+
+    #[test]
+    fn a_trim_is_the_copy_without_dates() {
+        let source = STORY.join("\n\n");
+        let trim = STORY[..5].join("\n\n");
+        let analysis = analysed(&[("a-trim", &trim), ("b-source", &source)]);
+        let r = &analysis.relations[0];
+        assert_eq!(r.direction, Some(DirectionBasis::Containment), "{:?}", r.direction_evidence);
+        assert_eq!(analysis.documents[r.a].id, "b-source");
+        assert!(!r.direction_evidence.is_empty());
+    }
+
+    #[test]
+    fn a_copy_that_generalises_an_attribution_is_the_copy() {
+        let mut source: Vec<String> = STORY.iter().map(|s| s.to_string()).collect();
+        source[3] = "The spending was reckless, said Tomas Reyne, a structural engineer at the university.".into();
+        let mut copy = source.clone();
+        copy[3] = "The spending was reckless, experts said.".into();
+        let analysis = analysed(&[("a-copy", &copy.join("\n\n")), ("b-source", &source.join("\n\n"))]);
+        let r = &analysis.relations[0];
+        assert_eq!(r.direction, Some(DirectionBasis::Attribution), "{:?}", r.direction_evidence);
+        assert_eq!(analysis.documents[r.a].id, "b-source");
+        // Without the generalisation nothing tells: direction unknown.
+        let same = source.join("\n\n");
+        let analysis = analysed(&[("a", &same.replace("Monday", "Tuesday")), ("b", &same)]);
+        assert_eq!(analysis.relations[0].direction, None);
+    }
+
+    #[test]
     fn kinds_follow_coverage_and_verbatim_share() {
         let config = RelateConfig::default();
         let long = (20, 20);
