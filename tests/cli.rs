@@ -183,6 +183,20 @@ fn stories_are_in_the_json_and_html_is_written_alongside() {
             .iter()
             .any(|f| f["members"].as_array().unwrap().contains(&rel["a"]) && f["members"].as_array().unwrap().contains(&rel["b"]))));
     }
+    // The fields of the contract (docs/schema.md) that say how a relation
+    // was decided: its direction's evidence, and the family root (the wire
+    // original, published first) with the witness that names the family.
+    for rel in r["relations"].as_array().unwrap() {
+        for field in ["direction_evidence", "vocabulary_a", "vocabulary_b"] {
+            assert!(rel.get(field).is_some(), "relation lacks {field}");
+        }
+        assert!(rel["changes"]["meaning_shifts"].is_array(), "changes lack meaning_shifts");
+        assert!(!rel["direction_evidence"].as_array().unwrap().is_empty(), "dated relations have a direction: {rel}");
+    }
+    let family = stories[0]["families"].as_array().unwrap().iter().find(|f| f["members"].as_array().unwrap().len() == 3);
+    let family = family.expect("the wire family");
+    assert_eq!(family["root"], family["witness"]);
+    assert!(family["root"].as_str().unwrap().starts_with("01"));
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("id=\"data\""));
     assert!(String::from_utf8_lossy(&out.stderr).contains("HTML report written"));
