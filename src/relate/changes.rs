@@ -207,9 +207,15 @@ pub fn changes(a: &Doc, b: &Doc, alignment: &Alignment, config: &RelateConfig) -
 /// The changed facts and meaning shifts between aligned sentences.
 fn compared(a: &Doc, b: &Doc, links: &[Link], config: &RelateConfig) -> (Vec<ChangedFact>, Vec<MeaningShift>) {
     let (mut aligned_a, mut aligned_b) = (vec![false; a.sentences.len()], vec![false; b.sentences.len()]);
-    for l in links {
-        aligned_a[l.a_sentence] = true;
-        aligned_b[l.b_sentence] = true;
+    // Groups of one sentence each side, word for word the same, change
+    // nothing: most of a duplicate or version. Their facts are not read.
+    let groups: Vec<Group> = groups(a, b, links)
+        .into_iter()
+        .filter(|g| !matches!((&g.a[..], &g.b[..]), ([i], [j]) if a.sentence_text(*i) == b.sentence_text(*j)))
+        .collect();
+    for g in &groups {
+        g.a.iter().for_each(|&i| aligned_a[i] = true);
+        g.b.iter().for_each(|&j| aligned_b[j] = true);
     }
     let (fa, fb) = (fact::SentenceFacts::of(a, &aligned_a), fact::SentenceFacts::of(b, &aligned_b));
     let pair = fact::Pair {
@@ -218,10 +224,11 @@ fn compared(a: &Doc, b: &Doc, links: &[Link], config: &RelateConfig) -> (Vec<Cha
         fa: &fa,
         fb: &fb,
         people: std::cell::OnceCell::new(),
+        lowercase_words: std::cell::OnceCell::new(),
         reworded_similarity: config.reworded_fact_similarity,
     };
     let (mut facts, mut shifts) = (Vec::new(), Vec::new());
-    for group in groups(a, b, links) {
+    for group in groups {
         let (sa, sb) = (passage::Side::of(a, &group.a), passage::Side::of(b, &group.b));
         let hunks = passage::hunks(&sa, &sb);
         facts.extend(fact::changed_facts(&pair, &group, &sa, &sb, &hunks));

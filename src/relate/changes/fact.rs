@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use super::passage::{Hunk, Side};
 use super::{ChangedFact, Group};
 use crate::text::facts::{self, FactKind, Ordinal, PlaceMention, Quantity, TitledName};
-use crate::text::tokens::{is_stopword, words};
+use crate::text::tokens::{for_each_word, is_stopword, words};
 use crate::text::Doc;
 
 /// Longest hunk side, in words, read as an edit of one fact.
@@ -96,6 +96,8 @@ pub(super) struct Pair<'d> {
     pub fb: &'d SentenceFacts,
     /// The people both documents name, found when first needed.
     pub people: std::cell::OnceCell<HashSet<String>>,
+    /// The words either document writes in lowercase, found when first needed.
+    pub lowercase_words: std::cell::OnceCell<HashSet<String>>,
     /// `relate.reworded_fact_similarity`.
     pub reworded_similarity: f64,
 }
@@ -107,6 +109,23 @@ impl Pair<'_> {
             out.extend(people(self.b));
             out
         })
+    }
+
+    /// Whether either document writes `lower` in lowercase somewhere.
+    fn writes_lowercase(&self, lower: &str) -> bool {
+        self.lowercase_words
+            .get_or_init(|| {
+                let mut out = HashSet::new();
+                for doc in [self.a, self.b] {
+                    for_each_word(&doc.text, |t| {
+                        if !t.text.chars().any(char::is_uppercase) {
+                            out.insert(t.text.to_string());
+                        }
+                    });
+                }
+                out
+            })
+            .contains(lower)
     }
 }
 
@@ -700,12 +719,7 @@ fn changed_names(
         let (x, y) = (text(sa, &h.a), text(sb, &h.b));
         // A word either text also writes in lowercase is a word, not a name
         // ("The Naval commandos" / "The Indian commandos").
-        let common = |name: &str| {
-            words(name).iter().any(|w| {
-                let lower = w.text.to_lowercase();
-                [pair.a, pair.b].iter().any(|d| words(&d.text).iter().any(|t| t.text == lower))
-            })
-        };
+        let common = |name: &str| words(name).iter().any(|w| pair.writes_lowercase(&w.text.to_lowercase()));
         if common(&x) || common(&y) {
             continue;
         }
