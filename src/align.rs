@@ -288,11 +288,7 @@ pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Ali
     }
 
     links.sort_by_key(|l| (l.a_sentence, l.b_sentence));
-    let mut alignment = summarize(links, &wa, &wb, config);
-    let (va, vb) = (vocabulary(&wa), vocabulary(&wb));
-    alignment.vocabulary_a = contained(&va, &vb);
-    alignment.vocabulary_b = contained(&vb, &va);
-    alignment
+    summarize(links, &wa, &wb, config)
 }
 
 /// A document's distinct wording terms with their weights, sorted.
@@ -383,6 +379,7 @@ fn summarize(links: Vec<Link>, wa: &[Weighted], wb: &[Weighted], config: &AlignC
         v.len()
     };
     let retold_sentences = distinct(|l| l.a_sentence).min(distinct(|l| l.b_sentence));
+    let (va, vb) = (vocabulary(wa), vocabulary(wb));
     let evidence = evidence.len();
     Alignment {
         links,
@@ -394,8 +391,8 @@ fn summarize(links: Vec<Link>, wa: &[Weighted], wb: &[Weighted], config: &AlignC
         passage_links,
         retold_sentences,
         verbatim_links,
-        vocabulary_a: 0.0,
-        vocabulary_b: 0.0,
+        vocabulary_a: contained(&va, &vb),
+        vocabulary_b: contained(&vb, &va),
     }
 }
 

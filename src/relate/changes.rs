@@ -358,7 +358,7 @@ fn changed_units(pair: &fact::Pair<'_>, found: &[ChangedFact]) -> Vec<ChangedFac
     out
 }
 
-fn dropped_attribution(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Option<DroppedAttribution> {
+pub(super) fn dropped_attribution(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Option<DroppedAttribution> {
     let source = a.sentences[i].attribution.as_ref().filter(|s| s.named)?;
     let name = family(&source.source)?;
     let names_it = |j: usize| {

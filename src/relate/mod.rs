@@ -238,20 +238,19 @@ pub fn direction(
 
 /// Named sources of `x` that the aligned sentences of `y` replace by a
 /// generic one ("Experts say" for "said Maria Snegovaya"), each said in
-/// words. A copy generalises its source's attributions; an original names
+/// words: the dropped attributions of [`changes`] whose replacement is
+/// generic. A copy generalises its source's attributions; an original names
 /// them.
 fn unnamed_sources(x: &Doc, y: &Doc, links: impl Iterator<Item = (usize, usize)>) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut partners: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
     for (i, j) in links {
-        let (Some(named), Some(generic)) = (&x.sentences[i].attribution, &y.sentences[j].attribution) else { continue };
-        if !named.named || generic.named || quotes::is_pronoun(&generic.source) {
-            continue;
-        }
-        // Still named in the copy's sentence, only no longer cited: no generalisation.
-        let family = named.source.split_whitespace().last().unwrap_or_default().to_lowercase();
-        if y.sentence_text(j).to_lowercase().contains(&family) {
-            continue;
-        }
+        partners.entry(i).or_default().push(j);
+    }
+    let mut out = Vec::new();
+    for (i, js) in &partners {
+        let Some(dropped) = changes::dropped_attribution(x, y, *i, js) else { continue };
+        let generic = y.sentences[dropped.b_sentence].attribution.as_ref().filter(|g| !g.named && !quotes::is_pronoun(&g.source));
+        let (Some(generic), Some(named)) = (generic, &x.sentences[*i].attribution) else { continue };
         let note = format!("the copy cites \"{}\" where the source names {}", generic.source, named.source);
         if !out.contains(&note) {
             out.push(note);

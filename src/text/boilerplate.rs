@@ -26,7 +26,7 @@ const FRAME_OPENINGS: &[&str] = &[
 #[rustfmt::skip]
 const STAMP_WORDS: &[&str] = &[
     "published", "updated", "posted", "last", "modified", "on", "at", "am", "pm", "a.m", "p.m", "edt", "est", "gmt",
-    "bst", "utc", "ist", "pst", "pdt", "cst", "cdt", "mst", "mdt", "cet", "cest", "et", "pt", "hrs", "ist", "jan",
+    "bst", "utc", "ist", "pst", "pdt", "cst", "cdt", "mst", "mdt", "cet", "cest", "et", "pt", "hrs", "jan",
     "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed",
     "thu", "thur", "thurs", "fri", "sat", "sun", "p", "a", "updated:", "date", "time",
 ];
