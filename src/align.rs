@@ -400,9 +400,20 @@ fn summarize(links: Vec<Link>, wa: &[Weighted], wb: &[Weighted], config: &AlignC
 /// (links are ordered by the first document's sentences): patience sorting
 /// of the second document's indices.
 pub(crate) fn longest_ordered_chain(links: &[Link]) -> usize {
+    chain(links, false)
+}
+
+/// The most links that keep both documents' order, where a sentence split
+/// in two or two fused into one (links sharing a sentence) keep it too:
+/// how much of an alignment reads in one order.
+pub(crate) fn links_in_order(links: &[Link]) -> usize {
+    chain(links, true)
+}
+
+fn chain(links: &[Link], shared_sentences: bool) -> usize {
     let mut tails: Vec<usize> = Vec::new();
     for l in links {
-        let at = tails.partition_point(|&t| t < l.b_sentence);
+        let at = tails.partition_point(|&t| t < l.b_sentence || (shared_sentences && t == l.b_sentence));
         if at == tails.len() {
             tails.push(l.b_sentence);
         } else {

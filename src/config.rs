@@ -55,6 +55,7 @@ impl Config {
             ("align.min_wording_similarity", self.align.min_wording_similarity),
             ("align.passage_wording_similarity", self.align.passage_wording_similarity),
             ("relate.duplicate_coverage", self.relate.duplicate_coverage),
+            ("relate.duplicate_ordered_share", self.relate.duplicate_ordered_share),
             ("relate.version_coverage", self.relate.version_coverage),
             ("relate.version_verbatim_share", self.relate.version_verbatim_share),
             ("relate.rewrite_coverage", self.relate.rewrite_coverage),
@@ -200,6 +201,10 @@ pub struct RelateConfig {
     /// Narration coverage both ways from which a verbatim pair is a
     /// `duplicate` (default 0.9).
     pub duplicate_coverage: f64,
+    /// Share of a duplicate's aligned sentences that must follow one order
+    /// in both texts: "the same text up to trivial edits" keeps its order,
+    /// and a text with its paragraphs moved is a `version` (default 0.95).
+    pub duplicate_ordered_share: f64,
     /// Narration coverage of the contained document from which a largely
     /// verbatim pair is a `version`. Low, because the specific evidence
     /// (passages, long verbatim sentences) already rules out independent
@@ -277,6 +282,7 @@ impl Default for RelateConfig {
     fn default() -> Self {
         RelateConfig {
             duplicate_coverage: 0.9,
+            duplicate_ordered_share: 0.95,
             version_coverage: 0.3,
             version_verbatim_share: 0.6,
             rewrite_coverage: 0.3,

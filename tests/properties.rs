@@ -130,3 +130,29 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// A `duplicate` is the same text up to trivial edits: a copy that
+    /// changes one number, or moves one paragraph, is a `version`, and the
+    /// untouched copy stays a duplicate.
+    #[test]
+    fn a_changed_fact_or_a_moved_paragraph_makes_a_version(seed in any::<u64>(), at in 0usize..12, number in 2u32..900) {
+        let mut sentences = generated(seed, 12);
+        sentences[at] = format!("The council counted {number} {}", sentences[at].trim_start_matches("The "));
+        let original = sentences.join("\n\n");
+        let mut changed = sentences.clone();
+        changed[at] = changed[at].replace(&format!("counted {number} "), &format!("counted {} ", number + 7));
+        let mut moved = sentences.clone();
+        let paragraph = moved.remove(at);
+        moved.insert((at + 6) % 12, paragraph);
+        let kind = |copy: &[String]| {
+            let articles = [Article::from_text("original", &original), Article::from_text("copy", &copy.join("\n\n"))];
+            analyze(&articles, &Config::default(), &Quiet).relations.first().map(|r| (r.kind, r.changes.changed_facts.len()))
+        };
+        prop_assert_eq!(kind(&sentences.iter().map(|s| s.replace("  ", " ")).collect::<Vec<_>>()), Some((RelationKind::Duplicate, 0)));
+        prop_assert_eq!(kind(&changed), Some((RelationKind::Version, 1)));
+        prop_assert_eq!(kind(&moved).map(|k| k.0), Some(RelationKind::Version));
+    }
+}

@@ -20,6 +20,7 @@ use crate::align::{Alignment, Link};
 use crate::config::RelateConfig;
 use crate::text::facts::{FactKind, Quantity};
 use crate::text::tokens::words;
+use crate::text::quotes::Quote;
 use crate::text::Doc;
 pub use shift::{scopes, Scope, ShiftKind};
 
@@ -262,14 +263,24 @@ fn altered_quotes(
     partners: &BTreeMap<usize, Vec<usize>>,
     config: &RelateConfig,
 ) -> Vec<AlteredQuote> {
+    let words_a: Vec<Vec<String>> = a.quotes.iter().map(|q| wording(&q.text)).collect();
+    let words_b: Vec<Vec<String>> = b.quotes.iter().map(|q| wording(&q.text)).collect();
+    let (mut used_a, mut used_b) = (vec![false; a.quotes.len()], vec![false; b.quotes.len()]);
+    rejoined(&words_a, &words_b, &mut used_a, &mut used_b);
+    rejoined(&words_b, &words_a, &mut used_b, &mut used_a);
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for (ka, qa) in a.quotes.iter().enumerate() {
+        if used_a[ka] {
+            continue;
+        }
         let linked: Vec<usize> = a.quote_sentences(qa).filter_map(|i| partners.get(&i)).flatten().copied().collect();
-        let words_a = wording(&qa.text);
         for (kb, qb) in b.quotes.iter().enumerate() {
+            if used_b[kb] {
+                continue;
+            }
             let in_linked = b.quote_sentences(qb).any(|j| linked.contains(&j));
             let next_to_linked = b.quote_sentences(qb).any(|j| linked.iter().any(|&k| k.abs_diff(j) == 1));
-            let similarity = word_jaccard(&words_a, &wording(&qb.text));
+            let similarity = word_jaccard(&words_a[ka], &words_b[kb]);
             let same_speaker = qa.speaker.is_some()
                 && qa.speaker.as_deref().and_then(family) == qb.speaker.as_deref().and_then(family);
             let same_statement = if in_linked {
@@ -283,7 +294,6 @@ fn altered_quotes(
         }
     }
     pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    let (mut used_a, mut used_b) = (vec![false; a.quotes.len()], vec![false; b.quotes.len()]);
     let mut out = Vec::new();
     for (_, ka, kb) in pairs {
         if used_a[ka] || used_b[kb] {
@@ -292,7 +302,7 @@ fn altered_quotes(
         used_a[ka] = true;
         used_b[kb] = true;
         let (qa, qb) = (&a.quotes[ka], &b.quotes[kb]);
-        if wording(&qa.text) != wording(&qb.text) {
+        if words_a[ka] != words_b[kb] && !overrun((a, qa, &words_a[ka]), (b, qb, &words_b[kb])) {
             out.push(AlteredQuote {
                 a: qa.text.clone(),
                 b: qb.text.clone(),
@@ -304,6 +314,51 @@ fn altered_quotes(
     }
     out.sort_by_key(|q| q.a_sentence);
     out
+}
+
+/// Whether two quotations differ only because one text lost a closing
+/// mark: the unclosed one runs on past the point where the other closes,
+/// through the very words that follow the other's closing mark
+/// (`"Klitschko! Klitschko! stirred.` against `"Klitschko, Klitschko"
+/// stirred.`).
+fn overrun(x: (&Doc, &Quote, &[String]), y: (&Doc, &Quote, &[String])) -> bool {
+    let (long, short) = if x.2.len() >= y.2.len() { (x, y) } else { (y, x) };
+    let closed = |doc: &Doc, q: &Quote| doc.text[..q.end].ends_with('"');
+    if closed(long.0, long.1) || !closed(short.0, short.1) || !long.2.starts_with(short.2) {
+        return false;
+    }
+    let rest = &long.2[short.2.len()..];
+    let after = &short.0.text[short.1.end..];
+    let after = &after[..after.find('\n').unwrap_or(after.len())];
+    wording(after).starts_with(rest)
+}
+
+/// Marks as unchanged a quotation of `y` whose words are those of two or
+/// more consecutive quotations of `x`, in order: one statement that one
+/// text quotes in a single run and the other closes and reopens at each
+/// sentence or paragraph (AP style, or a copy that lost its paragraph
+/// breaks). The same words, so nothing was altered.
+fn rejoined(x: &[Vec<String>], y: &[Vec<String>], used_x: &mut [bool], used_y: &mut [bool]) {
+    for (ky, wy) in y.iter().enumerate() {
+        if used_y[ky] {
+            continue;
+        }
+        for kx in 0..x.len() {
+            let (mut at, mut k) = (0, kx);
+            while k < x.len() && !used_x[k] && !x[k].is_empty() && wy[at..].starts_with(&x[k]) {
+                at += x[k].len();
+                k += 1;
+                if at == wy.len() {
+                    break;
+                }
+            }
+            if at == wy.len() && k - kx >= 2 {
+                used_y[ky] = true;
+                used_x[kx..k].iter_mut().for_each(|u| *u = true);
+                break;
+            }
+        }
+    }
 }
 
 /// Numbers with a unit of measure, money, percentage or duration that
@@ -707,4 +762,31 @@ mod tests {
             "{shifts:?}"
         );
     }
+
+    fn altered(a: &str, b: &str) -> Vec<(String, String)> {
+        let (a, b) = (doc("a", a), doc("b", b));
+        let n = a.sentences.len().min(b.sentences.len());
+        let partners: BTreeMap<usize, Vec<usize>> = (0..n).map(|i| (i, vec![i])).collect();
+        altered_quotes(&a, &b, &partners, &RelateConfig::default()).into_iter().map(|q| (q.a, q.b)).collect()
+    }
+
+    #[test]
+    fn quotations_differing_in_their_words_only_are_altered() {
+        let found = altered("\"We are very disappointed,\" she said.", "\"We are disappointed,\" she said.");
+        assert_eq!(found, [("We are very disappointed".to_string(), "We are disappointed".to_string())]);
+        // One statement quoted in one run and in two pieces.
+        let a = "\"He will not be put on IR.\" \"The news is fairly good,\" Payton said.";
+        let b = "\"He will not be put on IR. The news is fairly good,\" Payton said.";
+        assert!(altered(a, b).is_empty(), "{:?}", altered(a, b));
+        assert!(altered(b, a).is_empty());
+        // A lost closing mark runs the quotation on through the narration
+        // that follows the other's closing mark.
+        let a = "Fans joined when the first chants of \"Klitschko, Klitschko\" stirred.";
+        let b = "Fans joined when the first chants of \"Klitschko, Klitschko stirred.";
+        assert!(altered(a, b).is_empty(), "{:?}", altered(a, b));
+        // Words added inside the quotation are an alteration even then.
+        let b = "Fans joined when the first chants of \"Klitschko, Klitschko, champion\" stirred.";
+        assert_eq!(altered(a, b).len(), 1);
+    }
+
 }

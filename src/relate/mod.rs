@@ -289,8 +289,28 @@ pub fn relate(
     let (ia, a, ib, b, alignment) =
         if a_is_source { (ia, a, ib, b, alignment) } else { (ib, b, ia, a, flip(alignment)) };
     let changes = changes::changes(a, b, &alignment, config);
+    let kind = if kind == RelationKind::Duplicate && !resemblance.exact && !trivial(&alignment, &changes, config) {
+        RelationKind::Version
+    } else {
+        kind
+    };
     let score = alignment.mean_similarity * alignment.coverage_a.max(alignment.coverage_b);
     Some(Relation { a: ia, b: ib, kind, direction: basis, direction_evidence, score, alignment, changes })
+}
+
+/// Whether what separates two near-identical texts is trivial, as a
+/// `duplicate` requires: no altered quotation, changed fact, meaning shift
+/// or dropped attribution, and the sentences in one order. A spin that
+/// changes one number is a `version`, however few words it touches: a
+/// reader deduplicating a corpus must not throw away the text that says
+/// something else.
+fn trivial(alignment: &Alignment, changes: &changes::Changes, config: &RelateConfig) -> bool {
+    let ordered = crate::align::links_in_order(&alignment.links);
+    changes.altered_quotes.is_empty()
+        && changes.changed_facts.is_empty()
+        && changes.meaning_shifts.is_empty()
+        && changes.dropped_attributions.is_empty()
+        && ordered as f64 >= config.duplicate_ordered_share * alignment.links.len() as f64
 }
 
 /// The same alignment seen from the other document.

@@ -132,7 +132,8 @@ impl Doc {
             let whole = [(0, sentence.len())];
             let sentence_terms = terms.of_text(sentence, if frame { &whole } else { &ranges });
             let masked = quotes::mask(sentence, &ranges);
-            let mut attribution = quotes::attribution(&masked);
+            // A frame line cites no one: "First Posted: 08/04/11" names no source.
+            let mut attribution = if frame { None } else { quotes::attribution(&masked) };
             if let Some(a) = &mut attribution {
                 if !a.named && quotes::is_pronoun(&a.source) {
                     if let Some(named) = &last_named {
@@ -213,22 +214,51 @@ impl Doc {
     }
 }
 
+/// Paragraphs without quotation marks that a quotation left open may run
+/// on through before the paragraph that closes it. Text set one sentence
+/// per line opens a quotation on one line and closes it a few lines on;
+/// further than this, an unclosed quotation ends at its own paragraph.
+const MAX_RUN_ON_PARAGRAPHS: usize = 3;
+
 /// The quotations of a normalized text, paragraph by paragraph, with the
 /// sentence spans bounding those left open (see [`quotes::quotations`]).
+/// A quotation left open at a paragraph's end runs on into the next
+/// paragraphs only when they hold no marks and the one after them starts
+/// with a closing mark; AP style instead reopens the quotation on each
+/// paragraph, and there it ends at the paragraph.
 fn quotations(text: &str, spans: &[segment::Span]) -> Vec<Quote> {
-    let paragraphs = spans.last().map_or(0, |s| s.paragraph + 1);
-    let mut quotes = Vec::new();
-    let mut offset = 0;
-    let mut next = 0;
+    let several = spans.last().is_some_and(|s| s.paragraph > 0);
+    let mut lines: Vec<(usize, &str, Vec<(usize, usize)>)> = Vec::new();
+    let (mut offset, mut next) = (0, 0);
     for line in text.split('\n') {
         let end = offset + line.len();
         let first = next;
         while next < spans.len() && spans[next].start < end {
             next += 1;
         }
-        let sentences: Vec<(usize, usize)> = spans[first..next].iter().map(|s| (s.start - offset, s.end - offset)).collect();
-        quotes.extend(quotes::quotations(line, offset, &sentences, paragraphs > 1));
+        lines.push((offset, line, spans[first..next].iter().map(|s| (s.start - offset, s.end - offset)).collect()));
         offset = end + 1;
+    }
+    let mut quotes = Vec::new();
+    let mut continued = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let (offset, line, sentences) = &lines[i];
+        let (found, open_at_end) = quotes::scan(line, *offset, sentences, several, continued);
+        quotes.extend(found);
+        i += 1;
+        continued = false;
+        if open_at_end && several {
+            let unmarked = lines[i..].iter().take_while(|l| quotes::first_mark_closes(l.1).is_none()).count();
+            let closes = lines.get(i + unmarked).is_some_and(|l| quotes::first_mark_closes(l.1) == Some(true));
+            if closes && unmarked <= MAX_RUN_ON_PARAGRAPHS {
+                for (offset, line, sentences) in &lines[i..i + unmarked] {
+                    quotes.extend(quotes::scan(line, *offset, sentences, true, true).0);
+                }
+                i += unmarked;
+                continued = true;
+            }
+        }
     }
     quotes
 }
@@ -237,6 +267,24 @@ fn quotations(text: &str, spans: &[segment::Span]) -> Vec<Quote> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_quotation_set_one_sentence_per_line_runs_to_its_closing_mark() {
+        let text = "Payton added, \"He will not be put on IR.\nThe news is fairly good.\nIt is encouraging. \"\nBush was unavailable for comment.";
+        let doc = Doc::from_article(&Article::from_text("d", text), &mut Terms::default());
+        let quoted: Vec<&str> = doc.quotes.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(quoted, ["He will not be put on IR", "The news is fairly good", "It is encouraging"]);
+        // AP style reopens the quotation on each paragraph: it ends at each.
+        let text =
+            "Payton added, \"He will not be put on IR.\n\"The news is fairly good,\" he said.\nBush was unavailable.";
+        let doc = Doc::from_article(&Article::from_text("d", text), &mut Terms::default());
+        let quoted: Vec<&str> = doc.quotes.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(quoted, ["He will not be put on IR", "The news is fairly good"]);
+        // With no closing mark to come, an open quotation ends at its paragraph.
+        let text = "Payton added, \"He will not be put on IR.\nThe news is fairly good.\nBush was unavailable.";
+        let doc = Doc::from_article(&Article::from_text("d", text), &mut Terms::default());
+        assert_eq!(doc.quotes.len(), 1);
+    }
 
     proptest! {
         /// Any text at all is analysed without panicking, and every offset

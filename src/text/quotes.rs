@@ -81,8 +81,13 @@ fn mark_at(paragraph: &str, at: usize) -> Mark {
     let after = paragraph[at + 1..].chars().next();
     let opens = before.is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '[' | '{' | '—' | '-' | '/' | ':'))
         && after.is_some_and(|c| !c.is_whitespace() && !matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']'));
-    let closes = before.is_some_and(|c| !c.is_whitespace())
-        && after.is_none_or(|c| c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']' | '—' | '-'));
+    // A mark ending its paragraph can only close, however it is spaced
+    // (detokenized text writes `… encouraging. "`).
+    let closes = (before.is_some() && after.is_none())
+        || before.is_some_and(|c| !c.is_whitespace())
+            && after.is_none_or(|c| {
+                c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']' | '—' | '-')
+            });
     match (opens, closes) {
         (true, false) => Mark::Opening,
         (false, true) => Mark::Closing,
@@ -117,9 +122,29 @@ pub fn quotations(
     sentences: &[(usize, usize)],
     open_to_paragraph_end: bool,
 ) -> Vec<Quote> {
-    let sentence_of = |at: usize| sentences.iter().find(|s| s.0 <= at && at < s.1).copied().unwrap_or((0, paragraph.len()));
+    scan(paragraph, offset, sentences, open_to_paragraph_end, false).0
+}
+
+/// Whether the first quotation mark of a paragraph closes a quotation;
+/// `None` when it has no mark.
+pub(crate) fn first_mark_closes(paragraph: &str) -> Option<bool> {
+    paragraph.find('"').map(|at| mark_at(paragraph, at) == Mark::Closing)
+}
+
+/// [`quotations`] of a paragraph that starts inside a quotation when
+/// `continued` (one opened in an earlier paragraph and closed in this one),
+/// and whether a quotation is still open at its end.
+pub(crate) fn scan(
+    paragraph: &str,
+    offset: usize,
+    sentences: &[(usize, usize)],
+    open_to_paragraph_end: bool,
+    continued: bool,
+) -> (Vec<Quote>, bool) {
+    let sentence_of =
+        |at: usize| sentences.iter().find(|s| s.0 <= at && at < s.1).copied().unwrap_or((0, paragraph.len()));
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    let mut open: Option<usize> = None;
+    let mut open: Option<usize> = continued.then_some(0);
     for (at, _) in paragraph.match_indices('"') {
         let mark = mark_at(paragraph, at);
         match (open, mark) {
@@ -146,10 +171,11 @@ pub fn quotations(
             }
         }
     }
+    let open_at_end = open.is_some();
     if let Some(o) = open {
         spans.push((o, if open_to_paragraph_end { paragraph.len() } else { sentence_of(o).1 }));
     }
-    spans
+    let quotes = spans
         .into_iter()
         .filter_map(|(start, end)| {
             let inner = paragraph[start..end].trim_matches(|c: char| c == '"' || c.is_whitespace());
@@ -161,7 +187,8 @@ pub fn quotations(
                 speaker: None,
             })
         })
-        .collect()
+        .collect();
+    (quotes, open_at_end)
 }
 
 /// The attribution of a sentence: the source next to its reporting verb,
@@ -323,6 +350,15 @@ mod tests {
         // Spaced marks of detokenized text toggle.
         let p = "he was \" ensconced in the bosom \" of a clinic";
         assert_eq!(texts(p, &[(0, p.len())], true), ["ensconced in the bosom"]);
+    }
+
+    #[test]
+    fn a_mark_ending_a_paragraph_closes() {
+        let p = "The news is fairly good, which is encouraging. \"";
+        assert_eq!(texts(p, &[(0, p.len())], true), ["The news is fairly good, which is encouraging"]);
+        assert_eq!(first_mark_closes(p), Some(true));
+        assert_eq!(first_mark_closes("\"We will rebuild,\" she said."), Some(false));
+        assert_eq!(first_mark_closes("No marks here."), None);
     }
 
     fn source_of(sentence: &str) -> Option<(String, bool)> {

@@ -83,6 +83,11 @@ fn split_line(line: &str) -> Vec<(usize, usize)> {
             continue;
         }
         let next_start = end + 1;
+        if !line[next_start..].chars().any(char::is_alphanumeric) {
+            // Only marks follow (`… encouraging. "` in detokenized text):
+            // they end this sentence rather than make one of their own.
+            break;
+        }
         let next_word = word_at(line, next_start);
         if boundary(line, start, i, b, next_word) {
             out.push((start, end));
@@ -177,6 +182,8 @@ mod tests {
             ["\"We had a great call.", "It lasted two hours,\" Trump said."]
         );
         assert_eq!(split("Prices rose 2.5 percent. Markets fell."), ["Prices rose 2.5 percent.", "Markets fell."]);
+        // Detokenized text spaces a closing mark off its sentence.
+        assert_eq!(split("The news is good. It is encouraging. \""), ["The news is good.", "It is encouraging. \""]);
     }
 
     #[test]
