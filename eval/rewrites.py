@@ -317,14 +317,26 @@ def reported(rel, key):
     return items
 
 
-def planted_found(planted, key, rels, deriv):
-    """Whether one planted change is among the changes reported on the relations to its sources."""
+def planted_found(planted, key, rels, deriv, strict=False):
+    """Whether one planted change is among the changes reported on the relations to its sources.
+
+    A reported change matches when its wordings hold the planted ones
+    (strict), or, unless `strict`, when it is found at the planted place:
+    its wordings lie inside the planted ones and take in a word the planted
+    change altered. The planted wordings carry context to make them
+    unambiguous ("1.5 million women" -> "1.6 million women"); a report of
+    "1.5 million" -> "1.6 million" there is the same finding.
+    """
     pa = words(planted["a"])
     pb = words(planted.get("b")) if key != "dropped_attributions" else []
+    altered = set(pa) ^ set(pb)
     for rel in rels:
         for item in reported(rel, key):
             src, der = sides(rel, item, deriv)
-            if contains(words(src), pa) and (not pb or contains(words(der), pb)):
+            ws, wd = words(src), words(der)
+            if contains(ws, pa) and (not pb or contains(wd, pb)):
+                return True
+            if not strict and pb and ws and wd and contains(pa, ws) and contains(pb, wd) and altered & set(ws + wd):
                 return True
     return False
 
@@ -383,7 +395,8 @@ def score(recipes, docs, report):
         for key in CHANGE_KINDS:
             planted = truth.get(key, [])
             hits = [planted_found(p, key, to_src, d) for p in planted]
-            row["changes"][key] = {"found": sum(hits), "planted": len(planted),
+            strict = sum(planted_found(p, key, to_src, d, strict=True) for p in planted)
+            row["changes"][key] = {"found": sum(hits), "found_strict": strict, "planted": len(planted),
                                    "missed": [p for p, h in zip(planted, hits) if not h]}
         row["direction"] = dict(row["direction"])
         per.append(row)
@@ -421,6 +434,7 @@ def tally(rows):
          "direction": {k: sum(r["direction"].get(k, 0) for r in rows) for k in ("right", "wrong", "unknown")}}
     for key in CHANGE_KINDS:
         t[key] = {"found": sum(r["changes"][key]["found"] for r in rows),
+                  "found_strict": sum(r["changes"][key]["found_strict"] for r in rows),
                   "planted": sum(r["changes"][key]["planted"] for r in rows)}
     return t
 
@@ -496,6 +510,9 @@ def main():
           f"{len(docs) + len(recipes)} documents in {elapsed:.1f} s")
     print_table("\nBy split (found / planted for the changes)", splits)
     print_table("\nBy kind of derivative (all splits)", kinds)
+    print("\nChanges found with the planted wording and its context whole (strict), train / test / all:")
+    for key in CHANGE_KINDS:
+        print(f"  {key:<22}" + "".join(f"{t[key]['found_strict']:>4}/{t[key]['planted']:<4}" for _, t in splits))
     print(f"\nFalse derived pairs among real articles: {len(real_false)}")
     for f in real_false if args.verbose else real_false[:10]:
         print(f"  {f['kind']:<9} {f['a']} ~ {f['b']} ({f['why']})")

@@ -255,8 +255,10 @@ fn family(name: &str) -> Option<String> {
 /// Pairs each quotation of `a` with the quotation of `b` that renders the
 /// same statement: in aligned sentences and either worded alike or given by
 /// the same speaker, or by the same speaker in a sentence next to an aligned
-/// one (a rewrite moves attributions between sentences). Best pairs first,
-/// each quotation used once.
+/// one (a rewrite moves attributions between sentences), or worded alike in
+/// sentences that sit where the alignment puts them (a sentence of quotation
+/// only has no narration to align by). Best pairs first, each quotation
+/// used once.
 fn altered_quotes(
     a: &Doc,
     b: &Doc,
@@ -266,14 +268,40 @@ fn altered_quotes(
     let words_a: Vec<Vec<String>> = a.quotes.iter().map(|q| wording(&q.text)).collect();
     let words_b: Vec<Vec<String>> = b.quotes.iter().map(|q| wording(&q.text)).collect();
     let (mut used_a, mut used_b) = (vec![false; a.quotes.len()], vec![false; b.quotes.len()]);
-    rejoined(&words_a, &words_b, &mut used_a, &mut used_b);
-    rejoined(&words_b, &words_a, &mut used_b, &mut used_a);
+    let threshold = config.quote_match_similarity;
+    let joined = |doc: &Doc, pieces: std::ops::Range<usize>| {
+        doc.quotes[pieces].iter().map(|q| q.text.as_str()).collect::<Vec<_>>().join(" ")
+    };
+    let mut out = Vec::new();
+    for (pieces, kb) in rejoined(&words_a, &words_b, &mut used_a, &mut used_b, threshold) {
+        let qb = &b.quotes[kb];
+        let first = &a.quotes[pieces.start];
+        out.push(AlteredQuote {
+            a: joined(a, pieces.clone()),
+            b: qb.text.clone(),
+            speaker: first.speaker.clone().or_else(|| qb.speaker.clone()),
+            a_sentence: a.quote_sentences(first).start,
+            b_sentence: b.quote_sentences(qb).start,
+        });
+    }
+    for (pieces, ka) in rejoined(&words_b, &words_a, &mut used_b, &mut used_a, threshold) {
+        let qa = &a.quotes[ka];
+        let first = &b.quotes[pieces.start];
+        out.push(AlteredQuote {
+            a: qa.text.clone(),
+            b: joined(b, pieces.clone()),
+            speaker: qa.speaker.clone().or_else(|| first.speaker.clone()),
+            a_sentence: a.quote_sentences(qa).start,
+            b_sentence: b.quote_sentences(first).start,
+        });
+    }
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for (ka, qa) in a.quotes.iter().enumerate() {
         if used_a[ka] {
             continue;
         }
         let linked: Vec<usize> = a.quote_sentences(qa).filter_map(|i| partners.get(&i)).flatten().copied().collect();
+        let placed: Vec<usize> = a.quote_sentences(qa).flat_map(|i| placed_in_b(partners, i)).collect();
         for (kb, qb) in b.quotes.iter().enumerate() {
             if used_b[kb] {
                 continue;
@@ -283,10 +311,11 @@ fn altered_quotes(
             let similarity = word_jaccard(&words_a[ka], &words_b[kb]);
             let same_speaker = qa.speaker.is_some()
                 && qa.speaker.as_deref().and_then(family) == qb.speaker.as_deref().and_then(family);
+            let in_place = b.quote_sentences(qb).any(|j| placed.contains(&j));
             let same_statement = if in_linked {
-                similarity >= config.quote_match_similarity || same_speaker
+                similarity >= threshold || same_speaker
             } else {
-                next_to_linked && same_speaker && similarity >= config.quote_match_similarity
+                (next_to_linked && same_speaker || in_place) && similarity >= threshold
             };
             if same_statement {
                 pairs.push((similarity + if same_speaker { 1.0 } else { 0.0 }, ka, kb));
@@ -294,7 +323,6 @@ fn altered_quotes(
         }
     }
     pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    let mut out = Vec::new();
     for (_, ka, kb) in pairs {
         if used_a[ka] || used_b[kb] {
             continue;
@@ -333,12 +361,41 @@ fn overrun(x: (&Doc, &Quote, &[String]), y: (&Doc, &Quote, &[String])) -> bool {
     wording(after).starts_with(rest)
 }
 
-/// Marks as unchanged a quotation of `y` whose words are those of two or
-/// more consecutive quotations of `x`, in order: one statement that one
-/// text quotes in a single run and the other closes and reopens at each
-/// sentence or paragraph (AP style, or a copy that lost its paragraph
-/// breaks). The same words, so nothing was altered.
-fn rejoined(x: &[Vec<String>], y: &[Vec<String>], used_x: &mut [bool], used_y: &mut [bool]) {
+/// Where sentence `i` of `a`, itself unaligned, sits in `b`: as far from
+/// the partners of its nearest aligned neighbours (at most
+/// `PLACING_REACH` sentences away) as it is from them.
+fn placed_in_b(partners: &BTreeMap<usize, Vec<usize>>, i: usize) -> Vec<usize> {
+    const PLACING_REACH: usize = 3;
+    let mut out = Vec::new();
+    if let Some((&p, js)) = partners.range(..i).next_back() {
+        if i - p <= PLACING_REACH {
+            out.extend(js.iter().max().map(|j| j + (i - p)));
+        }
+    }
+    if let Some((&n, js)) = partners.range(i + 1..).next() {
+        if n - i <= PLACING_REACH {
+            out.extend(js.iter().min().and_then(|j| j.checked_sub(n - i)));
+        }
+    }
+    out
+}
+
+/// Pairs a quotation of `y` with the two or more consecutive quotations of
+/// `x` it renders: one statement that one text quotes in a single run and
+/// the other closes and reopens at each sentence or paragraph (AP style,
+/// or a copy that lost its paragraph breaks). Marks them used. When the
+/// words are the same, nothing was altered; when all pieces but the last
+/// match word for word and the rest of the run is like the last piece
+/// (word similarity `threshold`), the last piece was reworded: those joins
+/// are returned, as (pieces of `x`, quotation of `y`).
+fn rejoined(
+    x: &[Vec<String>],
+    y: &[Vec<String>],
+    used_x: &mut [bool],
+    used_y: &mut [bool],
+    threshold: f64,
+) -> Vec<(std::ops::Range<usize>, usize)> {
+    let mut altered = Vec::new();
     for (ky, wy) in y.iter().enumerate() {
         if used_y[ky] {
             continue;
@@ -357,8 +414,15 @@ fn rejoined(x: &[Vec<String>], y: &[Vec<String>], used_x: &mut [bool], used_y: &
                 used_x[kx..k].iter_mut().for_each(|u| *u = true);
                 break;
             }
+            if k > kx && at >= 3 && at < wy.len() && k < x.len() && !used_x[k] && word_jaccard(&wy[at..], &x[k]) >= threshold {
+                used_y[ky] = true;
+                used_x[kx..=k].iter_mut().for_each(|u| *u = true);
+                altered.push((kx..k + 1, ky));
+                break;
+            }
         }
     }
+    altered
 }
 
 /// Numbers with a unit of measure, money, percentage or duration that
@@ -787,6 +851,11 @@ mod tests {
         // Words added inside the quotation are an alteration even then.
         let b = "Fans joined when the first chants of \"Klitschko, Klitschko, champion\" stirred.";
         assert_eq!(altered(a, b).len(), 1);
+        // A statement quoted in two pieces, the second reworded in the run.
+        let a = "\"I'm glad it's over.\" \"I'm glad we got the verdict we got,\" she said.";
+        let b = "\"I'm glad it's over. I'm glad we got the verdict we wanted,\" she said.";
+        let found = altered(a, b);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].0.contains("verdict we got") && found[0].1.contains("verdict we wanted"), "{found:?}");
     }
-
 }

@@ -251,7 +251,8 @@ fn quotations(text: &str, spans: &[segment::Span]) -> Vec<Quote> {
         if open_at_end && several {
             let unmarked = lines[i..].iter().take_while(|l| quotes::first_mark_closes(l.1).is_none()).count();
             let closes = lines.get(i + unmarked).is_some_and(|l| quotes::first_mark_closes(l.1) == Some(true));
-            if closes && unmarked <= MAX_RUN_ON_PARAGRAPHS {
+            let paragraphs = lines[i..i + unmarked].iter().filter(|l| !l.1.trim().is_empty()).count();
+            if closes && paragraphs <= MAX_RUN_ON_PARAGRAPHS {
                 for (offset, line, sentences) in &lines[i..i + unmarked] {
                     quotes.extend(quotes::scan(line, *offset, sentences, true, true).0);
                 }
@@ -270,10 +271,14 @@ mod tests {
 
     #[test]
     fn a_quotation_set_one_sentence_per_line_runs_to_its_closing_mark() {
-        let text = "Payton added, \"He will not be put on IR.\nThe news is fairly good.\nIt is encouraging. \"\nBush was unavailable for comment.";
-        let doc = Doc::from_article(&Article::from_text("d", text), &mut Terms::default());
-        let quoted: Vec<&str> = doc.quotes.iter().map(|q| q.text.as_str()).collect();
-        assert_eq!(quoted, ["He will not be put on IR", "The news is fairly good", "It is encouraging"]);
+        for text in [
+            "Payton added, \"He will not be put on IR.\nThe news is fairly good.\nIt is encouraging. \"\nBush was unavailable for comment.",
+            "Payton added, \"He will not be put on IR.\n\nThe news is fairly good.\n\nIt is encouraging. \"\n\nBush was unavailable for comment.",
+        ] {
+            let doc = Doc::from_article(&Article::from_text("d", text), &mut Terms::default());
+            let quoted: Vec<&str> = doc.quotes.iter().map(|q| q.text.as_str()).collect();
+            assert_eq!(quoted, ["He will not be put on IR", "The news is fairly good", "It is encouraging"]);
+        }
         // AP style reopens the quotation on each paragraph: it ends at each.
         let text =
             "Payton added, \"He will not be put on IR.\n\"The news is fairly good,\" he said.\nBush was unavailable.";
