@@ -60,6 +60,7 @@ impl Config {
             ("relate.version_verbatim_share", self.relate.version_verbatim_share),
             ("relate.rewrite_coverage", self.relate.rewrite_coverage),
             ("relate.direction_margin", self.relate.direction_margin),
+            ("relate.merge_overlap", self.relate.merge_overlap),
             ("relate.near_duplicate_jaccard", self.relate.near_duplicate_jaccard),
             ("relate.min_retold_share", self.relate.min_retold_share),
             ("relate.condensed_length_ratio", self.relate.condensed_length_ratio),
@@ -260,6 +261,12 @@ pub struct RelateConfig {
     /// only when one side's coverage exceeds the other's by this much
     /// (default 0.3).
     pub direction_margin: f64,
+    /// A document assembled from several sources is the copy of each (when
+    /// dates and containment do not decide): a second source counts toward
+    /// the assembly when it shares at most this share of the sentences the
+    /// first one covers, so that a duplicate or an earlier version of the
+    /// document proves nothing (default 0.25).
+    pub merge_overlap: f64,
     /// Without dates or clear containment, the document that leaves out at
     /// least this many of the other's sentences… (default 2)
     pub trim_sentences: usize,
@@ -296,6 +303,7 @@ impl Default for RelateConfig {
             condensed_wording_similarity: 0.3,
             condensed_chain_share: 0.4,
             direction_margin: 0.3,
+            merge_overlap: 0.25,
             trim_sentences: 2,
             trim_ratio: 3.0,
             reworded_fact_similarity: 0.5,

@@ -158,6 +158,7 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
             relation
         })
         .collect();
+    relate::direct_merges(&documents, &mut relations, &config.relate);
     relations.sort_by_key(|r| (r.a, r.b));
 
     progress.stage("stories", 1);

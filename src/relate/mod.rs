@@ -198,6 +198,12 @@ pub fn direction(
             return Some((ta < tb, DirectionBasis::Published, vec![format!("published {first}, the other {then}")]));
         }
     }
+    if let (Some((da, wa)), Some((db, wb))) = (day(a), day(b)) {
+        if da != db {
+            let (first, then) = if da < db { (wa, wb) } else { (wb, wa) };
+            return Some((da < db, DirectionBasis::Published, vec![format!("{first}, the other {then}")]));
+        }
+    }
     let margin = alignment.coverage_b - alignment.coverage_a;
     let contained = |b_is_copy: bool| {
         let (copy, source) = if b_is_copy { (alignment.coverage_b, alignment.coverage_a) } else { (alignment.coverage_a, alignment.coverage_b) };
@@ -234,6 +240,20 @@ pub fn direction(
         (true, false) => Some((false, DirectionBasis::Attribution, from_b)),
         _ => None,
     }
+}
+
+/// The calendar day a document was published, as days since the Unix
+/// epoch, with the date in words: the date part of its publication time as
+/// given (the publisher's own calendar day, whatever the time zone), or the
+/// date its text carries on a time stamp line when it has no publication
+/// time. Days, not times, because a stamp in the text has no time zone.
+fn day(doc: &Doc) -> Option<(i64, String)> {
+    if let Some(published) = &doc.published {
+        let date = published.get(..10)?;
+        let days = crate::ingest::parse_published(date)? / 86_400;
+        return Some((days, format!("published {date}")));
+    }
+    doc.dateline.as_ref().map(|(days, words)| (*days, format!("dated {words} in its text")))
 }
 
 /// Named sources of `x` that the aligned sentences of `y` replace by a
@@ -296,6 +316,72 @@ pub fn relate(
     };
     let score = alignment.mean_similarity * alignment.coverage_a.max(alignment.coverage_b);
     Some(Relation { a: ia, b: ib, kind, direction: basis, direction_evidence, score, alignment, changes })
+}
+
+/// Directs the relations that nothing else directed, by reading each
+/// document with all its partners at once: a document that its partners
+/// cover together by at least `direction_margin` more of its sentences than
+/// this partner alone does (counting partners that share at most
+/// `merge_overlap` of what this one covers), while this partner keeps
+/// sentences of its own that the document left out, is assembled from
+/// several sources, and is the copy of each. (Two excerpts of one article
+/// would each be contained in it, which containment already decides.)
+/// The changes are computed again, from the source's side.
+pub fn direct_merges(documents: &[Doc], relations: &mut [Relation], config: &RelateConfig) {
+    use std::collections::{BTreeSet, HashMap};
+    // Sentences of each document aligned with each partner.
+    let mut aligned: HashMap<usize, Vec<(usize, BTreeSet<usize>)>> = HashMap::new();
+    for r in relations.iter() {
+        aligned.entry(r.a).or_default().push((r.b, r.alignment.links.iter().map(|l| l.a_sentence).collect()));
+        aligned.entry(r.b).or_default().push((r.a, r.alignment.links.iter().map(|l| l.b_sentence).collect()));
+    }
+    let told = |d: usize| documents[d].sentences.iter().filter(|s| !s.frame).count().max(1) as f64;
+    let assembled = |copy: usize, source: usize| -> Option<String> {
+        let partners = aligned.get(&copy)?;
+        if partners.len() < 2 {
+            return None;
+        }
+        let own = &partners.iter().find(|p| p.0 == source)?.1;
+        // Other sources count when they complement this one: a duplicate
+        // of the document, or an earlier version of it, covers what this
+        // source covers too.
+        let others: Vec<&BTreeSet<usize>> = partners
+            .iter()
+            .filter(|p| p.0 != source)
+            .map(|p| &p.1)
+            .filter(|s| s.intersection(own).count() as f64 <= config.merge_overlap * own.len() as f64)
+            .collect();
+        let together: BTreeSet<usize> = own.iter().chain(others.iter().flat_map(|s| s.iter())).copied().collect();
+        let gain = (together.len() - own.len()) as f64 / told(copy);
+        (gain >= config.direction_margin).then(|| {
+            format!(
+                "the copy takes {:.0}% of its sentences from this source and {:.0}% from it and {} other source(s) together",
+                own.len() as f64 / told(copy) * 100.0,
+                together.len() as f64 / told(copy) * 100.0,
+                others.len()
+            )
+        })
+    };
+    for r in relations.iter_mut().filter(|r| r.direction.is_none()) {
+        let left_out = |doc: usize, own: &dyn Fn(usize) -> bool| {
+            (0..documents[doc].sentences.len()).filter(|&i| !documents[doc].sentences[i].frame && !own(i)).count()
+        };
+        let a_keeps = left_out(r.a, &|i| r.alignment.aligned_a(i)) >= config.trim_sentences;
+        let b_keeps = left_out(r.b, &|j| r.alignment.aligned_b(j)) >= config.trim_sentences;
+        let (b_merged, a_merged) = (assembled(r.b, r.a).filter(|_| a_keeps), assembled(r.a, r.b).filter(|_| b_keeps));
+        let (copy_is_b, note) = match (b_merged, a_merged) {
+            (Some(note), None) => (true, note),
+            (None, Some(note)) => (false, note),
+            _ => continue,
+        };
+        if !copy_is_b {
+            std::mem::swap(&mut r.a, &mut r.b);
+            r.alignment = flip(r.alignment.clone());
+        }
+        r.direction = Some(DirectionBasis::Containment);
+        r.direction_evidence = vec![note];
+        r.changes = changes::changes(&documents[r.a], &documents[r.b], &r.alignment, config);
+    }
 }
 
 /// Whether what separates two near-identical texts is trivial, as a
@@ -389,6 +475,47 @@ mod tests {
         "Ferry services across the harbour will run extra crossings while the bridges are closed.",
         "Residents of the riverside district said the repairs were long overdue after years of delays.",
     ];
+
+    const OTHER: [&str; 7] = [
+        "Fire broke out in the east wing of the city museum late on Saturday night.",
+        "Firefighters needed four hours to bring the blaze under control, the brigade said.",
+        "Several paintings from the medieval collection were carried out by volunteers in the smoke.",
+        "The cause of the fire remains unknown and investigators will examine the wiring next week.",
+        "Visitors booked for the spring exhibition will be offered tickets for another date.",
+        "The museum director thanked neighbours who brought blankets and coffee to the crews.",
+        "Insurers are expected to assess the damage to the roof and the archive on Tuesday.",
+    ];
+
+    #[test]
+    fn an_article_assembled_from_two_sources_is_the_copy_of_each() {
+        let merged = [&STORY[..4], &OTHER[..4]].concat().join("\n\n");
+        let analysis =
+            analysed(&[("a-merged", &merged), ("b-council", &STORY.join("\n\n")), ("c-museum", &OTHER.join("\n\n"))]);
+        assert_eq!(analysis.relations.len(), 2);
+        for r in &analysis.relations {
+            assert_eq!(r.direction, Some(DirectionBasis::Containment), "{:?}", r.direction_evidence);
+            assert_eq!(analysis.documents[r.b].id, "a-merged", "{:?}", r.direction_evidence);
+        }
+        // Without the second source nothing tells which of the two came first.
+        let analysis = analysed(&[("a-merged", &merged), ("b-council", &STORY.join("\n\n"))]);
+        assert_eq!(analysis.relations[0].direction, None);
+    }
+
+    #[test]
+    fn a_date_in_the_text_orders_articles_without_metadata() {
+        let story = STORY.join("\n\n");
+        let later = format!("Published: July 30, 2004\n\n{}", story.replace("Monday", "Tuesday"));
+        let earlier = format!("Published: Thursday 29 July 2004\n\n{story}");
+        let analysis = analysed(&[("a-later", &later), ("b-earlier", &earlier)]);
+        let r = &analysis.relations[0];
+        assert_eq!(r.direction, Some(DirectionBasis::Published), "{:?}", r.direction_evidence);
+        assert_eq!(analysis.documents[r.a].id, "b-earlier");
+        assert!(r.direction_evidence[0].contains("29 July 2004"), "{:?}", r.direction_evidence);
+        // The same day tells nothing.
+        let same = format!("Published: July 29, 2004\n\n{}", story.replace("Monday", "Tuesday"));
+        let analysis = analysed(&[("a", &same), ("b", &earlier)]);
+        assert_eq!(analysis.relations[0].direction, None);
+    }
 
     #[test]
     fn a_trim_is_the_copy_without_dates() {

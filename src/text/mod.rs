@@ -51,6 +51,28 @@ pub struct Doc {
     pub roles: Vec<u8>,
     /// Direct quotations in reading order.
     pub quotes: Vec<Quote>,
+    /// For an article without a publication time, the day its own text
+    /// dates it: a time stamp line near the top ("Published: July 29,
+    /// 2004"), as days since the Unix epoch, with the date as written.
+    #[serde(default)]
+    pub dateline: Option<(i64, String)>,
+}
+
+/// Sentences from the top of an article searched for a time stamp line.
+const DATELINE_SENTENCES: usize = 6;
+
+/// The first full date (year, month and day, the month in words: `11/04/05`
+/// is read differently on each side of the Atlantic) on a frame line among
+/// the first [`DATELINE_SENTENCES`] sentences.
+fn dateline(text: &str, sentences: &[Sentence]) -> Option<(i64, String)> {
+    sentences.iter().take(DATELINE_SENTENCES).filter(|s| s.frame).find_map(|s| {
+        facts::quantities(&text[s.start..s.end]).into_iter().find_map(|q| {
+            let d = q.date?;
+            let month_in_words = q.surface.chars().any(char::is_alphabetic);
+            let (year, month, day) = (d.year?, d.month?, d.day?);
+            month_in_words.then(|| (crate::ingest::days_from_civil(year.into(), month.into(), day.into()), q.surface))
+        })
+    })
 }
 
 /// One sentence with what the later stages compare.
@@ -190,12 +212,15 @@ impl Doc {
         all_roles.shrink_to_fit();
         let mut text = text;
         text.shrink_to_fit();
+        let published_at = article.published.as_deref().and_then(parse_published);
+        let dateline = if published_at.is_none() { dateline(&text, &sentences) } else { None };
         Doc {
             id: article.id.clone(),
             title: article.title.clone(),
             outlet: article.outlet.clone(),
             published: article.published.clone(),
-            published_at: article.published.as_deref().and_then(parse_published),
+            published_at,
+            dateline,
             url: article.url.clone(),
             origin: article.origin.clone(),
             text,
