@@ -338,6 +338,10 @@ def planted_found(planted, key, rels, deriv, strict=False):
                 return True
             if not strict and pb and ws and wd and contains(pa, ws) and contains(pb, wd) and altered & set(ws + wd):
                 return True
+            # A dropped attribution reported by the name alone ("Theodore
+            # Boutrous" for "Wal-Mart lawyer Theodore Boutrous").
+            if not strict and not pb and key == "dropped_attributions" and ws and contains(pa, ws):
+                return True
     return False
 
 
