@@ -493,8 +493,10 @@ fn date_at(sentence: &str, tokens: &[Token<'_>], i: usize) -> Option<(DateParts,
             return Some((parts, k + 2 - i));
         }
         // "May" alone is too often the verb, and "Mar" or "Dec" too often
-        // something else: a month needs a day or a year beside it.
-        if !abbreviated && tokens[k].text != "May" {
+        // something else: a month needs a day or a year beside it, or for
+        // "May" a word of time before it ("in May", "since May").
+        let timed = k > 0 && matches!(tokens[k - 1].text, "in" | "since" | "until" | "by" | "early" | "late" | "mid" | "last" | "next" | "this" | "of");
+        if !abbreviated && (tokens[k].text != "May" || timed) {
             parts.month = Some(month);
             return Some((parts, k + 1 - i));
         }
