@@ -317,6 +317,12 @@ def reported(rel, key):
     return items
 
 
+# Words of context beyond the planted span that a report may carry and
+# still count as the planted change (a found change quotes a few words
+# around it; a whole sentence is no finding).
+CONTEXT_WORDS = 4
+
+
 def planted_found(planted, key, rels, deriv, strict=False):
     """Whether one planted change is among the changes reported on the relations to its sources.
 
@@ -337,6 +343,13 @@ def planted_found(planted, key, rels, deriv, strict=False):
             if contains(ws, pa) and (not pb or contains(wd, pb)):
                 return True
             if not strict and pb and ws and wd and contains(pa, ws) and contains(pb, wd) and altered & set(ws + wd):
+                return True
+            # Or it takes in every altered word with a little other context
+            # than the planted one ("history may soon be" -> "history will
+            # soon be" for "may soon be dismissed" -> "will soon be
+            # dismissed"): the same change, cut at other words.
+            if (not strict and pb and altered and altered <= set(ws + wd) and set(ws) & set(pa) and set(wd) & set(pb)
+                    and len(ws) <= len(pa) + CONTEXT_WORDS and len(wd) <= len(pb) + CONTEXT_WORDS):
                 return True
             # A dropped attribution reported by the name alone ("Theodore
             # Boutrous" for "Wal-Mart lawyer Theodore Boutrous").
