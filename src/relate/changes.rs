@@ -642,6 +642,9 @@ mod tests {
         assert!(facts("More than 50, 000 people marched.", "More than 50,000 people marched.").is_empty());
         // The conversion in parentheses is no second value.
         assert!(facts("He fell about 600 metres (2,000 feet).", "He fell about 600m while climbing.").is_empty());
+        // A count in parentheses is a breakdown, not a conversion.
+        let f = facts("Police held 23 pirates (12 Somali and 11 Yemeni).", "Police held 23 pirates (14 Somali and 9 Yemeni).");
+        assert!(has(&f, FactKind::Number, "12", "14"), "{f:?}");
         // A number present on one side only is an omission.
         assert!(facts("The blast killed 5 people and injured 12.", "The blast killed 5 people.").is_empty());
         let f =

@@ -735,8 +735,11 @@ fn mark_asides(sentence: &str, quantities: &mut [Quantity]) {
                     after.split_whitespace().next().unwrap_or("").trim_end_matches(|c: char| !c.is_alphanumeric());
                 matches!(next.to_lowercase().as_str(), "a.m" | "p.m" | "am" | "pm") && q.kind == FactKind::Number
             };
-        // "(2,000 feet)" right after "600 metres": a conversion.
-        let gloss = previous_end.is_some_and(|end| {
+        // "(2,000 feet)" right after "600 metres": a conversion. A count in
+        // parentheses ("23 pirates (12 Somali and 11 Yemeni)") is a
+        // breakdown, stated for itself.
+        let converted = q.unit.as_deref().is_some_and(|u| in_base_units(1.0, u).is_some() || u.contains(['$', '£', '€', '¥']));
+        let gloss = converted && previous_end.is_some_and(|end| {
             let between = &sentence[end.min(q.start)..q.start];
             between.len() < 40 && between.contains('(') && !between.contains(')') && words(between).len() <= 3
         });
