@@ -248,9 +248,9 @@ pub fn direction(
 /// date its text carries on a time stamp line when it has no publication
 /// time. Days, not times, because a stamp in the text has no time zone.
 fn day(doc: &Doc) -> Option<(i64, String)> {
-    if let Some(published) = &doc.published {
+    if let (Some(_), Some(published)) = (doc.published_at, &doc.published) {
         let date = published.get(..10)?;
-        let days = crate::ingest::parse_published(date)? / 86_400;
+        let days = crate::ingest::parse_published(date)?.div_euclid(86_400);
         return Some((days, format!("published {date}")));
     }
     doc.dateline.as_ref().map(|(days, words)| (*days, format!("dated {words} in its text")))
@@ -328,12 +328,23 @@ pub fn relate(
 /// would each be contained in it, which containment already decides.)
 /// The changes are computed again, from the source's side.
 pub fn direct_merges(documents: &[Doc], relations: &mut [Relation], config: &RelateConfig) {
-    use std::collections::{BTreeSet, HashMap};
-    // Sentences of each document aligned with each partner.
+    use std::collections::{BTreeSet, HashMap, HashSet};
+    // Only documents in an undirected relation are read; with publication
+    // times (a large dated corpus) there are none, and nothing is held.
+    let undirected: HashSet<usize> =
+        relations.iter().filter(|r| r.direction.is_none()).flat_map(|r| [r.a, r.b]).collect();
+    if undirected.is_empty() {
+        return;
+    }
+    // Sentences of each such document aligned with each partner.
     let mut aligned: HashMap<usize, Vec<(usize, BTreeSet<usize>)>> = HashMap::new();
     for r in relations.iter() {
-        aligned.entry(r.a).or_default().push((r.b, r.alignment.links.iter().map(|l| l.a_sentence).collect()));
-        aligned.entry(r.b).or_default().push((r.a, r.alignment.links.iter().map(|l| l.b_sentence).collect()));
+        if undirected.contains(&r.a) {
+            aligned.entry(r.a).or_default().push((r.b, r.alignment.links.iter().map(|l| l.a_sentence).collect()));
+        }
+        if undirected.contains(&r.b) {
+            aligned.entry(r.b).or_default().push((r.a, r.alignment.links.iter().map(|l| l.b_sentence).collect()));
+        }
     }
     let told = |d: usize| documents[d].sentences.iter().filter(|s| !s.frame).count().max(1) as f64;
     let assembled = |copy: usize, source: usize| -> Option<String> {
