@@ -50,8 +50,53 @@ const STOPWORDS: &[&str] = &[
 ];
 
 /// Is this lowercase word a stopword?
+#[inline]
 pub fn is_stopword(lower: &str) -> bool {
-    STOPWORDS.contains(&lower)
+    // Called for nearly every word of every stage: a binary search over the
+    // stopwords packed into integers rather than a string comparison with
+    // each of them.
+    static PACKED: std::sync::OnceLock<Vec<u128>> = std::sync::OnceLock::new();
+    let Some(key) = packed_word(lower) else { return false };
+    let packed = PACKED.get_or_init(|| {
+        let mut keys: Vec<u128> = STOPWORDS.iter().filter_map(|w| packed_word(w)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    });
+    packed.binary_search(&key).is_ok()
+}
+
+/// Whether `word`, lowercased, is a stopword: `is_stopword(&word.to_lowercase())`
+/// without a copy for ASCII words.
+#[inline]
+pub fn is_stopword_lowercased(word: &str) -> bool {
+    if !word.is_ascii() {
+        return is_stopword(&word.to_lowercase());
+    }
+    let bytes = word.as_bytes();
+    if bytes.len() > 15 {
+        return false;
+    }
+    let mut buf = [0u8; 15];
+    for (b, c) in buf.iter_mut().zip(bytes) {
+        *b = c.to_ascii_lowercase();
+    }
+    // ASCII lowercased is ASCII, so valid UTF-8.
+    std::str::from_utf8(&buf[..bytes.len()]).is_ok_and(is_stopword)
+}
+
+/// A word of at most 15 bytes as one integer (its bytes and its length);
+/// `None` for longer words, which are no stopwords.
+#[inline]
+fn packed_word(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 15 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    buf[..bytes.len()].copy_from_slice(bytes);
+    buf[15] = bytes.len() as u8;
+    Some(u128::from_le_bytes(buf))
 }
 
 /// Splits text into words: runs of letters and digits, keeping inner
@@ -278,6 +323,17 @@ mod tests {
     fn words_handle_non_ascii_letters_and_marks() {
         assert_eq!(texts("Zelenskyy’s café — naïve “quotes” 2½-hour"), ["Zelenskyy", "s", "café", "naïve", "quotes", "2½-hour"]);
         assert_eq!(texts("end. -x a-"), ["end", "x", "a"]);
+    }
+
+    #[test]
+    fn stopwords_are_exactly_the_list() {
+        assert!(STOPWORDS.iter().all(|w| is_stopword(w)));
+        for w in ["The", "THEMSELVES", "According", "Straße", "K", "café", "Whereabouts", "ab"] {
+            assert_eq!(is_stopword_lowercased(w), is_stopword(&w.to_lowercase()), "{w}");
+        }
+        for w in ["", "The", "thee", "th", "a\0", "themselvess", "according2", "ab", "café", "whereabouts"] {
+            assert!(!is_stopword(w), "{w}");
+        }
     }
 
     #[test]
