@@ -6,6 +6,8 @@
 //! "ceasefire"); others are split ("30-day" = "30", "day"). "%" reads as
 //! "percent", and "U.S."/"US" as one term.
 
+use std::borrow::Cow;
+
 use rust_stemmers::{Algorithm, Stemmer};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -210,7 +212,9 @@ impl Terms {
     /// The content terms of one word (none for a stopword; several for a
     /// hyphenated word mixing digits and letters).
     pub fn of_word(&self, word: &str, out: &mut Vec<u64>) {
-        let lower = word.to_lowercase();
+        // Most words are lowercase ASCII already: no copy for them.
+        let lower: Cow<'_, str> =
+            if word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) { Cow::Borrowed(word) } else { Cow::Owned(word.to_lowercase()) };
         let lower = lower.strip_suffix("'s").unwrap_or(&lower);
         if lower.contains('-') {
             let parts: Vec<&str> = lower.split('-').filter(|p| !p.is_empty()).collect();
@@ -227,18 +231,21 @@ impl Terms {
     }
 
     fn push(&self, lower: &str, original: &str, out: &mut Vec<u64>) {
-        let cleaned: String = lower.chars().filter(|&c| c != '.' && c != '\'' && c != ',').collect();
+        let cleaned: Cow<'_, str> = if lower.contains(['.', '\'', ',']) {
+            Cow::Owned(lower.chars().filter(|&c| c != '.' && c != '\'' && c != ',').collect())
+        } else {
+            Cow::Borrowed(lower)
+        };
         // "U.S." and "US" name a country; lowercase "us" is a pronoun.
-        let cleaned = if cleaned == "us" && original != "us" { "u.s".to_string() } else { cleaned };
+        let cleaned = if cleaned == "us" && original != "us" { Cow::Borrowed("u.s") } else { cleaned };
         if cleaned.is_empty() || is_stopword(&cleaned) {
             return;
         }
-        let stem = if cleaned.chars().any(|c| c.is_ascii_digit()) {
-            cleaned
+        if cleaned.bytes().any(|b| b.is_ascii_digit()) {
+            out.push(term_hash(&cleaned));
         } else {
-            self.stemmer.stem(&cleaned).into_owned()
-        };
-        out.push(term_hash(&stem));
+            out.push(term_hash(&self.stemmer.stem(&cleaned)));
+        }
     }
 
     /// The content terms of a sentence; `quoted` are the byte ranges of
