@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use super::passage::{Hunk, Side};
 use super::{ChangedFact, Group};
 use crate::text::facts::{self, FactKind, Ordinal, PlaceMention, Quantity, TitledName};
-use crate::text::tokens::{for_each_word, is_stopword, words};
+use crate::text::tokens::{for_each_word, is_stopword, is_stopword_lowercased, words};
 use crate::text::Doc;
 
 /// Longest hunk side, in words, read as an edit of one fact.
@@ -767,14 +767,20 @@ fn headline_case(side: &Side<'_>, range: &std::ops::Range<usize>) -> bool {
 /// Whether all words of a sentence, function words aside, are capitalized
 /// (three words or more).
 pub(super) fn sentence_in_capitals(text: &str) -> bool {
-    let ws = words(text);
-    let content: Vec<_> = ws
-        .iter()
-        .skip(1)
-        .filter(|w| !is_stopword(&w.text.to_lowercase()) && w.text.chars().next().is_some_and(char::is_alphabetic))
-        .collect();
-    let lowercase = content.iter().filter(|w| !w.is_capitalized()).count();
-    content.len() >= 3 && lowercase == 0
+    // Called for every edit of every pair: the first lowercase content
+    // word settles it, and words are not lowercased to be looked up.
+    let mut capitalized = 0;
+    for w in words(text).iter().skip(1) {
+        if !w.text.chars().next().is_some_and(char::is_alphabetic) {
+            continue;
+        }
+        if w.is_capitalized() {
+            capitalized += usize::from(!is_stopword_lowercased(w.text));
+        } else if !is_stopword_lowercased(w.text) {
+            return false;
+        }
+    }
+    capitalized >= 3
 }
 
 fn is_place_preposition(word: &str) -> bool {
