@@ -244,8 +244,38 @@ impl Terms {
         if cleaned.bytes().any(|b| b.is_ascii_digit()) {
             out.push(term_hash(&cleaned));
         } else {
-            out.push(term_hash(&self.stemmer.stem(&cleaned)));
+            out.push(self.stem_hash(&cleaned));
         }
+    }
+
+    /// The term hash of the stem of `word` (lowercase, not empty). Stemming
+    /// is most of the text stage's cost and news repeats its words, so each
+    /// thread keeps the stems of the words it met last in a direct-mapped
+    /// cache: a slot per word hash, holding one word and its term.
+    fn stem_hash(&self, word: &str) -> u64 {
+        const SLOTS: usize = 1 << 14;
+        const LONGEST: usize = 32;
+        thread_local! {
+            static STEMS: std::cell::RefCell<Vec<(String, u64)>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        if word.is_empty() || word.len() > LONGEST {
+            return term_hash(&self.stemmer.stem(word));
+        }
+        let slot = xxh3_64(word.as_bytes()) as usize & (SLOTS - 1);
+        STEMS.with(|stems| {
+            let mut stems = stems.borrow_mut();
+            if stems.is_empty() {
+                stems.resize_with(SLOTS, || (String::with_capacity(LONGEST), 0));
+            }
+            let (cached, term) = &mut stems[slot];
+            // An empty slot holds "", which no word looked up here is.
+            if cached != word {
+                *term = term_hash(&self.stemmer.stem(word));
+                cached.clear();
+                cached.push_str(word);
+            }
+            *term
+        })
     }
 
     /// The content terms of a sentence; `quoted` are the byte ranges of
