@@ -290,7 +290,7 @@ fn changed_quantities(
                 ms.iter().position(|(s, q)| *s == first.sentence && q.start <= first.start && first.start < q.end)?;
             let (s, q) = ms[k];
             let all = side.words[range.clone()].iter().all(|w| {
-                (w.sentence == s && w.start >= q.start && w.end <= q.end) || HEDGES.contains(&w.lower.as_str())
+                (w.sentence == s && w.start >= q.start && w.end <= q.end) || HEDGES.contains(&w.lower.as_ref())
             });
             all.then_some(k)
         };
@@ -378,13 +378,13 @@ pub(super) fn is_edit(sa: &Side<'_>, sb: &Side<'_>, h: &Hunk) -> bool {
         let sentence = side.words[start].sentence;
         (1..=2)
             .map(|d| {
-                start.checked_sub(d).map(|k| &side.words[k]).filter(|w| w.sentence == sentence).map(|w| w.lower.clone())
+                start.checked_sub(d).map(|k| &side.words[k]).filter(|w| w.sentence == sentence).map(|w| w.lower.to_string())
             })
             .collect()
     }
     fn after(side: &Side<'_>, end: usize) -> Option<String> {
         let sentence = side.words[end - 1].sentence;
-        side.words.get(end).filter(|w| w.sentence == sentence).map(|w| w.lower.clone())
+        side.words.get(end).filter(|w| w.sentence == sentence).map(|w| w.lower.to_string())
     }
     let (ba, bb) = (before(sa, h.a.start), before(sb, h.b.start));
     // Shared up to the sentence's start: fewer than two words before is fine.
