@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::tokens::{is_stopword, words, Token};
+use super::tokens::{is_stopword, lowercase_words, words, Token};
 
 /// What kind of fact a mention states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -1065,7 +1065,8 @@ fn is_calendar_word(lower: &str) -> bool {
 /// Lee"), with the lowercase words that qualify them in the surface.
 pub fn titled_names(sentence: &str) -> Vec<TitledName> {
     let tokens = words(sentence);
-    let lower: Vec<String> = tokens.iter().map(|t| t.text.to_lowercase().replace('.', "")).collect();
+    let mut buffer = String::with_capacity(sentence.len());
+    let lower = lowercase_words(&tokens, true, &mut buffer);
     let joined = |k: usize| k > 0 && matches!(gap(sentence, &tokens[k - 1], &tokens[k]), "" | ".");
     let mut out = Vec::new();
     let mut i = 0;
@@ -1075,7 +1076,7 @@ pub fn titled_names(sentence: &str) -> Vec<TitledName> {
         let mut last_was_title = false;
         let mut has_title = false;
         while j < tokens.len() && (j == i || joined(j)) {
-            let w = lower[j].as_str();
+            let w = lower[j];
             if is_modifier(w) {
                 roles.push(w.split('-').next().unwrap_or(w).to_string());
                 last_was_title = false;
@@ -1100,10 +1101,10 @@ pub fn titled_names(sentence: &str) -> Vec<TitledName> {
                 .take_while(|&k| {
                     (k == j || joined(k))
                         && tokens[k].is_capitalized()
-                        && !is_title(&lower[k])
-                        && !is_modifier(&lower[k])
-                        && !is_calendar_word(&lower[k])
-                        && !is_stopword(&lower[k])
+                        && !is_title(lower[k])
+                        && !is_modifier(lower[k])
+                        && !is_calendar_word(lower[k])
+                        && !is_stopword(lower[k])
                         && !tokens[k].text.chars().any(|c| c.is_ascii_digit())
                 })
                 .last();
@@ -1116,8 +1117,8 @@ pub fn titled_names(sentence: &str) -> Vec<TitledName> {
                         && first + 2 > i
                         && joined(first)
                         && !tokens[first - 1].is_capitalized()
-                        && !is_stopword(&lower[first - 1])
-                        && !is_verbish(&lower[first - 1])
+                        && !is_stopword(lower[first - 1])
+                        && !is_verbish(lower[first - 1])
                         && lower[first - 1].chars().all(char::is_alphabetic)
                     {
                         first -= 1;

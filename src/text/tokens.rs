@@ -87,6 +87,34 @@ pub fn is_stopword_lowercased(word: &str) -> bool {
     std::str::from_utf8(&buf[..bytes.len()]).is_ok_and(is_stopword)
 }
 
+/// The words lowercased, as `str::to_lowercase` does, with the periods
+/// dropped when `drop_periods`: all written into `buffer` (cleared first)
+/// rather than one string each.
+pub fn lowercase_words<'b>(tokens: &[Token<'_>], drop_periods: bool, buffer: &'b mut String) -> Vec<&'b str> {
+    buffer.clear();
+    let mut ends = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        if t.text.is_ascii() {
+            let kept = t.text.bytes().filter(|&b| !(drop_periods && b == b'.'));
+            buffer.extend(kept.map(|b| b.to_ascii_lowercase() as char));
+        } else if drop_periods {
+            buffer.push_str(&t.text.to_lowercase().replace('.', ""));
+        } else {
+            buffer.push_str(&t.text.to_lowercase());
+        }
+        ends.push(buffer.len());
+    }
+    let buffer: &'b String = buffer;
+    let mut start = 0;
+    ends.into_iter()
+        .map(|end| {
+            let word = &buffer[start..end];
+            start = end;
+            word
+        })
+        .collect()
+}
+
 /// A word of at most 15 bytes as one integer (its bytes and its length);
 /// `None` for longer words, which are no stopwords.
 #[inline]
@@ -360,6 +388,17 @@ mod tests {
     fn words_handle_non_ascii_letters_and_marks() {
         assert_eq!(texts("Zelenskyy’s café — naïve “quotes” 2½-hour"), ["Zelenskyy", "s", "café", "naïve", "quotes", "2½-hour"]);
         assert_eq!(texts("end. -x a-"), ["end", "x", "a"]);
+    }
+
+    #[test]
+    fn words_lowercased_in_one_buffer() {
+        let text = "U.S. Sgt. ÉMILE said, ΟΔΟΣ 2½";
+        let tokens = words(text);
+        let mut buffer = String::new();
+        let lower = lowercase_words(&tokens, false, &mut buffer);
+        assert_eq!(lower, tokens.iter().map(|t| t.text.to_lowercase()).collect::<Vec<_>>());
+        let lower = lowercase_words(&tokens, true, &mut buffer);
+        assert_eq!(lower, tokens.iter().map(|t| t.text.to_lowercase().replace('.', "")).collect::<Vec<_>>());
     }
 
     #[test]
