@@ -548,7 +548,9 @@ fn number_at(sentence: &str, tokens: &[Token<'_>], i: usize) -> Option<(Quantity
     }
     if first.is_alphabetic() {
         let head = token.text.split('-').next().unwrap_or("");
-        let spelled = with_lowercase(head, |h| word_value(h).is_some());
+        // Number names are 3 to 9 letters long.
+        let spelled =
+            (!head.is_ascii() || (3..=9).contains(&head.len())) && with_lowercase(head, |h| word_value(h).is_some());
         let us_dollars = sentence[..token.start].ends_with('$')
             && head.len() > 2
             && head.get(..2).is_some_and(|h| h.eq_ignore_ascii_case("us"));
