@@ -32,37 +32,65 @@ pub(super) struct SentenceFacts {
 }
 
 impl SentenceFacts {
-    /// The facts of `doc`; `aligned[i]` says whether sentence `i` has a
-    /// partner.
-    pub fn of(doc: &Doc, aligned: &[bool]) -> SentenceFacts {
-        let texts = || (0..doc.sentences.len()).map(|i| doc.sentence_text(i));
-        let mut quantities: Vec<Vec<Quantity>> = texts().map(facts::quantities).collect();
-        // A decimal the sentence splitter cut ("magnitude 6." / "1 quake
-        // struck"): neither half is a number of the text.
-        for i in 1..quantities.len() {
-            let (previous, this) = (doc.sentence_text(i - 1).trim_end(), doc.sentence_text(i).trim_start());
-            let cut = previous.strip_suffix('.').is_some_and(|p| p.ends_with(|c: char| c.is_ascii_digit()))
-                && this.starts_with(|c: char| c.is_ascii_digit());
-            if cut {
-                if let Some(q) = quantities[i - 1].last_mut() {
-                    q.aside = true;
-                }
-                if let Some(q) = quantities[i].first_mut() {
-                    q.aside = true;
-                }
+    /// The facts of `a` and of `b`; `aligned_a[i]` (`aligned_b[j]`) says
+    /// whether sentence `i` of `a` (`j` of `b`) has a partner. A sentence of
+    /// `b` written as one of `a` (most of a duplicate or version) has its
+    /// facts copied, not extracted again: every extractor reads the
+    /// sentence alone.
+    pub fn of_pair(a: &Doc, aligned_a: &[bool], b: &Doc, aligned_b: &[bool]) -> (SentenceFacts, SentenceFacts) {
+        let known: std::collections::HashMap<&str, usize> =
+            (0..a.sentences.len()).map(|i| (a.sentence_text(i), i)).collect();
+        let in_a = |j: usize| known.get(b.sentence_text(j)).copied();
+        fn extracted<T: Clone>(
+            a: &Doc,
+            b: &Doc,
+            wanted: (&dyn Fn(usize) -> bool, &dyn Fn(usize) -> bool),
+            in_a: &dyn Fn(usize) -> Option<usize>,
+            extract: fn(&str) -> Vec<T>,
+        ) -> (Vec<Vec<T>>, Vec<Vec<T>>) {
+            let xa: Vec<Vec<T>> = (0..a.sentences.len())
+                .map(|i| if wanted.0(i) { extract(a.sentence_text(i)) } else { Vec::new() })
+                .collect();
+            let xb: Vec<Vec<T>> = (0..b.sentences.len())
+                .map(|j| match in_a(j).filter(|&i| wanted.1(j) && wanted.0(i)) {
+                    Some(i) => xa[i].clone(),
+                    None if wanted.1(j) => extract(b.sentence_text(j)),
+                    None => Vec::new(),
+                })
+                .collect();
+            (xa, xb)
+        }
+        let every: &dyn Fn(usize) -> bool = &|_| true;
+        let (qa, qb) = extracted(a, b, (every, every), &in_a, facts::quantities);
+        let (only_a, only_b) = (|i: usize| aligned_a.get(i) == Some(&true), |j: usize| aligned_b.get(j) == Some(&true));
+        let only: (&dyn Fn(usize) -> bool, &dyn Fn(usize) -> bool) = (&only_a, &only_b);
+        let (ta, tb) = extracted(a, b, only, &in_a, facts::titled_names);
+        let (oa, ob) = extracted(a, b, only, &in_a, facts::ordinals);
+        let (pa, pb) = extracted(a, b, only, &in_a, facts::places);
+        (
+            SentenceFacts { quantities: cut_decimals(a, qa), titled_names: ta, ordinals: oa, places: pa },
+            SentenceFacts { quantities: cut_decimals(b, qb), titled_names: tb, ordinals: ob, places: pb },
+        )
+    }
+}
+
+/// A decimal the sentence splitter cut ("magnitude 6." / "1 quake
+/// struck"): neither half is a number of the text.
+fn cut_decimals(doc: &Doc, mut quantities: Vec<Vec<Quantity>>) -> Vec<Vec<Quantity>> {
+    for i in 1..quantities.len() {
+        let (previous, this) = (doc.sentence_text(i - 1).trim_end(), doc.sentence_text(i).trim_start());
+        let cut = previous.strip_suffix('.').is_some_and(|p| p.ends_with(|c: char| c.is_ascii_digit()))
+            && this.starts_with(|c: char| c.is_ascii_digit());
+        if cut {
+            if let Some(q) = quantities[i - 1].last_mut() {
+                q.aside = true;
+            }
+            if let Some(q) = quantities[i].first_mut() {
+                q.aside = true;
             }
         }
-        fn only_aligned<T>(doc: &Doc, aligned: &[bool], extract: fn(&str) -> Vec<T>) -> Vec<Vec<T>> {
-            let of = |i: usize| if aligned.get(i) == Some(&true) { extract(doc.sentence_text(i)) } else { Vec::new() };
-            (0..doc.sentences.len()).map(of).collect()
-        }
-        SentenceFacts {
-            quantities,
-            titled_names: only_aligned(doc, aligned, facts::titled_names),
-            ordinals: only_aligned(doc, aligned, facts::ordinals),
-            places: only_aligned(doc, aligned, facts::places),
-        }
     }
+    quantities
 }
 
 /// The family names of the people a document names: titled names, and
