@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::AlignConfig;
 use crate::sketch::CorpusStats;
-use crate::text::Doc;
+use crate::text::{Doc, NARRATION, WORDING};
 
 /// One aligned sentence pair.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -102,12 +102,15 @@ pub(crate) struct Weighted {
 
 /// The weights of sentence `i` of `doc`.
 pub(crate) fn weigh(doc: &Doc, i: usize, stats: &CorpusStats) -> Weighted {
-    let weighted = |set: &[u64]| -> Vec<(u64, f64)> { set.iter().map(|&t| (t, stats.idf(t))).collect() };
-    let terms = weighted(doc.terms(i));
-    let wording = weighted(&doc.wording(i).collect::<Vec<_>>());
+    // Each term's IDF looked up once: the wording and narration terms are
+    // among the sentence's terms, in the same order.
+    let terms: Vec<(u64, f64)> = doc.terms(i).iter().map(|&t| (t, stats.idf(t))).collect();
+    let roles = doc.roles(i);
+    let with = |role: u8| terms.iter().zip(roles).filter(move |(_, r)| **r & role == role).map(|(t, _)| *t);
+    let wording: Vec<(u64, f64)> = with(WORDING).collect();
     Weighted {
         total: terms.iter().map(|t| t.1).sum(),
-        narration: doc.narration(i).map(|t| stats.idf(t)).sum(),
+        narration: with(NARRATION).map(|t| t.1).sum(),
         wording_total: wording.iter().map(|t| t.1).sum(),
         terms,
         wording,

@@ -291,7 +291,41 @@ pub struct CorpusStats {
     /// Number of documents counted.
     pub documents: u64,
     /// Documents containing each term.
-    pub df: HashMap<u64, u32>,
+    pub df: TermMap<u32>,
+}
+
+/// A hash map keyed by term hashes ([`crate::text::tokens::term_hash`]):
+/// the keys are hashes already, so they are only mixed, not hashed again
+/// with SipHash. The term statistics are looked up for every term of every
+/// aligned sentence and story vector.
+pub type TermMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<TermHasher>>;
+
+/// The hasher of [`TermMap`]: one multiplication of the key.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TermHasher(u64);
+
+impl std::hash::Hasher for TermHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    #[inline]
+    fn write_u64(&mut self, key: u64) {
+        // Fibonacci hashing, folded so that the high bits (the table's
+        // control bytes) and the low bits (its bucket) both depend on all
+        // of the key.
+        let x = (self.0 ^ key).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 32);
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(buf));
+        }
+    }
 }
 
 impl CorpusStats {

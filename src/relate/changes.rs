@@ -218,7 +218,7 @@ fn compared(a: &Doc, b: &Doc, links: &[Link], config: &RelateConfig) -> (Vec<Cha
         g.a.iter().for_each(|&i| aligned_a[i] = true);
         g.b.iter().for_each(|&j| aligned_b[j] = true);
     }
-    let (fa, fb) = (fact::SentenceFacts::of(a, &aligned_a), fact::SentenceFacts::of(b, &aligned_b));
+    let (fa, fb) = fact::SentenceFacts::of_pair(a, &aligned_a, b, &aligned_b);
     let pair = fact::Pair {
         a,
         b,

@@ -20,7 +20,7 @@ use std::collections::{BinaryHeap, HashMap};
 use rayon::prelude::*;
 
 use crate::config::StoryConfig;
-use crate::sketch::CorpusStats;
+use crate::sketch::{CorpusStats, TermMap};
 use crate::text::{Doc, NARRATION, WORDING};
 
 /// Seconds in a day, for `max_days_apart`.
@@ -42,7 +42,7 @@ type Vector = Vec<(u64, f32)>;
 /// keeps small corpora workable, where a plain `ln(N / df)` weighs every
 /// term of a five-article story at nearly nothing.
 fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
-    let mut counts: HashMap<u64, (u32, u8)> = HashMap::with_capacity(doc.terms.len());
+    let mut counts: TermMap<(u32, u8)> = TermMap::with_capacity_and_hasher(doc.terms.len(), Default::default());
     for (&term, &role) in doc.terms.iter().zip(&doc.roles) {
         let entry = counts.entry(term).or_insert((0, 0));
         entry.0 += 1;
@@ -69,7 +69,7 @@ fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
 
 /// Postings of the terms worth following: for each, `(document, weight)`.
 struct Index {
-    terms: HashMap<u64, u32>,
+    terms: TermMap<u32>,
     offsets: Vec<usize>,
     postings: Vec<(u32, f32)>,
 }
@@ -80,13 +80,13 @@ impl Index {
         // then every posting written into its place.
         let counts = documents
             .par_iter()
-            .fold(HashMap::new, |mut counts: HashMap<u64, u32>, doc| {
+            .fold(TermMap::default, |mut counts: TermMap<u32>, doc| {
                 for (term, _) in vector(doc, stats, config) {
                     *counts.entry(term).or_insert(0) += 1;
                 }
                 counts
             })
-            .reduce(HashMap::new, |mut a, b| {
+            .reduce(TermMap::default, |mut a, b| {
                 for (term, n) in b {
                     *a.entry(term).or_insert(0) += n;
                 }
@@ -95,7 +95,7 @@ impl Index {
         let mut kept: Vec<(u64, u32)> =
             counts.into_iter().filter(|&(_, n)| n >= 2 && n as usize <= config.max_term_documents).collect();
         kept.sort_unstable();
-        let mut terms = HashMap::with_capacity(kept.len());
+        let mut terms = TermMap::with_capacity_and_hasher(kept.len(), Default::default());
         let mut offsets = Vec::with_capacity(kept.len() + 1);
         offsets.push(0);
         for (id, &(term, n)) in kept.iter().enumerate() {

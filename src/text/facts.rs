@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::tokens::{is_stopword, words, Token};
+use super::tokens::{is_stopword, lowercase_words, words, Token};
 
 /// What kind of fact a mention states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -255,6 +255,22 @@ pub const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "f
 /// What a relative date counts in: "last week", "next month", "this year".
 const RELATIVE_UNITS: &[&str] = &["night", "week", "weekend", "month", "year", "decade", "season"];
 
+/// Calls `f` with `word` lowercased, without a copy for short ASCII words.
+fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let bytes = word.as_bytes();
+    if bytes.len() <= 32 && word.is_ascii() {
+        let mut buf = [0u8; 32];
+        for (b, c) in buf.iter_mut().zip(bytes) {
+            *b = c.to_ascii_lowercase();
+        }
+        // ASCII lowercased is ASCII, so valid UTF-8.
+        if let Ok(lower) = std::str::from_utf8(&buf[..bytes.len()]) {
+            return f(lower);
+        }
+    }
+    f(&word.to_lowercase())
+}
+
 fn word_value(w: &str) -> Option<u32> {
     UNITS.iter().find(|(name, _)| *name == w).map(|&(_, v)| v)
 }
@@ -406,25 +422,28 @@ fn month_of(token: &Token<'_>) -> Option<(u8, bool)> {
     if !token.is_capitalized() {
         return None;
     }
-    let lower = token.text.trim_end_matches('.').to_lowercase();
-    if let Some(m) = MONTHS.iter().position(|m| *m == lower) {
-        return Some((m as u8 + 1, false));
-    }
-    MONTH_ABBREVIATIONS.iter().find(|(a, _)| *a == lower).map(|&(_, m)| (m, true))
+    with_lowercase(token.text.trim_end_matches('.'), |lower| {
+        if let Some(m) = MONTHS.iter().position(|m| *m == lower) {
+            return Some((m as u8 + 1, false));
+        }
+        MONTH_ABBREVIATIONS.iter().find(|(a, _)| *a == lower).map(|&(_, m)| (m, true))
+    })
 }
 
 fn weekday_of(token: &Token<'_>) -> Option<u8> {
-    let lower = token.text.to_lowercase();
-    WEEKDAYS.iter().position(|d| *d == lower).filter(|_| token.is_capitalized()).map(|d| d as u8 + 1)
+    with_lowercase(token.text, |lower| WEEKDAYS.iter().position(|d| *d == lower))
+        .filter(|_| token.is_capitalized())
+        .map(|d| d as u8 + 1)
 }
 
 fn day_of(token: &Token<'_>) -> Option<u8> {
-    let lower = token.text.to_lowercase();
-    let digits = ["st", "nd", "rd", "th"].iter().find_map(|s| lower.strip_suffix(s)).unwrap_or(&lower);
-    if digits.is_empty() || digits.len() > 2 || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse::<u8>().ok().filter(|d| (1..=31).contains(d))
+    with_lowercase(token.text, |lower| {
+        let digits = ["st", "nd", "rd", "th"].iter().find_map(|s| lower.strip_suffix(s)).unwrap_or(lower);
+        if digits.is_empty() || digits.len() > 2 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse::<u8>().ok().filter(|d| (1..=31).contains(d))
+    })
 }
 
 fn year_of(token: &Token<'_>) -> Option<i32> {
@@ -448,13 +467,12 @@ fn date_at(sentence: &str, tokens: &[Token<'_>], i: usize) -> Option<(DateParts,
     }
     let mut parts = DateParts::default();
     let next_ok = |k: usize, seps: &[&str]| tokens.get(k + 1).filter(|n| seps.contains(&gap(sentence, &tokens[k], n)));
-    let lower = tokens[i].text.to_lowercase();
-    let direction = match lower.as_str() {
+    let direction = with_lowercase(tokens[i].text, |lower| match lower {
         "last" | "past" => Some(-1),
         "this" => Some(0),
         "next" => Some(1),
         _ => None,
-    };
+    });
     if let (Some(dir), Some(next)) = (direction, next_ok(i, &[""])) {
         let unit = next.text.to_lowercase();
         let unit = unit.trim_end_matches("'s");
@@ -532,7 +550,9 @@ fn number_at(sentence: &str, tokens: &[Token<'_>], i: usize) -> Option<(Quantity
     }
     if first.is_alphabetic() {
         let head = token.text.split('-').next().unwrap_or("");
-        let spelled = word_value(&head.to_lowercase()).is_some();
+        // Number names are 3 to 9 letters long.
+        let spelled =
+            (!head.is_ascii() || (3..=9).contains(&head.len())) && with_lowercase(head, |h| word_value(h).is_some());
         let us_dollars = sentence[..token.start].ends_with('$')
             && head.len() > 2
             && head.get(..2).is_some_and(|h| h.eq_ignore_ascii_case("us"));
@@ -719,6 +739,9 @@ fn digits_with_unit(word: &str) -> Option<(f64, Option<String>)> {
 
 /// Marks the numbers a comparison leaves aside (see [`Quantity::aside`]).
 fn mark_asides(sentence: &str, quantities: &mut [Quantity]) {
+    if quantities.is_empty() {
+        return;
+    }
     let lower = sentence.to_lowercase();
     let address =
         lower.contains("http") || lower.contains("www.") || lower.contains(". com") || lower.contains(".com/");
@@ -1049,7 +1072,8 @@ fn is_calendar_word(lower: &str) -> bool {
 /// Lee"), with the lowercase words that qualify them in the surface.
 pub fn titled_names(sentence: &str) -> Vec<TitledName> {
     let tokens = words(sentence);
-    let lower: Vec<String> = tokens.iter().map(|t| t.text.to_lowercase().replace('.', "")).collect();
+    let mut buffer = String::with_capacity(sentence.len());
+    let lower = lowercase_words(&tokens, true, &mut buffer);
     let joined = |k: usize| k > 0 && matches!(gap(sentence, &tokens[k - 1], &tokens[k]), "" | ".");
     let mut out = Vec::new();
     let mut i = 0;
@@ -1059,7 +1083,7 @@ pub fn titled_names(sentence: &str) -> Vec<TitledName> {
         let mut last_was_title = false;
         let mut has_title = false;
         while j < tokens.len() && (j == i || joined(j)) {
-            let w = lower[j].as_str();
+            let w = lower[j];
             if is_modifier(w) {
                 roles.push(w.split('-').next().unwrap_or(w).to_string());
                 last_was_title = false;
@@ -1084,10 +1108,10 @@ pub fn titled_names(sentence: &str) -> Vec<TitledName> {
                 .take_while(|&k| {
                     (k == j || joined(k))
                         && tokens[k].is_capitalized()
-                        && !is_title(&lower[k])
-                        && !is_modifier(&lower[k])
-                        && !is_calendar_word(&lower[k])
-                        && !is_stopword(&lower[k])
+                        && !is_title(lower[k])
+                        && !is_modifier(lower[k])
+                        && !is_calendar_word(lower[k])
+                        && !is_stopword(lower[k])
                         && !tokens[k].text.chars().any(|c| c.is_ascii_digit())
                 })
                 .last();
@@ -1100,8 +1124,8 @@ pub fn titled_names(sentence: &str) -> Vec<TitledName> {
                         && first + 2 > i
                         && joined(first)
                         && !tokens[first - 1].is_capitalized()
-                        && !is_stopword(&lower[first - 1])
-                        && !is_verbish(&lower[first - 1])
+                        && !is_stopword(lower[first - 1])
+                        && !is_verbish(lower[first - 1])
                         && lower[first - 1].chars().all(char::is_alphabetic)
                     {
                         first -= 1;

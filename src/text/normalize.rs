@@ -12,6 +12,16 @@ pub fn is_vulgar_fraction(c: char) -> bool {
     matches!(c, '½' | '⅓' | '⅔' | '¼' | '¾' | '⅕' | '⅖' | '⅗' | '⅘' | '⅙' | '⅚' | '⅛' | '⅜' | '⅝' | '⅞')
 }
 
+/// Appends the NFKC form of `run`: the run itself when it is already
+/// normalized (ASCII always is), as most text is.
+fn push_nfkc(out: &mut String, run: &str) {
+    if run.is_ascii() || unicode_normalization::is_nfkc_quick(run.chars()) == unicode_normalization::IsNormalized::Yes {
+        out.push_str(run);
+    } else {
+        out.extend(run.nfkc());
+    }
+}
+
 /// Normalizes a document: NFKC (fractions excepted), straight quotes, one
 /// hyphen and one dash, no zero-width characters, single spaces, lines trimmed
 /// and at most one blank line between paragraphs.
@@ -19,17 +29,13 @@ pub fn normalize(raw: &str) -> String {
     // NFKC first, fractions excepted, so that the mapping below also sees
     // what NFKC produces (a subscript minus becomes U+2212, say).
     let mut composed = String::with_capacity(raw.len());
-    let mut run = String::new();
-    for c in raw.chars() {
-        if is_vulgar_fraction(c) {
-            composed.extend(run.nfkc());
-            run.clear();
-            composed.push(c);
-        } else {
-            run.push(c);
-        }
+    let mut start = 0;
+    for (i, c) in raw.char_indices().filter(|&(_, c)| is_vulgar_fraction(c)) {
+        push_nfkc(&mut composed, &raw[start..i]);
+        composed.push(c);
+        start = i + c.len_utf8();
     }
-    composed.extend(run.nfkc());
+    push_nfkc(&mut composed, &raw[start..]);
 
     let chars: Vec<char> = composed.chars().collect();
     let mut mapped = String::with_capacity(composed.len());

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::tokens::{words, Token};
+use super::tokens::{lowercase_words, words, Token};
 
 /// A direct quotation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -198,13 +198,14 @@ pub(crate) fn scan(
 /// looked for outside quotations (`masked` blanks them out).
 pub fn attribution(masked: &str) -> Option<Attribution> {
     let tokens = words(masked);
-    let lower: Vec<String> = tokens.iter().map(|t| t.text.to_lowercase()).collect();
-    for (v, verb) in lower.iter().enumerate() {
-        if !REPORTING_VERBS.contains(&verb.as_str()) {
+    let mut buffer = String::with_capacity(masked.len());
+    let lower = lowercase_words(&tokens, false, &mut buffer);
+    for (v, &verb) in lower.iter().enumerate() {
+        if !REPORTING_VERBS.contains(&verb) {
             continue;
         }
         if verb == "according" {
-            if lower.get(v + 1).map(String::as_str) == Some("to") {
+            if lower.get(v + 1).copied() == Some("to") {
                 if let Some(found) = source_after(masked, &tokens, v + 2) {
                     return Some(found);
                 }
@@ -221,9 +222,9 @@ pub fn attribution(masked: &str) -> Option<Attribution> {
     None
 }
 
-fn source_before(text: &str, tokens: &[Token<'_>], lower: &[String], verb: usize) -> Option<Attribution> {
+fn source_before(text: &str, tokens: &[Token<'_>], lower: &[&str], verb: usize) -> Option<Attribution> {
     let prev = verb.checked_sub(1)?;
-    if PRONOUNS.contains(&lower[prev].as_str()) {
+    if PRONOUNS.contains(&lower[prev]) {
         let source = tokens[prev].text.to_string();
         return Some(Attribution { description: source.clone(), source, named: false });
     }
@@ -236,7 +237,7 @@ fn source_before(text: &str, tokens: &[Token<'_>], lower: &[String], verb: usize
     }
     let mut first = last;
     if !tokens[last].is_capitalized() {
-        let word = lower[last].as_str();
+        let word = lower[last];
         if !GENERIC_SOURCES.contains(&word) {
             return None;
         }
@@ -247,7 +248,7 @@ fn source_before(text: &str, tokens: &[Token<'_>], lower: &[String], verb: usize
         let cand = first - 1;
         let joined = text[tokens[cand].end()..tokens[cand + 1].start].trim().is_empty();
         if joined
-            && (tokens[cand].is_capitalized() || matches!(lower[cand].as_str(), "of" | "de" | "von" | "der" | "van"))
+            && (tokens[cand].is_capitalized() || matches!(lower[cand], "of" | "de" | "von" | "der" | "van"))
         {
             first = cand;
         } else {
@@ -258,11 +259,11 @@ fn source_before(text: &str, tokens: &[Token<'_>], lower: &[String], verb: usize
         first += 1;
     }
     // "All told", "This means": a capitalized function word is no source.
-    if super::tokens::is_stopword(&lower[first]) && first == last {
+    if super::tokens::is_stopword(lower[first]) && first == last {
         return None;
     }
     let source = text[tokens[first].start..tokens[last].end()].trim_end_matches("'s").to_string();
-    let named = !GENERIC_SOURCES.contains(&lower[first].as_str());
+    let named = !GENERIC_SOURCES.contains(&lower[first]);
     Some(Attribution { description: source.clone(), source, named })
 }
 

@@ -6,6 +6,8 @@
 //! "ceasefire"); others are split ("30-day" = "30", "day"). "%" reads as
 //! "percent", and "U.S."/"US" as one term.
 
+use std::borrow::Cow;
+
 use rust_stemmers::{Algorithm, Stemmer};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -50,8 +52,81 @@ const STOPWORDS: &[&str] = &[
 ];
 
 /// Is this lowercase word a stopword?
+#[inline]
 pub fn is_stopword(lower: &str) -> bool {
-    STOPWORDS.contains(&lower)
+    // Called for nearly every word of every stage: a binary search over the
+    // stopwords packed into integers rather than a string comparison with
+    // each of them.
+    static PACKED: std::sync::OnceLock<Vec<u128>> = std::sync::OnceLock::new();
+    let Some(key) = packed_word(lower) else { return false };
+    let packed = PACKED.get_or_init(|| {
+        let mut keys: Vec<u128> = STOPWORDS.iter().filter_map(|w| packed_word(w)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    });
+    packed.binary_search(&key).is_ok()
+}
+
+/// Whether `word`, lowercased, is a stopword: `is_stopword(&word.to_lowercase())`
+/// without a copy for ASCII words.
+#[inline]
+pub fn is_stopword_lowercased(word: &str) -> bool {
+    if !word.is_ascii() {
+        return is_stopword(&word.to_lowercase());
+    }
+    let bytes = word.as_bytes();
+    if bytes.len() > 15 {
+        return false;
+    }
+    let mut buf = [0u8; 15];
+    for (b, c) in buf.iter_mut().zip(bytes) {
+        *b = c.to_ascii_lowercase();
+    }
+    // ASCII lowercased is ASCII, so valid UTF-8.
+    std::str::from_utf8(&buf[..bytes.len()]).is_ok_and(is_stopword)
+}
+
+/// The words lowercased, as `str::to_lowercase` does, with the periods
+/// dropped when `drop_periods`: all written into `buffer` (cleared first)
+/// rather than one string each.
+pub fn lowercase_words<'b>(tokens: &[Token<'_>], drop_periods: bool, buffer: &'b mut String) -> Vec<&'b str> {
+    buffer.clear();
+    let mut ends = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        if t.text.is_ascii() {
+            let kept = t.text.bytes().filter(|&b| !(drop_periods && b == b'.'));
+            buffer.extend(kept.map(|b| b.to_ascii_lowercase() as char));
+        } else if drop_periods {
+            buffer.push_str(&t.text.to_lowercase().replace('.', ""));
+        } else {
+            buffer.push_str(&t.text.to_lowercase());
+        }
+        ends.push(buffer.len());
+    }
+    let buffer: &'b String = buffer;
+    let mut start = 0;
+    ends.into_iter()
+        .map(|end| {
+            let word = &buffer[start..end];
+            start = end;
+            word
+        })
+        .collect()
+}
+
+/// A word of at most 15 bytes as one integer (its bytes and its length);
+/// `None` for longer words, which are no stopwords.
+#[inline]
+fn packed_word(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 15 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    buf[..bytes.len()].copy_from_slice(bytes);
+    buf[15] = bytes.len() as u8;
+    Some(u128::from_le_bytes(buf))
 }
 
 /// Splits text into words: runs of letters and digits, keeping inner
@@ -165,7 +240,9 @@ impl Terms {
     /// The content terms of one word (none for a stopword; several for a
     /// hyphenated word mixing digits and letters).
     pub fn of_word(&self, word: &str, out: &mut Vec<u64>) {
-        let lower = word.to_lowercase();
+        // Most words are lowercase ASCII already: no copy for them.
+        let lower: Cow<'_, str> =
+            if word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) { Cow::Borrowed(word) } else { Cow::Owned(word.to_lowercase()) };
         let lower = lower.strip_suffix("'s").unwrap_or(&lower);
         if lower.contains('-') {
             let parts: Vec<&str> = lower.split('-').filter(|p| !p.is_empty()).collect();
@@ -182,18 +259,51 @@ impl Terms {
     }
 
     fn push(&self, lower: &str, original: &str, out: &mut Vec<u64>) {
-        let cleaned: String = lower.chars().filter(|&c| c != '.' && c != '\'' && c != ',').collect();
+        let cleaned: Cow<'_, str> = if lower.contains(['.', '\'', ',']) {
+            Cow::Owned(lower.chars().filter(|&c| c != '.' && c != '\'' && c != ',').collect())
+        } else {
+            Cow::Borrowed(lower)
+        };
         // "U.S." and "US" name a country; lowercase "us" is a pronoun.
-        let cleaned = if cleaned == "us" && original != "us" { "u.s".to_string() } else { cleaned };
+        let cleaned = if cleaned == "us" && original != "us" { Cow::Borrowed("u.s") } else { cleaned };
         if cleaned.is_empty() || is_stopword(&cleaned) {
             return;
         }
-        let stem = if cleaned.chars().any(|c| c.is_ascii_digit()) {
-            cleaned
+        if cleaned.bytes().any(|b| b.is_ascii_digit()) {
+            out.push(term_hash(&cleaned));
         } else {
-            self.stemmer.stem(&cleaned).into_owned()
-        };
-        out.push(term_hash(&stem));
+            out.push(self.stem_hash(&cleaned));
+        }
+    }
+
+    /// The term hash of the stem of `word` (lowercase, not empty). Stemming
+    /// is most of the text stage's cost and news repeats its words, so each
+    /// thread keeps the stems of the words it met last in a direct-mapped
+    /// cache: a slot per word hash, holding one word and its term.
+    fn stem_hash(&self, word: &str) -> u64 {
+        const SLOTS: usize = 1 << 14;
+        const LONGEST: usize = 32;
+        thread_local! {
+            static STEMS: std::cell::RefCell<Vec<(String, u64)>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        if word.is_empty() || word.len() > LONGEST {
+            return term_hash(&self.stemmer.stem(word));
+        }
+        let slot = xxh3_64(word.as_bytes()) as usize & (SLOTS - 1);
+        STEMS.with(|stems| {
+            let mut stems = stems.borrow_mut();
+            if stems.is_empty() {
+                stems.resize_with(SLOTS, || (String::with_capacity(LONGEST), 0));
+            }
+            let (cached, term) = &mut stems[slot];
+            // An empty slot holds "", which no word looked up here is.
+            if cached != word {
+                *term = term_hash(&self.stemmer.stem(word));
+                cached.clear();
+                cached.push_str(word);
+            }
+            *term
+        })
     }
 
     /// The content terms of a sentence; `quoted` are the byte ranges of
@@ -278,6 +388,28 @@ mod tests {
     fn words_handle_non_ascii_letters_and_marks() {
         assert_eq!(texts("Zelenskyy’s café — naïve “quotes” 2½-hour"), ["Zelenskyy", "s", "café", "naïve", "quotes", "2½-hour"]);
         assert_eq!(texts("end. -x a-"), ["end", "x", "a"]);
+    }
+
+    #[test]
+    fn words_lowercased_in_one_buffer() {
+        let text = "U.S. Sgt. ÉMILE said, ΟΔΟΣ 2½";
+        let tokens = words(text);
+        let mut buffer = String::new();
+        let lower = lowercase_words(&tokens, false, &mut buffer);
+        assert_eq!(lower, tokens.iter().map(|t| t.text.to_lowercase()).collect::<Vec<_>>());
+        let lower = lowercase_words(&tokens, true, &mut buffer);
+        assert_eq!(lower, tokens.iter().map(|t| t.text.to_lowercase().replace('.', "")).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn stopwords_are_exactly_the_list() {
+        assert!(STOPWORDS.iter().all(|w| is_stopword(w)));
+        for w in ["The", "THEMSELVES", "According", "Straße", "K", "café", "Whereabouts", "ab"] {
+            assert_eq!(is_stopword_lowercased(w), is_stopword(&w.to_lowercase()), "{w}");
+        }
+        for w in ["", "The", "thee", "th", "a\0", "themselvess", "according2", "ab", "café", "whereabouts"] {
+            assert!(!is_stopword(w), "{w}");
+        }
     }
 
     #[test]

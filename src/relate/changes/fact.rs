@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use super::passage::{Hunk, Side};
 use super::{ChangedFact, Group};
 use crate::text::facts::{self, FactKind, Ordinal, PlaceMention, Quantity, TitledName};
-use crate::text::tokens::{for_each_word, is_stopword, words};
+use crate::text::tokens::{for_each_word, is_stopword, is_stopword_lowercased, words};
 use crate::text::Doc;
 
 /// Longest hunk side, in words, read as an edit of one fact.
@@ -32,37 +32,65 @@ pub(super) struct SentenceFacts {
 }
 
 impl SentenceFacts {
-    /// The facts of `doc`; `aligned[i]` says whether sentence `i` has a
-    /// partner.
-    pub fn of(doc: &Doc, aligned: &[bool]) -> SentenceFacts {
-        let texts = || (0..doc.sentences.len()).map(|i| doc.sentence_text(i));
-        let mut quantities: Vec<Vec<Quantity>> = texts().map(facts::quantities).collect();
-        // A decimal the sentence splitter cut ("magnitude 6." / "1 quake
-        // struck"): neither half is a number of the text.
-        for i in 1..quantities.len() {
-            let (previous, this) = (doc.sentence_text(i - 1).trim_end(), doc.sentence_text(i).trim_start());
-            let cut = previous.strip_suffix('.').is_some_and(|p| p.ends_with(|c: char| c.is_ascii_digit()))
-                && this.starts_with(|c: char| c.is_ascii_digit());
-            if cut {
-                if let Some(q) = quantities[i - 1].last_mut() {
-                    q.aside = true;
-                }
-                if let Some(q) = quantities[i].first_mut() {
-                    q.aside = true;
-                }
+    /// The facts of `a` and of `b`; `aligned_a[i]` (`aligned_b[j]`) says
+    /// whether sentence `i` of `a` (`j` of `b`) has a partner. A sentence of
+    /// `b` written as one of `a` (most of a duplicate or version) has its
+    /// facts copied, not extracted again: every extractor reads the
+    /// sentence alone.
+    pub fn of_pair(a: &Doc, aligned_a: &[bool], b: &Doc, aligned_b: &[bool]) -> (SentenceFacts, SentenceFacts) {
+        let known: std::collections::HashMap<&str, usize> =
+            (0..a.sentences.len()).map(|i| (a.sentence_text(i), i)).collect();
+        let in_a = |j: usize| known.get(b.sentence_text(j)).copied();
+        fn extracted<T: Clone>(
+            a: &Doc,
+            b: &Doc,
+            wanted: (&dyn Fn(usize) -> bool, &dyn Fn(usize) -> bool),
+            in_a: &dyn Fn(usize) -> Option<usize>,
+            extract: fn(&str) -> Vec<T>,
+        ) -> (Vec<Vec<T>>, Vec<Vec<T>>) {
+            let xa: Vec<Vec<T>> = (0..a.sentences.len())
+                .map(|i| if wanted.0(i) { extract(a.sentence_text(i)) } else { Vec::new() })
+                .collect();
+            let xb: Vec<Vec<T>> = (0..b.sentences.len())
+                .map(|j| match in_a(j).filter(|&i| wanted.1(j) && wanted.0(i)) {
+                    Some(i) => xa[i].clone(),
+                    None if wanted.1(j) => extract(b.sentence_text(j)),
+                    None => Vec::new(),
+                })
+                .collect();
+            (xa, xb)
+        }
+        let every: &dyn Fn(usize) -> bool = &|_| true;
+        let (qa, qb) = extracted(a, b, (every, every), &in_a, facts::quantities);
+        let (only_a, only_b) = (|i: usize| aligned_a.get(i) == Some(&true), |j: usize| aligned_b.get(j) == Some(&true));
+        let only: (&dyn Fn(usize) -> bool, &dyn Fn(usize) -> bool) = (&only_a, &only_b);
+        let (ta, tb) = extracted(a, b, only, &in_a, facts::titled_names);
+        let (oa, ob) = extracted(a, b, only, &in_a, facts::ordinals);
+        let (pa, pb) = extracted(a, b, only, &in_a, facts::places);
+        (
+            SentenceFacts { quantities: cut_decimals(a, qa), titled_names: ta, ordinals: oa, places: pa },
+            SentenceFacts { quantities: cut_decimals(b, qb), titled_names: tb, ordinals: ob, places: pb },
+        )
+    }
+}
+
+/// A decimal the sentence splitter cut ("magnitude 6." / "1 quake
+/// struck"): neither half is a number of the text.
+fn cut_decimals(doc: &Doc, mut quantities: Vec<Vec<Quantity>>) -> Vec<Vec<Quantity>> {
+    for i in 1..quantities.len() {
+        let (previous, this) = (doc.sentence_text(i - 1).trim_end(), doc.sentence_text(i).trim_start());
+        let cut = previous.strip_suffix('.').is_some_and(|p| p.ends_with(|c: char| c.is_ascii_digit()))
+            && this.starts_with(|c: char| c.is_ascii_digit());
+        if cut {
+            if let Some(q) = quantities[i - 1].last_mut() {
+                q.aside = true;
+            }
+            if let Some(q) = quantities[i].first_mut() {
+                q.aside = true;
             }
         }
-        fn only_aligned<T>(doc: &Doc, aligned: &[bool], extract: fn(&str) -> Vec<T>) -> Vec<Vec<T>> {
-            let of = |i: usize| if aligned.get(i) == Some(&true) { extract(doc.sentence_text(i)) } else { Vec::new() };
-            (0..doc.sentences.len()).map(of).collect()
-        }
-        SentenceFacts {
-            quantities,
-            titled_names: only_aligned(doc, aligned, facts::titled_names),
-            ordinals: only_aligned(doc, aligned, facts::ordinals),
-            places: only_aligned(doc, aligned, facts::places),
-        }
     }
+    quantities
 }
 
 /// The family names of the people a document names: titled names, and
@@ -290,7 +318,7 @@ fn changed_quantities(
                 ms.iter().position(|(s, q)| *s == first.sentence && q.start <= first.start && first.start < q.end)?;
             let (s, q) = ms[k];
             let all = side.words[range.clone()].iter().all(|w| {
-                (w.sentence == s && w.start >= q.start && w.end <= q.end) || HEDGES.contains(&w.lower.as_str())
+                (w.sentence == s && w.start >= q.start && w.end <= q.end) || HEDGES.contains(&w.lower.as_ref())
             });
             all.then_some(k)
         };
@@ -378,13 +406,13 @@ pub(super) fn is_edit(sa: &Side<'_>, sb: &Side<'_>, h: &Hunk) -> bool {
         let sentence = side.words[start].sentence;
         (1..=2)
             .map(|d| {
-                start.checked_sub(d).map(|k| &side.words[k]).filter(|w| w.sentence == sentence).map(|w| w.lower.clone())
+                start.checked_sub(d).map(|k| &side.words[k]).filter(|w| w.sentence == sentence).map(|w| w.lower.to_string())
             })
             .collect()
     }
     fn after(side: &Side<'_>, end: usize) -> Option<String> {
         let sentence = side.words[end - 1].sentence;
-        side.words.get(end).filter(|w| w.sentence == sentence).map(|w| w.lower.clone())
+        side.words.get(end).filter(|w| w.sentence == sentence).map(|w| w.lower.to_string())
     }
     let (ba, bb) = (before(sa, h.a.start), before(sb, h.b.start));
     // Shared up to the sentence's start: fewer than two words before is fine.
@@ -767,14 +795,20 @@ fn headline_case(side: &Side<'_>, range: &std::ops::Range<usize>) -> bool {
 /// Whether all words of a sentence, function words aside, are capitalized
 /// (three words or more).
 pub(super) fn sentence_in_capitals(text: &str) -> bool {
-    let ws = words(text);
-    let content: Vec<_> = ws
-        .iter()
-        .skip(1)
-        .filter(|w| !is_stopword(&w.text.to_lowercase()) && w.text.chars().next().is_some_and(char::is_alphabetic))
-        .collect();
-    let lowercase = content.iter().filter(|w| !w.is_capitalized()).count();
-    content.len() >= 3 && lowercase == 0
+    // Called for every edit of every pair: the first lowercase content
+    // word settles it, and words are not lowercased to be looked up.
+    let mut capitalized = 0;
+    for w in words(text).iter().skip(1) {
+        if !w.text.chars().next().is_some_and(char::is_alphabetic) {
+            continue;
+        }
+        if w.is_capitalized() {
+            capitalized += usize::from(!is_stopword_lowercased(w.text));
+        } else if !is_stopword_lowercased(w.text) {
+            return false;
+        }
+    }
+    capitalized >= 3
 }
 
 fn is_place_preposition(word: &str) -> bool {

@@ -7,6 +7,7 @@
 //! reworded sentence the shared names and content words still anchor them,
 //! so a hunk stays the local rewording of one spot.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::text::tokens::words;
@@ -23,12 +24,21 @@ pub(super) struct Word<'d> {
     pub end: usize,
     /// As written.
     pub text: &'d str,
-    /// Lowercase.
-    pub lower: String,
+    /// Lowercase (borrowed when the word is lowercase already).
+    pub lower: Cow<'d, str>,
     /// Inside quotation marks.
     pub quoted: bool,
     /// The first word of its sentence.
     pub first: bool,
+}
+
+/// `word.to_lowercase()`, without a copy when it changes nothing.
+fn lowercase(word: &str) -> Cow<'_, str> {
+    if word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
 }
 
 /// The words of a group's sentences in one document, sentence after sentence.
@@ -58,7 +68,7 @@ impl<'d> Side<'d> {
                     start: w.start,
                     end: w.end(),
                     text: w.text,
-                    lower: w.text.to_lowercase(),
+                    lower: lowercase(w.text),
                     quoted: quoted.iter().any(|&(s, e)| w.start >= s && w.start < e),
                     first: k == 0,
                 });
@@ -112,6 +122,26 @@ impl<'d> Side<'d> {
     }
 }
 
+/// FNV-1a, for the short words of [`hunks`].
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        // Mixed, so that the high bits the table reads depend on every byte.
+        let x = (self.0 ^ (self.0 >> 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        x ^ (x >> 29)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// Words of `a` replaced by words of `b`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Hunk {
@@ -124,8 +154,21 @@ pub(super) struct Hunk {
 /// The hunks of a word diff of two sides (patience diff over lowercase
 /// words, so rare shared words anchor it).
 pub(super) fn hunks(a: &Side<'_>, b: &Side<'_>) -> Vec<Hunk> {
-    let xa: Vec<&str> = a.words.iter().map(|w| w.lower.as_str()).collect();
-    let xb: Vec<&str> = b.words.iter().map(|w| w.lower.as_str()).collect();
+    // The same words: no hunk.
+    if a.words.len() == b.words.len() && a.words.iter().zip(&b.words).all(|(x, y)| x.lower == y.lower) {
+        return Vec::new();
+    }
+    // Words as numbers, equal for equal words, so that the diff compares
+    // and hashes numbers rather than strings (the same diff).
+    let mut ids: std::collections::HashMap<&str, u32, std::hash::BuildHasherDefault<WordHasher>> =
+        std::collections::HashMap::with_capacity_and_hasher(a.words.len() + b.words.len(), Default::default());
+    let (mut xa, mut xb) = (Vec::with_capacity(a.words.len()), Vec::with_capacity(b.words.len()));
+    for (side, out) in [(a, &mut xa), (b, &mut xb)] {
+        for w in &side.words {
+            let next = ids.len() as u32;
+            out.push(*ids.entry(&*w.lower).or_insert(next));
+        }
+    }
     let ops = similar::capture_diff_slices(similar::Algorithm::Patience, &xa, &xb);
     let mut out: Vec<Hunk> = Vec::new();
     let mut open: Option<Hunk> = None;

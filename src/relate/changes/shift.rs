@@ -315,7 +315,7 @@ pub(super) fn meaning_shifts(sa: &Side<'_>, sb: &Side<'_>, hunks: &[Hunk], rewor
 }
 
 fn lowers<'s>(side: &'s Side<'_>, range: &std::ops::Range<usize>) -> Vec<&'s str> {
-    side.words[range.clone()].iter().map(|w| w.lower.as_str()).collect()
+    side.words[range.clone()].iter().map(|w| w.lower.as_ref()).collect()
 }
 
 /// The content words of a hunk side, stemmed, leaving out negations,
@@ -341,7 +341,7 @@ fn anchored(sa: &Side<'_>, sb: &Side<'_>, h: &Hunk, before: usize, after: usize)
         let n = side.words.len();
         let anchor = if range.start < n { range.start } else { n.saturating_sub(1) };
         let sentence = side.words.get(anchor).map_or(0, |w| w.sentence);
-        let pick = |k: usize| side.words.get(k).filter(|w| w.sentence == sentence).map(|w| w.lower.clone());
+        let pick = |k: usize| side.words.get(k).filter(|w| w.sentence == sentence).map(|w| w.lower.to_string());
         let b: Vec<String> = (1..=before).map_while(|d| range.start.checked_sub(d).and_then(pick)).collect();
         let a: Vec<String> = (0..after).map_while(|d| pick(range.end + d)).collect();
         (b, a)
@@ -388,7 +388,7 @@ fn modality(sa: &Side<'_>, sb: &Side<'_>, h: &Hunk) -> bool {
                 || side.words.iter().any(|v| {
                     v.sentence == sentence
                         && !v.quoted
-                        && matches!(v.lower.as_str(), "according" | "said" | "says" | "told")
+                        && matches!(v.lower.as_ref(), "according" | "said" | "says" | "told")
                 })
         })
     };
@@ -467,12 +467,12 @@ fn preposition_at_end(side: &Side<'_>, range: &std::ops::Range<usize>) -> Option
 fn object_end(side: &Side<'_>, from: usize) -> Option<usize> {
     let n = side.words.len();
     let sentence = side.words.get(from)?.sentence;
-    let first = side.words[from..].iter().position(|w| !DETERMINERS.contains(&w.lower.as_str()))? + from;
+    let first = side.words[from..].iter().position(|w| !DETERMINERS.contains(&w.lower.as_ref()))? + from;
     let head = &side.words[first];
     if head.sentence != sentence
         || head.text.chars().next().is_some_and(|c| c.is_ascii_digit())
         || is_stopword(&head.lower)
-        || TIME_WORDS.contains(&head.lower.as_str())
+        || TIME_WORDS.contains(&head.lower.as_ref())
         || crate::text::facts::quantities(head.text).iter().any(|q| q.date.is_some())
     {
         return None;
@@ -500,8 +500,8 @@ fn preposition(sa: &Side<'_>, sb: &Side<'_>, h: &Hunk) -> Option<MeaningShift> {
     let object = |side: &Side<'_>, from: usize, end: usize| -> Vec<String> {
         side.words[from..end]
             .iter()
-            .filter(|w| !DETERMINERS.contains(&w.lower.as_str()))
-            .map(|w| w.lower.clone())
+            .filter(|w| !DETERMINERS.contains(&w.lower.as_ref()))
+            .map(|w| w.lower.to_string())
             .collect()
     };
     if object(sa, h.a.end, ea) != object(sb, h.b.end, eb) {
@@ -524,7 +524,7 @@ fn partitive(sa: &Side<'_>, sb: &Side<'_>, h: &Hunk) -> Option<MeaningShift> {
     } else {
         return None;
     };
-    if !side.words.get(at).is_some_and(|w| DETERMINERS.contains(&w.lower.as_str())) {
+    if !side.words.get(at).is_some_and(|w| DETERMINERS.contains(&w.lower.as_ref())) {
         return None;
     }
     let (a, a_sentence) = sa.phrase(h.a.clone(), 0, 3);
@@ -541,9 +541,9 @@ fn changed_scope(sa: &Side<'_>, sb: &Side<'_>, found: &[MeaningShift]) -> Option
         (0..ws.len())
             .filter(|&k| !ws[k].quoted)
             .filter_map(|k| {
-                let next = ws.get(k + 1).filter(|n| n.sentence == ws[k].sentence).map(|n| n.lower.as_str());
+                let next = ws.get(k + 1).filter(|n| n.sentence == ws[k].sentence).map(|n| n.lower.as_ref());
                 let previous =
-                    k.checked_sub(1).map(|p| &ws[p]).filter(|p| p.sentence == ws[k].sentence).map(|p| p.lower.as_str());
+                    k.checked_sub(1).map(|p| &ws[p]).filter(|p| p.sentence == ws[k].sentence).map(|p| p.lower.as_ref());
                 scope_of(&ws[k].lower, previous, next).map(|s| (s, k))
             })
             .collect()
