@@ -247,9 +247,7 @@ fn source_before(text: &str, tokens: &[Token<'_>], lower: &[&str], verb: usize) 
     while first > 0 && last - first < 4 {
         let cand = first - 1;
         let joined = text[tokens[cand].end()..tokens[cand + 1].start].trim().is_empty();
-        if joined
-            && (tokens[cand].is_capitalized() || matches!(lower[cand], "of" | "de" | "von" | "der" | "van"))
-        {
+        if joined && (tokens[cand].is_capitalized() || matches!(lower[cand], "of" | "de" | "von" | "der" | "van")) {
             first = cand;
         } else {
             break;

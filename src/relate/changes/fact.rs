@@ -406,7 +406,11 @@ pub(super) fn is_edit(sa: &Side<'_>, sb: &Side<'_>, h: &Hunk) -> bool {
         let sentence = side.words[start].sentence;
         (1..=2)
             .map(|d| {
-                start.checked_sub(d).map(|k| &side.words[k]).filter(|w| w.sentence == sentence).map(|w| w.lower.to_string())
+                start
+                    .checked_sub(d)
+                    .map(|k| &side.words[k])
+                    .filter(|w| w.sentence == sentence)
+                    .map(|w| w.lower.to_string())
             })
             .collect()
     }
