@@ -269,31 +269,23 @@ fn altered_quotes(
     let words_b: Vec<Vec<String>> = b.quotes.iter().map(|q| wording(&q.text)).collect();
     let (mut used_a, mut used_b) = (vec![false; a.quotes.len()], vec![false; b.quotes.len()]);
     let threshold = config.quote_match_similarity;
-    let joined = |doc: &Doc, pieces: std::ops::Range<usize>| {
-        doc.quotes[pieces].iter().map(|q| q.text.as_str()).collect::<Vec<_>>().join(" ")
+    // One side's rendering of a statement: the text of its quotation
+    // pieces, with the first piece's speaker and sentence.
+    let render = |doc: &Doc, pieces: std::ops::Range<usize>| {
+        let first = &doc.quotes[pieces.start];
+        let text = doc.quotes[pieces].iter().map(|q| q.text.as_str()).collect::<Vec<_>>().join(" ");
+        (text, first.speaker.clone(), doc.quote_sentences(first).start)
+    };
+    let altered = |(a, speaker_a, a_sentence): (String, Option<String>, usize),
+                   (b, speaker_b, b_sentence): (String, Option<String>, usize)| {
+        AlteredQuote { a, b, speaker: speaker_a.or(speaker_b), a_sentence, b_sentence }
     };
     let mut out = Vec::new();
     for (pieces, kb) in rejoined(&words_a, &words_b, &mut used_a, &mut used_b, threshold) {
-        let qb = &b.quotes[kb];
-        let first = &a.quotes[pieces.start];
-        out.push(AlteredQuote {
-            a: joined(a, pieces.clone()),
-            b: qb.text.clone(),
-            speaker: first.speaker.clone().or_else(|| qb.speaker.clone()),
-            a_sentence: a.quote_sentences(first).start,
-            b_sentence: b.quote_sentences(qb).start,
-        });
+        out.push(altered(render(a, pieces), render(b, kb..kb + 1)));
     }
     for (pieces, ka) in rejoined(&words_b, &words_a, &mut used_b, &mut used_a, threshold) {
-        let qa = &a.quotes[ka];
-        let first = &b.quotes[pieces.start];
-        out.push(AlteredQuote {
-            a: qa.text.clone(),
-            b: joined(b, pieces.clone()),
-            speaker: qa.speaker.clone().or_else(|| first.speaker.clone()),
-            a_sentence: a.quote_sentences(qa).start,
-            b_sentence: b.quote_sentences(first).start,
-        });
+        out.push(altered(render(a, ka..ka + 1), render(b, pieces)));
     }
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for (ka, qa) in a.quotes.iter().enumerate() {

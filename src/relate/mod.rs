@@ -223,10 +223,7 @@ pub fn direction(
     }
     // A trim: one side leaves many of its sentences out, the other adds
     // next to none.
-    let unaligned = |doc: &Doc, aligned: &dyn Fn(usize) -> bool| {
-        (0..doc.sentences.len()).filter(|&i| !doc.sentences[i].frame && !aligned(i)).count()
-    };
-    let (left_a, left_b) = (unaligned(a, &|i| alignment.aligned_a(i)), unaligned(b, &|j| alignment.aligned_b(j)));
+    let (left_a, left_b) = left_out(a, b, alignment);
     for (b_is_copy, left, added) in [(true, left_a, left_b), (false, left_b, left_a)] {
         if left >= config.trim_sentences && left as f64 >= config.trim_ratio * added as f64 {
             let note = format!("the copy leaves out {left} of the source's sentences and adds {added}");
@@ -240,6 +237,20 @@ pub fn direction(
         (true, false) => Some((false, DirectionBasis::Attribution, from_b)),
         _ => None,
     }
+}
+
+/// Sentences of `a` and of `b` that the alignment leaves out, frame lines
+/// not counted.
+fn left_out(a: &Doc, b: &Doc, alignment: &Alignment) -> (usize, usize) {
+    let unaligned = |doc: &Doc, aligned: &dyn Fn(usize) -> bool| {
+        (0..doc.sentences.len()).filter(|&i| !doc.sentences[i].frame && !aligned(i)).count()
+    };
+    (unaligned(a, &|i| alignment.aligned_a(i)), unaligned(b, &|j| alignment.aligned_b(j)))
+}
+
+/// Sentences of a document that tell its story: all but frame lines.
+fn told(doc: &Doc) -> usize {
+    doc.sentences.iter().filter(|s| !s.frame).count()
 }
 
 /// The calendar day a document was published, as days since the Unix
@@ -293,7 +304,6 @@ pub fn relate(
     jaccard: Option<&dyn Fn() -> f64>,
     config: &RelateConfig,
 ) -> Option<Relation> {
-    let told = |d: &Doc| d.sentences.iter().filter(|s| !s.frame).count();
     let narrating = |d: &Doc| (0..d.sentences.len()).filter(|&i| d.wording(i).next().is_some()).count();
     let lengths = ((told(a), told(b)), (narrating(a), narrating(b)));
     let mut kind = classify(&alignment, resemblance, lengths.0, lengths.1, config);
@@ -346,7 +356,7 @@ pub fn direct_merges(documents: &[Doc], relations: &mut [Relation], config: &Rel
             aligned.entry(r.b).or_default().push((r.a, r.alignment.links.iter().map(|l| l.b_sentence).collect()));
         }
     }
-    let told = |d: usize| documents[d].sentences.iter().filter(|s| !s.frame).count().max(1) as f64;
+    let length = |d: usize| told(&documents[d]).max(1) as f64;
     let assembled = |copy: usize, source: usize| -> Option<String> {
         let partners = aligned.get(&copy)?;
         if partners.len() < 2 {
@@ -363,22 +373,19 @@ pub fn direct_merges(documents: &[Doc], relations: &mut [Relation], config: &Rel
             .filter(|s| s.intersection(own).count() as f64 <= config.merge_overlap * own.len() as f64)
             .collect();
         let together: BTreeSet<usize> = own.iter().chain(others.iter().flat_map(|s| s.iter())).copied().collect();
-        let gain = (together.len() - own.len()) as f64 / told(copy);
+        let gain = (together.len() - own.len()) as f64 / length(copy);
         (gain >= config.direction_margin).then(|| {
             format!(
                 "the copy takes {:.0}% of its sentences from this source and {:.0}% from it and {} other source(s) together",
-                own.len() as f64 / told(copy) * 100.0,
-                together.len() as f64 / told(copy) * 100.0,
+                own.len() as f64 / length(copy) * 100.0,
+                together.len() as f64 / length(copy) * 100.0,
                 others.len()
             )
         })
     };
     for r in relations.iter_mut().filter(|r| r.direction.is_none()) {
-        let left_out = |doc: usize, own: &dyn Fn(usize) -> bool| {
-            (0..documents[doc].sentences.len()).filter(|&i| !documents[doc].sentences[i].frame && !own(i)).count()
-        };
-        let a_keeps = left_out(r.a, &|i| r.alignment.aligned_a(i)) >= config.trim_sentences;
-        let b_keeps = left_out(r.b, &|j| r.alignment.aligned_b(j)) >= config.trim_sentences;
+        let (left_a, left_b) = left_out(&documents[r.a], &documents[r.b], &r.alignment);
+        let (a_keeps, b_keeps) = (left_a >= config.trim_sentences, left_b >= config.trim_sentences);
         let (b_merged, a_merged) = (assembled(r.b, r.a).filter(|_| a_keeps), assembled(r.a, r.b).filter(|_| b_keeps));
         let (copy_is_b, note) = match (b_merged, a_merged) {
             (Some(note), None) => (true, note),
