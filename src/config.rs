@@ -79,6 +79,8 @@ impl Config {
             anyhow::ensure!((0.0..=1.0).contains(&value), "{name} must lie in 0..=1, got {value}");
         }
         anyhow::ensure!(self.relate.trim_ratio >= 1.0, "relate.trim_ratio must be at least 1");
+        anyhow::ensure!(self.relate.witness_margin >= 1.0, "relate.witness_margin must be at least 1");
+        anyhow::ensure!(self.relate.witness_reading_words >= 1, "relate.witness_reading_words must be at least 1");
         anyhow::ensure!(self.stories.neighbors >= 1, "stories.neighbors must be at least 1");
         anyhow::ensure!(self.stories.max_reverse_neighbors >= 2, "stories.max_reverse_neighbors must be at least 2");
         anyhow::ensure!(self.stories.vector_terms >= 1, "stories.vector_terms must be at least 1");
@@ -273,6 +275,18 @@ pub struct RelateConfig {
     /// …while the other leaves out no more than a this-many-times smaller
     /// number of its own is the trimmed copy (default 3.0).
     pub trim_ratio: f64,
+    /// When nothing else decides, the story's independent accounts (members
+    /// related to neither text) judge where the two differ: the side whose
+    /// readings they share in at least this many times as many places as
+    /// the other's is the source (default 2.0; see `relate::witness`).
+    pub witness_margin: f64,
+    /// Most independent accounts read per pair, so that a story of
+    /// thousands costs no more than one of dozens (default 32).
+    pub witnesses: usize,
+    /// Longest stretch of differing words, on either side, that counts as
+    /// one reading; longer ones are rewritten passages, not readings
+    /// (default 6).
+    pub witness_reading_words: usize,
     /// Least similarity of aligned sentences (the best pair of a sentence
     /// and its partners) from which their reworded facts and quantifiers are
     /// compared; edits inside otherwise unchanged words are compared at any
@@ -306,6 +320,9 @@ impl Default for RelateConfig {
             merge_overlap: 0.25,
             trim_sentences: 2,
             trim_ratio: 3.0,
+            witness_margin: 2.0,
+            witnesses: 32,
+            witness_reading_words: 4,
             reworded_fact_similarity: 0.5,
             quote_match_similarity: 0.3,
         }

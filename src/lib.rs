@@ -159,13 +159,18 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
         })
         .collect();
     relate::direct_merges(&documents, &mut relations, &config.relate);
-    relations.sort_by_key(|r| (r.a, r.b));
 
     progress.stage("stories", 1);
-    let stories = if config.stories.enabled {
-        stories::stories(&documents, &relations, &stats, &config.stories)
-    } else {
-        Vec::new()
+    // Stories before the last direction evidence: the story's independent
+    // accounts are witnesses to which of two texts changed the other.
+    let labels = config.stories.enabled.then(|| stories::labels(&documents, &relations, &stats, &config.stories));
+    if let Some(labels) = &labels {
+        relate::witness::direct_by_witnesses(&documents, &mut relations, labels, &config.relate);
+    }
+    relations.sort_by_key(|r| (r.a, r.b));
+    let stories = match &labels {
+        Some(labels) => stories::assemble(&documents, &relations, labels, &stats, &config.stories),
+        None => Vec::new(),
     };
     progress.advance(1);
     progress.finish();

@@ -6,6 +6,7 @@
 //! reporter's own sentences.
 
 pub mod changes;
+pub mod witness;
 
 use serde::{Deserialize, Serialize};
 
@@ -54,6 +55,10 @@ pub enum DirectionBasis {
     /// What a copy editor reads as a copy's marks: the copy cites "experts"
     /// or nobody where the source names its sources. An inference too.
     Attribution,
+    /// Where the two differ, the story's independent accounts read as the
+    /// source does: the copy's altered quotations and facts are its own
+    /// (see [`witness`]). An inference too.
+    Witnesses,
 }
 
 /// A derived pair. When a direction is known, `a` is the source and `b` the copy.

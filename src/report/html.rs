@@ -62,8 +62,11 @@ struct RelationView<'a> {
     a: usize,
     b: usize,
     kind: RelationKind,
-    /// `published`, `containment` or null (direction unknown: a and b in id order).
+    /// What the direction rests on, or null (direction unknown: a and b in
+    /// id order).
     direction: Option<DirectionBasis>,
+    /// The evidence that decided the direction, in words.
+    direction_evidence: &'a [String],
     score: f64,
     coverage_a: f64,
     coverage_b: f64,
@@ -145,6 +148,7 @@ fn model(analysis: &Analysis, max_bytes: usize) -> Model<'_> {
                 b: r.b,
                 kind: r.kind,
                 direction: r.direction,
+                direction_evidence: &r.direction_evidence,
                 score: round(r.score),
                 coverage_a: round(r.alignment.coverage_a),
                 coverage_b: round(r.alignment.coverage_b),

@@ -445,6 +445,10 @@ pub fn write_terminal(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()
             Some(DirectionBasis::Attribution) => {
                 ("->", format!("{} names sources that {} generalises, taken as its source; no dates", a.id, b.id))
             }
+            Some(DirectionBasis::Witnesses) => (
+                "->",
+                format!("where they differ, the story's independent accounts read as {} does, taken as its source; no dates", a.id),
+            ),
             None => ("~", "direction unknown: no dates, no clear containment, no copy marks".to_string()),
         };
         writeln!(out)?;

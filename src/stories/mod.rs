@@ -100,10 +100,29 @@ fn root_of(members: &[usize], documents: &[Doc], relations: &[&Relation]) -> Opt
 /// Groups the documents into stories, finds each story's families and
 /// collates them. Stories of a single document are not returned.
 pub fn stories(documents: &[Doc], relations: &[Relation], stats: &CorpusStats, config: &StoryConfig) -> Vec<Story> {
-    let n = documents.len();
-    let family = family_labels(n, relations);
-    let initial: Vec<u32> = family.iter().map(|&f| f as u32).collect();
-    let label = cluster::cluster(documents, &initial, stats, config);
+    let label = labels(documents, relations, stats, config);
+    assemble(documents, relations, &label, stats, config)
+}
+
+/// The story of each document, as a label (a family never spans two
+/// stories). The directions of the relations play no part, so that the
+/// story's independent accounts can direct them before [`assemble`] roots
+/// the families.
+pub fn labels(documents: &[Doc], relations: &[Relation], stats: &CorpusStats, config: &StoryConfig) -> Vec<u32> {
+    let initial: Vec<u32> = family_labels(documents.len(), relations).iter().map(|&f| f as u32).collect();
+    cluster::cluster(documents, &initial, stats, config)
+}
+
+/// The stories of the given [`labels`], each with its families and
+/// collation. Stories of a single document are not returned.
+pub fn assemble(
+    documents: &[Doc],
+    relations: &[Relation],
+    label: &[u32],
+    stats: &CorpusStats,
+    config: &StoryConfig,
+) -> Vec<Story> {
+    let family = family_labels(documents.len(), relations);
 
     let mut by_story: std::collections::BTreeMap<u32, Vec<usize>> = std::collections::BTreeMap::new();
     for (d, &l) in label.iter().enumerate() {
