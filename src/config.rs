@@ -85,6 +85,7 @@ impl Config {
         anyhow::ensure!(self.stories.max_reverse_neighbors >= 2, "stories.max_reverse_neighbors must be at least 2");
         anyhow::ensure!(self.stories.vector_terms >= 1, "stories.vector_terms must be at least 1");
         anyhow::ensure!(self.stories.max_days_apart >= 0.0, "stories.max_days_apart must not be negative");
+        anyhow::ensure!(self.stories.time_scale_days >= 0.0, "stories.time_scale_days must not be negative");
         Ok(())
     }
 }
@@ -366,6 +367,14 @@ pub struct StoryConfig {
     /// Articles published further apart than this many days are never
     /// neighbours, when both dates are known (default 30).
     pub max_days_apart: f64,
+    /// Time as evidence: the similarity of two articles with publication
+    /// times is scaled by a Gaussian kernel of this width in days on the
+    /// time between them (a day apart keeps 95%, three days 61%, a week
+    /// 7%), so that two events of one cast a week or three apart stay two
+    /// stories; undated articles are compared on their text alone. 0 turns
+    /// the decay off. Chosen on BASIL 2010-2014: 3 and 4 days tie there,
+    /// 2 and 7 days do worse (default 3).
+    pub time_scale_days: f64,
     /// Average shared-neighbour similarity (shared neighbours / (neighbors +
     /// 1)) from which two clusters merge (default 0.15).
     pub link_threshold: f64,
@@ -396,6 +405,7 @@ impl Default for StoryConfig {
             max_reverse_neighbors: 64,
             name_weight: 2.0,
             max_days_apart: 30.0,
+            time_scale_days: 3.0,
             link_threshold: 0.15,
             max_collated_witnesses: 12,
             agreement_similarity: 0.5,

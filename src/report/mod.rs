@@ -273,6 +273,11 @@ pub struct DocumentOut<'a> {
     pub outlet: Option<&'a str>,
     /// Publication time as given.
     pub published: Option<&'a str>,
+    /// Without a publication time, the date on a time stamp line of the
+    /// text, as written ("July 29, 2004"): what dates the article for
+    /// direction and stories.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dated: Option<&'a str>,
     /// URL.
     pub url: Option<&'a str>,
     /// Where it was read from (`file` or `file:line`).
@@ -375,6 +380,7 @@ fn document(doc: &Doc) -> DocumentOut<'_> {
         title: doc.title.as_deref(),
         outlet: doc.outlet.as_deref(),
         published: doc.published.as_deref(),
+        dated: doc.dateline.as_ref().map(|(_, words)| words.as_str()),
         url: doc.url.as_deref(),
         path: &doc.origin,
         sentences: (0..doc.sentences.len()).map(|i| doc.sentence_text(i)).collect(),

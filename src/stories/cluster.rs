@@ -5,6 +5,10 @@
 //! 2. Its nearest neighbours come from an inverted index of those terms:
 //!    dot products accumulate only over postings of shared terms, and terms
 //!    held by more than `max_term_documents` articles are not followed.
+//!    Time is evidence, not only a cut-off: the cosine of two articles with
+//!    publication times is scaled by a Gaussian kernel on the days between
+//!    them (`time_scale_days`), so that the same cast a week apart (two
+//!    votes of one shutdown) makes two stories.
 //! 3. Two articles are similar by how many nearest neighbours they share
 //!    (shared-nearest-neighbour similarity). Raw cosine rates two events of
 //!    one kind (two earthquakes) nearly as alike as two reports of one
@@ -154,8 +158,8 @@ fn neighbors(documents: &[Doc], stats: &CorpusStats, config: &StoryConfig) -> Ve
                 }
                 let mut near: Vec<(u32, f32)> = Vec::new();
                 for &j in touched.iter() {
-                    let s = std::mem::take(&mut acc[j as usize]);
-                    if s as f64 >= config.min_neighbor_similarity && close_in_time(doc, &documents[j as usize], config) {
+                    let s = std::mem::take(&mut acc[j as usize]) * in_time(doc, &documents[j as usize], config);
+                    if s as f64 >= config.min_neighbor_similarity {
                         near.push((j, s));
                     }
                 }
@@ -168,13 +172,28 @@ fn neighbors(documents: &[Doc], stats: &CorpusStats, config: &StoryConfig) -> Ve
         .collect()
 }
 
-/// Whether two documents may report one event: published no further apart
-/// than `max_days_apart`, or at least one date unknown.
-fn close_in_time(a: &Doc, b: &Doc, config: &StoryConfig) -> bool {
-    match (a.published_at, b.published_at) {
-        (Some(x), Some(y)) => ((x - y).abs() as f64) <= config.max_days_apart * DAY,
-        _ => true,
+/// The day of a document, from its publication time. A date on a time
+/// stamp line of the text does not count here, though direction uses it: on
+/// ECB+ topics 1-22 it lowered BCubed F1 (0.942 to 0.940), since a gold
+/// event there takes in follow-up reports days or weeks later and stamp
+/// lines sometimes carry another date than the article's.
+fn day(doc: &Doc) -> Option<f64> {
+    doc.published_at.map(|t| t as f64 / DAY)
+}
+
+/// How much the days between two documents leave of their similarity: a
+/// Gaussian kernel of width `time_scale_days` (1 when a date is unknown),
+/// and nothing beyond `max_days_apart`.
+fn in_time(a: &Doc, b: &Doc, config: &StoryConfig) -> f32 {
+    let (Some(x), Some(y)) = (day(a), day(b)) else { return 1.0 };
+    let days = (x - y).abs();
+    if days > config.max_days_apart {
+        return 0.0;
     }
+    if config.time_scale_days <= 0.0 {
+        return 1.0;
+    }
+    (-0.5 * (days / config.time_scale_days).powi(2)).exp() as f32
 }
 
 /// Shared-nearest-neighbour similarity of every pair sharing a neighbour:
@@ -334,6 +353,28 @@ mod tests {
         // A lower threshold joins them.
         let joined = average_linkage(6, &initial, &edges, 0.05);
         assert!(joined.iter().all(|&l| l == joined[0]));
+    }
+
+    #[test]
+    fn time_decays_similarity_smoothly_and_undated_articles_keep_theirs() {
+        let doc = |published: Option<&str>| {
+            let article = crate::ingest::Article {
+                published: published.map(str::to_string),
+                ..crate::ingest::Article::from_text("d", "The council voted on the bridges.")
+            };
+            Doc::from_article(&article, &crate::text::tokens::Terms::default())
+        };
+        let config = StoryConfig::default();
+        let monday = doc(Some("2019-01-07"));
+        assert_eq!(in_time(&monday, &doc(Some("2019-01-07")), &config), 1.0);
+        let three_days = in_time(&monday, &doc(Some("2019-01-10")), &config);
+        assert!((three_days - 0.607).abs() < 0.01, "{three_days}");
+        let a_week = in_time(&monday, &doc(Some("2019-01-14")), &config);
+        assert!(a_week < 0.1 && a_week > 0.0, "{a_week}");
+        assert_eq!(in_time(&monday, &doc(Some("2019-03-01")), &config), 0.0, "beyond max_days_apart");
+        assert_eq!(in_time(&monday, &doc(None), &config), 1.0, "a date unknown");
+        let flat = StoryConfig { time_scale_days: 0.0, ..config };
+        assert_eq!(in_time(&monday, &doc(Some("2019-01-14")), &flat), 1.0);
     }
 
     #[test]
