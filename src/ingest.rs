@@ -461,9 +461,31 @@ pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The `YYYY-MM-DD` date of a day counted from 1970-01-01 (the inverse of
+/// `days_from_civil`).
+pub(crate) fn date_of_days(days: i64) -> String {
+    let z = days + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_and_dates_convert_both_ways() {
+        for (y, m, d) in [(1970, 1, 1), (2000, 2, 29), (2019, 12, 31), (1969, 7, 20), (2024, 3, 1)] {
+            assert_eq!(date_of_days(days_from_civil(y, m, d)), format!("{y:04}-{m:02}-{d:02}"));
+        }
+    }
 
     #[test]
     fn headline_is_split_only_when_it_looks_like_one() {

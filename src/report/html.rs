@@ -80,6 +80,10 @@ struct RelationView<'a> {
 
 #[derive(Serialize)]
 struct StoryView<'a> {
+    /// The headline (or first told sentence) of its most central article.
+    name: &'a str,
+    /// First and last days of its dated articles, or null.
+    timeline: Option<&'a crate::stories::Timeline>,
     documents: &'a [usize],
     families: Vec<FamilyView<'a>>,
     collated: &'a [usize],
@@ -191,6 +195,8 @@ fn model(analysis: &Analysis, max_bytes: usize) -> Model<'_> {
         .map(|s| {
             let c = &s.collation;
             StoryView {
+                name: &s.name,
+                timeline: s.timeline.as_ref(),
                 documents: &s.documents,
                 families: s.families.iter().map(|f| FamilyView { root: f.root, witness: f.witness(), members: &f.members }).collect(),
                 collated: &c.witnesses,

@@ -70,6 +70,13 @@ impl Serialize for Stories<'_> {
 pub struct StoryOut<'a> {
     /// `s1`, `s2`, … in report order.
     pub id: String,
+    /// A short name: the headline (or first told sentence) of its most
+    /// central article.
+    pub name: &'a str,
+    /// Id of that article.
+    pub central: &'a str,
+    /// First and last days of its dated articles; `null` when none is dated.
+    pub timeline: Option<&'a crate::stories::Timeline>,
     /// Ids of its documents.
     pub documents: Vec<&'a str>,
     /// Its copy families (independent witnesses), each named by its root.
@@ -160,6 +167,9 @@ fn story_out<'a>(i: usize, story: &'a Story, docs: &'a [Doc]) -> StoryOut<'a> {
     let c = &story.collation;
     StoryOut {
         id: format!("s{}", i + 1),
+        name: &story.name,
+        central: &docs[story.central].id,
+        timeline: story.timeline.as_ref(),
         documents: story.documents.iter().map(|&d| docs[d].id.as_str()).collect(),
         families: story
             .families
@@ -503,10 +513,16 @@ fn write_stories(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
     let docs = &analysis.documents;
     for (i, story) in analysis.stories.iter().enumerate() {
         let c = &story.collation;
+        let when = match &story.timeline {
+            Some(t) if t.first == t.last => format!(", {}", t.first),
+            Some(t) => format!(", {} to {}", t.first, t.last),
+            None => String::new(),
+        };
         writeln!(
             out,
-            "\nStory s{}: {} documents, {} independent witnesses",
+            "\nStory s{}: {} ({} documents, {} independent witnesses{when})",
             i + 1,
+            story.name,
             story.documents.len(),
             story.families.len()
         )?;

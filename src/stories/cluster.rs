@@ -35,7 +35,7 @@ const DAY: f64 = 86_400.0;
 const CHUNK: usize = 65_536;
 
 /// A document's story vector: `(term, weight)` sorted by term, unit length.
-type Vector = Vec<(u64, f32)>;
+pub(crate) type Vector = Vec<(u64, f32)>;
 
 /// The story vector of a document: term frequency counted in sentences
 /// times the smoothed IDF of [`CorpusStats::idf`], names and numbers
@@ -45,7 +45,7 @@ type Vector = Vec<(u64, f32)>;
 /// corpus. The smoothing
 /// keeps small corpora workable, where a plain `ln(N / df)` weighs every
 /// term of a five-article story at nearly nothing.
-fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
+pub(crate) fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
     let mut counts: TermMap<(u32, u8)> = TermMap::with_capacity_and_hasher(doc.terms.len(), Default::default());
     for (&term, &role) in doc.terms.iter().zip(&doc.roles) {
         let entry = counts.entry(term).or_insert((0, 0));

@@ -8,6 +8,7 @@
 
 pub mod cluster;
 pub mod collate;
+pub mod name;
 
 use serde::Serialize;
 
@@ -16,10 +17,18 @@ use crate::relate::Relation;
 use crate::sketch::CorpusStats;
 use crate::text::Doc;
 pub use collate::Collation;
+pub use name::Timeline;
 
 /// Articles about one event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Story {
+    /// A short name: the headline (or first told sentence) of its most
+    /// central article.
+    pub name: String,
+    /// Its most central article: the one most like the others.
+    pub central: usize,
+    /// Its first and last days; `None` when no article is dated.
+    pub timeline: Option<Timeline>,
     /// Indices of the story's documents, ascending.
     pub documents: Vec<usize>,
     /// The copy families: each is one independent witness.
@@ -150,7 +159,9 @@ pub fn assemble(
                 })
                 .collect();
             let collation = collate::collate(documents, &families, stats, config);
-            Story { documents: docs, families, collation }
+            let central = name::central(&docs, documents, stats, config);
+            let timeline = name::timeline(&docs, documents);
+            Story { name: name::name(&documents[central]), central, timeline, documents: docs, families, collation }
         })
         .collect();
     // Largest stories first; ties in document order.

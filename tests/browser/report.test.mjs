@@ -130,6 +130,8 @@ async function seeds(browser) {
   const { page, errors } = await open(browser, file);
   check(await page.locator("section.story").count() === 1, "the five seeds are one story");
   check(await page.locator("section.story .witness").count() === 3, "three independent witnesses");
+  const heading = (await page.locator("section.story h3").first().textContent()) || "";
+  check(/^Story s1: \S+( \S+){3,}/.test(heading) && !/\d+ documents/.test(heading), "the story is named by words, not counts: " + heading);
   await page.screenshot({ path: join(artifacts, "seeds-overview.png"), fullPage: true });
   check((await layoutShift(page)) < 0.01, "no layout shift while the overview loads");
   const poorOverview = await lowContrast(page);
