@@ -13,7 +13,10 @@ of one `stemma analyze` run over the whole set (documents in no story are
 singletons), beside a baseline: TF-IDF cosine with average linkage, its
 threshold tuned on train and applied to test ("baseline"), and tuned on the
 split itself ("baseline tuned here", a ceiling for the baseline, not a fair
-figure). Also prints what collation reported, for inspection.
+figure). Also prints what collation reported, and the precision of its
+conflicts on ECB+, BASIL and the seeds against the judgments in
+eval/labels/conflicts.json (each conflict read and judged a real
+disagreement or not; a conflict not judged there is counted apart).
 
     python3 eval/stories.py [--stemma target/release/stemma] [--out eval/results/stories.json] [--show N]
 """
@@ -31,6 +34,31 @@ from collections import Counter, defaultdict
 from ecbplus_run import REPO, parse_args, write_result
 
 BASIL = os.path.join(REPO, "..", "shared", "data", "basil", "docs.jsonl")
+SEEDS = os.path.join(REPO, "..", "shared", "seeds")
+CONFLICT_LABELS = os.path.join(REPO, "eval", "labels", "conflicts.json")
+
+
+def conflict_key(c):
+    """What identifies a reported conflict in eval/labels/conflicts.json."""
+    return c["kind"] + "|" + "|".join(sorted(f"{st['citation']['document']}#{st['citation']['sentence']}:{st['text']}"
+                                             for st in c["statements"]))
+
+
+def conflict_precision(reports):
+    """Judged conflicts of each set: real, not real, unjudged, precision."""
+    labels = {}
+    if os.path.exists(CONFLICT_LABELS):
+        labels = {l["key"]: l["label"] for l in json.load(open(CONFLICT_LABELS, encoding="utf-8"))["labels"]}
+    out = {}
+    for name, report in reports.items():
+        got = Counter(labels.get(conflict_key(c), "unjudged") for s in report["stories"] for c in s["conflicts"])
+        judged = got["real"] + got["not_real"]
+        out[name] = {"conflicts": sum(got.values()), "real": got["real"], "not_real": got["not_real"],
+                     "unjudged": got["unjudged"], "precision": round(got["real"] / judged, 3) if judged else None}
+    total = {k: sum(v[k] for v in out.values()) for k in ("conflicts", "real", "not_real", "unjudged")}
+    judged = total["real"] + total["not_real"]
+    out["all"] = {**total, "precision": round(total["real"] / judged, 3) if judged else None}
+    return out
 TRAIN_TOPICS = range(1, 23)
 
 
@@ -242,6 +270,14 @@ def main():
         ("all", lambda d: True)])
     show_conflicts(ecb_report, args.show)
     show_conflicts(basil_report, args.show)
+    reports = {"ecbplus": ecb_report, "basil": basil_report}
+    if os.path.isdir(SEEDS):
+        reports["seeds"] = run_stemma(args.stemma, SEEDS)[0]
+    judged = conflict_precision(reports)
+    print("\nConflicts judged by reading (eval/labels/conflicts.json):")
+    for name, row in judged.items():
+        print(f"  {name:<8} {row['conflicts']:>3} reported, {row['real']:>3} real, {row['not_real']:>3} not real, "
+              f"{row['unjudged']:>3} unjudged, precision {row['precision']}")
 
     # The ECB+ figures stay at the top level, where floors and earlier
     # result files have them.
@@ -249,6 +285,7 @@ def main():
               "seconds": round(ecb_seconds, 2), "bcubed": ecb["bcubed"],
               "stories_mixing_events": ecb["stories_mixing_events"], "conflicts": ecb["conflicts"],
               "basil": {**basil, "seconds": round(basil_seconds, 2)},
+              "conflicts_judged": judged,
               "config": ecb_report["config"]["stories"]}
     write_result(args.out, result)
 

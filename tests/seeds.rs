@@ -134,6 +134,16 @@ fn seeds_form_one_story_of_three_witnesses() {
     let scope = scope.expect("the energy / energy-and-infrastructure conflict");
     let cited: std::collections::HashSet<String> = scope.statements.iter().map(|s| id(s.citation.document)).collect();
     assert!(cited.contains("000") && cited.contains("003"), "cited by {cited:?}");
+    // The call's length: "almost two hours" (Trump, in 002) against the
+    // Kremlin's 2½ hours (003), matched by what is measured, not by wording.
+    let length = c
+        .conflicts
+        .iter()
+        .find(|x| x.kind == stemma::stories::collate::ConflictKind::Measure && x.about.as_deref().is_some_and(|a| a.starts_with("call")))
+        .expect("the call-length conflict");
+    let said: Vec<(String, String)> = length.statements.iter().map(|s| (id(s.citation.document), s.text.clone())).collect();
+    assert!(said.contains(&("002".to_string(), "almost two hours".to_string())), "{said:?}");
+    assert!(said.contains(&("003".to_string(), "2½-hour".to_string())), "{said:?}");
 
     // Facts only one witness reports, by the names they carry.
     let only = |prefix: &str| -> Vec<String> {

@@ -546,6 +546,7 @@ fn write_stories(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
             let kind = match conflict.kind {
                 ConflictKind::Quantity => "quantity",
                 ConflictKind::Quotation => "quotation",
+                ConflictKind::Measure => "measure",
             };
             writeln!(out, "  conflict, {kind}{about}:")?;
             for st in &conflict.statements {

@@ -11,6 +11,13 @@
 //!   - one quantity reported differently: agreeing sentences replace a
 //!     number within an otherwise shared phrase ("three undersea cables" /
 //!     "two undersea cables"; values normalized, so "2½" = "2.5" agree);
+//!   - one measured thing given different values in differently worded
+//!     sentences: matched by what is measured (a unit of time, money,
+//!     length or weight, and the thing it measures: "a 2½-hour call" / "We
+//!     had a great call. It lasted almost two hours"), hedges read as
+//!     bounds ("almost two" is under two, "more than 2½" over it), and only
+//!     when no member of one witness's family gives a value the other's
+//!     could share;
 //!
 //! Every item cites its sentences as `(document, sentence)`.
 
@@ -63,6 +70,9 @@ pub enum ConflictKind {
     Quantity,
     /// One statement, quoted in different words.
     Quotation,
+    /// One measured thing (a call's length, a sum of money) given different
+    /// values in differently worded sentences.
+    Measure,
 }
 
 /// One side of a conflict.
@@ -132,6 +142,7 @@ pub fn collate(documents: &[Doc], families: &[Family], stats: &CorpusStats, conf
     let unique = unique_claims(&witnesses);
     let mut conflicts = quotation_conflicts(&witnesses, config);
     conflicts.extend(quantity_conflicts(&agreements, documents));
+    conflicts.extend(measure_conflicts(&witnesses));
     Collation { witnesses: order, agreements, unique, conflicts }
 }
 
@@ -483,6 +494,184 @@ fn quantity_conflicts(agreements: &[Agreement], documents: &[Doc]) -> Vec<Confli
     out
 }
 
+/// Units of a measure, whose values two accounts of one event should share;
+/// counts ("three cables") are left to [`quantity_conflicts`], which needs a
+/// shared phrase.
+/// Sums of money and shares are left out too: a story holds many (two
+/// teams' offers, a price and a fine), and on ECB+ they paired different
+/// things.
+const MEASURES: &[&str] =
+    &["second", "minute", "hour", "day", "week", "month", "mile", "kilometer", "kilometre", "km", "meter", "metre", "foot", "feet"];
+
+/// Verbs that give the measure of the thing they follow.
+const MEASURING: &[&str] = &[
+    "lasted", "lasting", "lasts", "took", "takes", "cost", "costs", "costing", "ran", "spanned", "measured", "measuring",
+    "weighed", "weighing", "totaled", "totalled", "totaling", "totalling", "amounted",
+];
+
+/// A measure one sentence states: its unit, the range of values its
+/// hedged number allows, and what it measures.
+struct Measured {
+    witness: usize,
+    unit: String,
+    low: f64,
+    high: f64,
+    /// The content word right after "2½-hour" in "a 2½-hour call".
+    noun: Option<String>,
+    /// Content words of its sentence and the one before, lowercase: the
+    /// measured thing of "It lasted almost two hours" is named before.
+    context: HashSet<String>,
+    text: String,
+    citation: Citation,
+}
+
+/// The values a hedged number allows: "almost two" is under two, "more than
+/// 2½" over it, "about 40" within 15% of it.
+fn bounds(hedge: &[String], value: f64) -> (f64, f64) {
+    let has = |w: &str| hedge.iter().any(|h| h == w);
+    if has("almost") || has("nearly") || has("under") || (has("less") && has("than")) || (has("up") && has("to")) {
+        (value * 0.75, value)
+    } else if (has("more") && has("than")) || has("over") || (has("at") && has("least")) {
+        (value, f64::INFINITY)
+    } else if has("about") || has("around") || has("roughly") || has("some") || has("approximately") {
+        (value * 0.85, value * 1.15)
+    } else {
+        (value * 0.99, value * 1.01)
+    }
+}
+
+fn measured(witness: usize, d: usize, doc: &Doc) -> Vec<Measured> {
+    let lower_content = |text: &str| -> Vec<String> {
+        words(text).iter().map(|w| w.text.to_lowercase()).filter(|w| !is_stopword(w) && w.chars().all(char::is_alphabetic)).collect()
+    };
+    let mut out = Vec::new();
+    for s in 0..doc.sentences.len() {
+        if doc.sentences[s].frame {
+            continue;
+        }
+        let text = doc.sentence_text(s);
+        for q in facts::quantities(text) {
+            let Some(unit) = q.unit.as_deref().filter(|u| MEASURES.contains(u)) else { continue };
+            if q.kind != FactKind::Number || q.aside {
+                continue;
+            }
+            let before: Vec<String> = text.get(..q.start).map(|t| words(t).iter().rev().take(3).map(|w| w.text.to_lowercase()).collect()).unwrap_or_default();
+            let (low, high) = bounds(&before, q.value);
+            // A noun of its own only in the compound form, "a 2½-hour call",
+            // "a 30-mile chase": "12 weeks ago", "15 miles north" measure a
+            // time or place, not a thing.
+            let compound = q.surface.contains('-') && q.surface.chars().last().is_some_and(char::is_alphabetic);
+            let noun = if compound { text.get(q.end..).and_then(|rest| head_noun(rest, unit)) } else { None };
+            // Without a noun of its own, only a verb of measuring says the
+            // number is the measure of something named nearby ("It lasted
+            // almost two hours"), not a span of time ("in 24 hours").
+            if noun.is_none() && !before.iter().any(|w| MEASURING.contains(&w.as_str())) {
+                continue;
+            }
+            let mut context: HashSet<String> = lower_content(text).into_iter().collect();
+            if s > 0 {
+                context.extend(lower_content(doc.sentence_text(s - 1)));
+            }
+            let hedge: Vec<&str> = before.iter().rev().map(String::as_str).filter(|w| HEDGES.contains(w)).collect();
+            let mut said = if hedge.is_empty() { q.surface.clone() } else { format!("{} {}", hedge.join(" "), q.surface) };
+            // "two" read with its unit from the next word: "two hours".
+            if !q.surface.to_lowercase().contains(unit) {
+                if let Some(next) = text.get(q.end..).and_then(|rest| words(rest).into_iter().next()) {
+                    if next.text.to_lowercase().starts_with(unit) {
+                        said = format!("{said} {}", next.text);
+                    }
+                }
+            }
+            out.push(Measured { witness, unit: unit.to_string(), low, high, noun, context, text: said, citation: Citation { document: d, sentence: s } });
+        }
+    }
+    out
+}
+
+/// The noun a measure modifies, from the text right after its number: the
+/// last of up to two content words that follow it with nothing but spaces
+/// or hyphens between ("-hour phone call" → "call"), the unit itself
+/// skipped ("24 hours"); `None` when none follows directly ("lasted almost
+/// two hours,").
+fn head_noun(rest: &str, unit: &str) -> Option<String> {
+    let tokens = words(rest);
+    let mut head = None;
+    let mut end = 0;
+    let mut taken = 0;
+    for t in &tokens {
+        let gap = rest.get(end..t.start).unwrap_or(",");
+        if !gap.chars().all(|c| c.is_whitespace() || c == '-') {
+            break;
+        }
+        end = t.end();
+        let w = t.text.to_lowercase();
+        let is_unit = w == unit || w.strip_suffix('s') == Some(unit) || MEASURES.contains(&w.as_str());
+        if is_unit && taken == 0 && head.is_none() {
+            continue;
+        }
+        if w.len() < 3 || !w.chars().all(char::is_alphabetic) || is_stopword(&w) || w == "old" || facts::MONTHS.contains(&w.as_str()) {
+            break;
+        }
+        head = Some(w);
+        taken += 1;
+        if taken == 2 {
+            break;
+        }
+    }
+    head
+}
+
+/// One measured thing given values by two witnesses that no member of
+/// either family could share (see the module's doc).
+fn measure_conflicts(witnesses: &[Witness<'_>]) -> Vec<Conflict> {
+    let mentions: Vec<Measured> =
+        witnesses.iter().enumerate().flat_map(|(w, wit)| wit.docs.iter().flat_map(move |&(d, doc)| measured(w, d, doc))).collect();
+    // What is measured: a unit and the noun it modifies somewhere; a
+    // mention without a noun of its own joins when its context names it.
+    let mut things: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for m in &mentions {
+        if let Some(noun) = &m.noun {
+            things.entry((m.unit.clone(), noun.clone())).or_default();
+        }
+    }
+    for (k, m) in mentions.iter().enumerate() {
+        for ((unit, noun), members) in things.iter_mut() {
+            let names = m.noun.as_deref() == Some(noun.as_str()) || (m.noun.is_none() && (m.context.contains(noun) || m.context.contains(&format!("{noun}s"))));
+            if &m.unit == unit && names {
+                members.push(k);
+            }
+        }
+    }
+    let overlap = |x: &Measured, y: &Measured| x.low <= y.high && y.low <= x.high;
+    let mut out = Vec::new();
+    for ((unit, noun), members) in things {
+        let by_witness: BTreeMap<usize, Vec<usize>> = members.iter().fold(BTreeMap::new(), |mut acc, &k| {
+            acc.entry(mentions[k].witness).or_insert_with(Vec::new).push(k);
+            acc
+        });
+        let mut statements: Vec<Statement> = Vec::new();
+        let ws: Vec<(&usize, &Vec<usize>)> = by_witness.iter().collect();
+        for (i, (_, xs)) in ws.iter().enumerate() {
+            for (_, ys) in &ws[i + 1..] {
+                if xs.iter().any(|&x| ys.iter().any(|&y| overlap(&mentions[x], &mentions[y]))) {
+                    continue;
+                }
+                for &k in [xs[0], ys[0]].iter() {
+                    let m = &mentions[k];
+                    let family = witnesses[m.witness].index;
+                    if !statements.iter().any(|s| s.witness == family) {
+                        statements.push(Statement { witness: family, text: m.text.clone(), speaker: None, citation: m.citation });
+                    }
+                }
+            }
+        }
+        if statements.len() >= 2 {
+            out.push(Conflict { kind: ConflictKind::Measure, about: Some(format!("{noun} ({unit})")), statements });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -532,6 +721,23 @@ mod tests {
             .map(|x| x.statements.iter().map(|s| s.text.clone()).collect())
             .collect();
         assert_eq!(quotations, vec![vec!["energy and infrastructure".to_string(), "energy infrastructure".to_string()]]);
+    }
+
+    #[test]
+    fn one_measured_thing_given_two_values_is_a_conflict_however_worded() {
+        let a = doc("a", "Putin and Trump spoke in a 2½-hour call on Tuesday. The Kremlin said the talks were useful.");
+        let b = doc("b", "\"We had a great call. It lasted almost two hours,\" Trump said afterwards.");
+        let c = doc("c", "More than 2½ hours later, the White House said the call was over. He had promised peace in 24 hours.");
+        let docs = vec![a, b, c];
+        let collation = collate(&docs, &families(3), &stats(&[&docs[0], &docs[1], &docs[2]]), &StoryConfig::default());
+        let measures: Vec<&Conflict> = collation.conflicts.iter().filter(|x| x.kind == ConflictKind::Measure).collect();
+        assert_eq!(measures.len(), 1, "{measures:?}");
+        assert_eq!(measures[0].about.as_deref(), Some("call (hour)"));
+        let said: Vec<&str> = measures[0].statements.iter().map(|s| s.text.as_str()).collect();
+        // "More than 2½ hours" agrees with 2½; "in 24 hours" measures no call.
+        assert_eq!(said, vec!["2½-hour", "almost two hours"]);
+        assert_eq!(bounds(&["almost".into()], 2.0), (1.5, 2.0));
+        assert_eq!(bounds(&["than".into(), "more".into()], 2.5).0, 2.5);
     }
 
     #[test]
