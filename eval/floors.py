@@ -55,6 +55,9 @@ FLOORS = [
         (("basil", "bcubed", "all", "f1"), "min"),
         (("basil", "bcubed", "test (2015-2019)", "f1"), "min"),
         (("basil", "stories_mixing_events"), "max"),
+        (("conflicts_judged", "all", "precision"), "min"),
+        (("conflicts_judged", "all", "not_real"), "max"),
+        (("conflicts_judged", "all", "unjudged"), "max"),
     ]),
 ]
 

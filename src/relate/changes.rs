@@ -8,7 +8,7 @@
 //! number, a name or a title present on one side only is left alone; a
 //! reader acts on changes, so a missed one costs less than an invented one.
 
-mod fact;
+pub(crate) mod fact;
 mod passage;
 mod shift;
 

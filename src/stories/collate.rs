@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
-use super::Family;
+use super::{wording, Family};
 use crate::config::StoryConfig;
 use crate::sketch::CorpusStats;
 use crate::align::{similarity, weigh, DiffTag, Weighted};
@@ -354,6 +354,13 @@ fn quotation_conflicts(witnesses: &[Witness<'_>], config: &StoryConfig) -> Vec<C
             if shared / (a.content.len().max(b.content.len()) as f64) < config.quote_conflict_overlap {
                 continue;
             }
+            // Two accounts' renderings must differ in wording, not in how
+            // it was written down; one article giving both wordings (the
+            // White House's and the Kremlin's) reports the disagreement itself.
+            let (ta, tb) = (&a.doc.quotes[a.quote].text, &b.doc.quotes[b.quote].text);
+            if !wording::one_statement(ta, tb) || (a.citation.document != b.citation.document && !wording::reworded(ta, tb)) {
+                continue;
+            }
             let key = if a.words <= b.words { (a.words.clone(), b.words.clone()) } else { (b.words.clone(), a.words.clone()) };
             let entry = found.entry(key).or_default();
             entry.extend([x, y]);
@@ -463,6 +470,23 @@ fn replaced_numbers(a: &str, b: &str) -> Vec<(String, String, String)> {
     out
 }
 
+/// Share of their content words two sentences must have in common (of
+/// all either has) for a number one replaces to be the other's number.
+const SAME_SENTENCE_WORDS: f64 = 0.6;
+
+/// Whether two sentences are one sentence told twice, with a number
+/// changed: most of their content words shared. Sentences that only agree
+/// on a claim, in their own words, give numbers of different scopes ("four
+/// times" in all / "three times since October") or of different events.
+fn one_sentence(a: &str, b: &str) -> bool {
+    let content = |t: &str| -> HashSet<String> {
+        words(t).iter().map(|w| w.text.to_lowercase()).filter(|w| !is_stopword(w) && !w.chars().any(|c| c.is_ascii_digit())).collect()
+    };
+    let (x, y) = (content(a), content(b));
+    let union = x.union(&y).count();
+    union > 0 && x.intersection(&y).count() as f64 >= SAME_SENTENCE_WORDS * union as f64
+}
+
 /// Agreeing sentences that give one thing different numbers. Only agreeing
 /// sentences, and only a number replaced within an otherwise shared phrase:
 /// on ECB+, pairing numbers by their unit alone paired the points of two
@@ -477,6 +501,9 @@ fn quantity_conflicts(agreements: &[Agreement], documents: &[Doc]) -> Vec<Confli
                 let (cx, cy) = (a.citations[x], a.citations[y]);
                 let (tx, ty) =
                     (documents[cx.document].sentence_text(cx.sentence), documents[cy.document].sentence_text(cy.sentence));
+                if !one_sentence(tx, ty) {
+                    continue;
+                }
                 for (nx, ny, about) in replaced_numbers(tx, ty) {
                     let statements = found.entry(about).or_default();
                     for (w, text, citation) in [(a.witnesses[x], nx, cx), (a.witnesses[y], ny, cy)] {

@@ -603,7 +603,8 @@ pub(super) fn one_name(x: &str, y: &str) -> bool {
     (distance <= 2 && longest >= 4 && skeleton(&lx) == skeleton(&ly)) || (distance == 1 && longest >= 6)
 }
 
-fn levenshtein(x: &str, y: &str) -> usize {
+/// Edit distance of two strings, in characters.
+pub(crate) fn levenshtein(x: &str, y: &str) -> usize {
     let y: Vec<char> = y.chars().collect();
     let mut row: Vec<usize> = (0..=y.len()).collect();
     for (i, cx) in x.chars().enumerate() {
