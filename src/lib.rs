@@ -165,7 +165,7 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
     // accounts are witnesses to which of two texts changed the other.
     let labels = config.stories.enabled.then(|| stories::labels(&documents, &relations, &stats, &config.stories));
     if let Some(labels) = &labels {
-        relate::witness::direct_by_witnesses(&documents, &mut relations, labels, &config.relate);
+        relate::witness::direct_by_witnesses(&documents, &mut relations, &labels.label, &config.relate);
     }
     relations.sort_by_key(|r| (r.a, r.b));
     let stories = match &labels {

@@ -35,7 +35,7 @@ const DAY: f64 = 86_400.0;
 const CHUNK: usize = 65_536;
 
 /// A document's story vector: `(term, weight)` sorted by term, unit length.
-pub(crate) type Vector = Vec<(u64, f32)>;
+type Vector = Vec<(u64, f32)>;
 
 /// The story vector of a document: term frequency counted in sentences
 /// times the smoothed IDF of [`CorpusStats::idf`], names and numbers
@@ -45,7 +45,7 @@ pub(crate) type Vector = Vec<(u64, f32)>;
 /// corpus. The smoothing
 /// keeps small corpora workable, where a plain `ln(N / df)` weighs every
 /// term of a five-article story at nearly nothing.
-pub(crate) fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
+fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
     let mut counts: TermMap<(u32, u8)> = TermMap::with_capacity_and_hasher(doc.terms.len(), Default::default());
     for (&term, &role) in doc.terms.iter().zip(&doc.roles) {
         let entry = counts.entry(term).or_insert((0, 0));
@@ -327,11 +327,29 @@ pub(crate) fn average_linkage(n: usize, initial: &[u32], edges: &[(u32, u32, f32
 
 /// A story label per document. `families` are the copy families (a label
 /// per document), kept together whatever their text says.
-pub fn cluster(documents: &[Doc], families: &[u32], stats: &CorpusStats, config: &StoryConfig) -> Vec<u32> {
+pub fn cluster(documents: &[Doc], families: &[u32], stats: &CorpusStats, config: &StoryConfig) -> Clustering {
     let near = neighbors(documents, stats, config);
     let edges = shared_neighbors(&near, config);
-    drop(near);
-    average_linkage(documents.len(), families, &edges, config.link_threshold)
+    let label = average_linkage(documents.len(), families, &edges, config.link_threshold);
+    // How central each article is to its story, from the neighbours already
+    // found: the similarity of those that landed in its story.
+    let closeness = near
+        .iter()
+        .enumerate()
+        .map(|(d, list)| list.iter().filter(|(j, _)| label[*j as usize] == label[d]).map(|(_, s)| s).sum())
+        .collect();
+    Clustering { label, closeness }
+}
+
+/// Stories as labels, with how central each article is to its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clustering {
+    /// The story of each document, as a label (a family never spans two
+    /// stories).
+    pub label: Vec<u32>,
+    /// For each document, the summed similarity of its nearest neighbours
+    /// in its own story: the most central article names the story.
+    pub closeness: Vec<f32>,
 }
 
 #[cfg(test)]

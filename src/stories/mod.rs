@@ -18,6 +18,7 @@ use crate::relate::Relation;
 use crate::sketch::CorpusStats;
 use crate::text::Doc;
 pub use collate::Collation;
+pub use cluster::Clustering;
 pub use name::Timeline;
 
 /// Articles about one event.
@@ -110,15 +111,15 @@ fn root_of(members: &[usize], documents: &[Doc], relations: &[&Relation]) -> Opt
 /// Groups the documents into stories, finds each story's families and
 /// collates them. Stories of a single document are not returned.
 pub fn stories(documents: &[Doc], relations: &[Relation], stats: &CorpusStats, config: &StoryConfig) -> Vec<Story> {
-    let label = labels(documents, relations, stats, config);
-    assemble(documents, relations, &label, stats, config)
+    let clustering = labels(documents, relations, stats, config);
+    assemble(documents, relations, &clustering, stats, config)
 }
 
 /// The story of each document, as a label (a family never spans two
 /// stories). The directions of the relations play no part, so that the
 /// story's independent accounts can direct them before [`assemble`] roots
 /// the families.
-pub fn labels(documents: &[Doc], relations: &[Relation], stats: &CorpusStats, config: &StoryConfig) -> Vec<u32> {
+pub fn labels(documents: &[Doc], relations: &[Relation], stats: &CorpusStats, config: &StoryConfig) -> Clustering {
     let initial: Vec<u32> = family_labels(documents.len(), relations).iter().map(|&f| f as u32).collect();
     cluster::cluster(documents, &initial, stats, config)
 }
@@ -128,10 +129,11 @@ pub fn labels(documents: &[Doc], relations: &[Relation], stats: &CorpusStats, co
 pub fn assemble(
     documents: &[Doc],
     relations: &[Relation],
-    label: &[u32],
+    clustering: &Clustering,
     stats: &CorpusStats,
     config: &StoryConfig,
 ) -> Vec<Story> {
+    let label = &clustering.label;
     let family = family_labels(documents.len(), relations);
 
     let mut by_story: std::collections::BTreeMap<u32, Vec<usize>> = std::collections::BTreeMap::new();
@@ -160,7 +162,7 @@ pub fn assemble(
                 })
                 .collect();
             let collation = collate::collate(documents, &families, stats, config);
-            let central = name::central(&docs, documents, stats, config);
+            let central = name::central(&docs, &clustering.closeness);
             let timeline = name::timeline(&docs, documents);
             Story { name: name::name(&documents[central]), central, timeline, documents: docs, families, collation }
         })

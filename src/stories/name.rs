@@ -5,9 +5,6 @@
 
 use serde::Serialize;
 
-use super::cluster::{vector, Vector};
-use crate::config::StoryConfig;
-use crate::sketch::CorpusStats;
 use crate::text::Doc;
 
 /// Words of a first sentence kept in a name.
@@ -25,19 +22,11 @@ pub struct Timeline {
     pub dated: usize,
 }
 
-/// The member most like the others: the highest cosine with the sum of the
-/// other members' story vectors.
-pub(crate) fn central(members: &[usize], documents: &[Doc], stats: &CorpusStats, config: &StoryConfig) -> usize {
-    let vectors: Vec<Vector> = members.iter().map(|&d| vector(&documents[d], stats, config)).collect();
-    let mut sum: std::collections::HashMap<u64, f32> = std::collections::HashMap::new();
-    for v in &vectors {
-        for &(t, w) in v {
-            *sum.entry(t).or_insert(0.0) += w;
-        }
-    }
-    let closeness = |v: &Vector| v.iter().map(|&(t, w)| w * (sum[&t] - w)).sum::<f32>();
-    let best = (0..members.len()).max_by(|&x, &y| closeness(&vectors[x]).total_cmp(&closeness(&vectors[y])).then(y.cmp(&x)));
-    members[best.unwrap_or(0)]
+/// The member most like the others: the greatest closeness (the summed
+/// similarity of its nearest neighbours in the story), the first on a tie.
+pub(crate) fn central(members: &[usize], closeness: &[f32]) -> usize {
+    let best = members.iter().copied().max_by(|&x, &y| closeness[x].total_cmp(&closeness[y]).then(y.cmp(&x)));
+    best.unwrap_or(members[0])
 }
 
 /// The name of a story whose most central article is `doc`: its headline,
