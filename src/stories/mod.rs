@@ -9,6 +9,7 @@
 pub mod cluster;
 pub mod collate;
 pub mod name;
+pub mod online;
 pub mod wording;
 
 use serde::Serialize;
