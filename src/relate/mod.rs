@@ -438,7 +438,7 @@ pub fn flip(alignment: Alignment) -> Alignment {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn alignment(links: usize, coverage_a: f64, coverage_b: f64, verbatim_share: f64) -> Alignment {
@@ -483,13 +483,15 @@ mod tests {
         assert_eq!(classify(&excerpt, Resemblance::default(), lengths, lengths, &config), Some(RelationKind::Version));
     }
 
-    fn analysed(pairs: &[(&str, &str)]) -> crate::Analysis {
+    /// The default analysis of articles given as `(id, text)`.
+    pub(crate) fn analysed(pairs: &[(&str, &str)]) -> crate::Analysis {
         let articles: Vec<crate::ingest::Article> =
             pairs.iter().map(|(id, text)| crate::ingest::Article::from_text(id, text)).collect();
         crate::analyze(&articles, &crate::config::Config::default(), &crate::Quiet)
     }
 
-    const STORY: [&str; 7] = [
+    /// One council vote, sentence by sentence.
+    pub(crate) const STORY: [&str; 7] = [
         "The harbour council approved a new budget for the three old bridges on Monday evening.",
         "Construction crews are expected to begin repairs on the northern span in early spring.",
         "The plan sets aside twelve million for steel cables and fresh concrete across the district.",

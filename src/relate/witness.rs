@@ -239,6 +239,7 @@ pub fn direct_by_witnesses(documents: &[Doc], relations: &mut [Relation], story:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::relate::tests::{analysed, STORY};
 
     #[test]
     fn readings_are_the_differing_words_in_context() {
@@ -246,22 +247,6 @@ mod tests {
         let said: Vec<(&str, &str)> = r.iter().map(|r| (r.a_words.as_str(), r.b_words.as_str())).collect();
         assert_eq!(said, vec![("driving near Interstate", "driving on Interstate"), ("805 Officer Brad", "805 Sgt Brad")]);
     }
-
-    fn analysed(articles: &[(&str, String)]) -> crate::Analysis {
-        let articles: Vec<crate::ingest::Article> =
-            articles.iter().map(|(id, text)| crate::ingest::Article::from_text(id, text)).collect();
-        crate::analyze(&articles, &crate::config::Config::default(), &crate::Quiet)
-    }
-
-    const SOURCE: [&str; 7] = [
-        "The harbour council approved a new budget for the three old bridges on Monday evening.",
-        "Construction crews are expected to begin repairs on the northern span in early spring.",
-        "The plan sets aside twelve million euros for steel cables and fresh concrete across the district.",
-        "\"We cannot wait another winter,\" said Mayor Ilse Brandt after the vote.",
-        "A long debate ended when the vote passed by seven votes to four shortly before midnight.",
-        "Ferry services across the harbour will run extra crossings while the bridges are closed.",
-        "Residents of the riverside district said the repairs were long overdue after years of delays.",
-    ];
 
     /// Two reports of the same council vote in their own words, with the
     /// same facts and the same quotation.
@@ -276,15 +261,17 @@ mod tests {
 
     #[test]
     fn independent_accounts_side_with_the_source() {
-        let source = SOURCE.join("\n\n");
+        let mut source = STORY.to_vec();
+        source[3] = "\"We cannot wait another winter,\" said Mayor Ilse Brandt after the vote.";
+        let source = source.join("\n\n");
         let spin = source.replace("twelve million", "fifteen million").replace("another winter", "another year");
         // The spin has the smaller id, so that only the witnesses can make
         // the other text the source.
-        let mut articles = vec![("a-spin", spin), ("b-source", source)];
+        let mut articles = vec![("a-spin", spin.as_str()), ("b-source", source.as_str())];
         let analysis = analysed(&articles);
         assert_eq!(analysis.relations.len(), 1);
         assert_eq!(analysis.relations[0].direction, None, "no accounts, no direction");
-        articles.extend([("c-account", ACCOUNTS[0].to_string()), ("d-account", ACCOUNTS[1].to_string())]);
+        articles.extend([("c-account", ACCOUNTS[0]), ("d-account", ACCOUNTS[1])]);
         let analysis = analysed(&articles);
         assert_eq!(analysis.relations.len(), 1, "the accounts are independent");
         let r = &analysis.relations[0];
