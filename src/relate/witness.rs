@@ -88,7 +88,13 @@ fn readings(a: &str, b: &str, narration: bool, max_words: usize) -> Vec<Reading>
         // Not a reading: the same letters spaced or punctuated otherwise
         // ("Police'locked" / "Police locked", "AK-47" / "AK 47"), or digits
         // added to a number ("6 p.m." / "6:00 p.m.").
-        let letters = |ws: &[Word<'_>]| ws.iter().flat_map(|w| w.text.chars()).filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+        let letters = |ws: &[Word<'_>]| {
+            ws.iter()
+                .flat_map(|w| w.text.chars())
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        };
         if letters(da) == letters(db) {
             continue;
         }
@@ -105,7 +111,12 @@ fn readings(a: &str, b: &str, narration: bool, max_words: usize) -> Vec<Reading>
         let span = |r: &std::ops::Range<usize>, n: usize| r.start.saturating_sub(1)..(r.end + 1).min(n);
         let (sa, sb) = (span(&ra, wa.len()), span(&rb, wb.len()));
         let said = |ws: &[Word<'_>]| ws.iter().map(|w| w.text).collect::<Vec<_>>().join(" ");
-        out.push(Reading { a: xa[sa.clone()].to_vec(), b: xb[sb.clone()].to_vec(), a_words: said(&wa[sa]), b_words: said(&wb[sb]) });
+        out.push(Reading {
+            a: xa[sa.clone()].to_vec(),
+            b: xb[sb.clone()].to_vec(),
+            a_words: said(&wa[sa]),
+            b_words: said(&wb[sb]),
+        });
     }
     out
 }
@@ -243,9 +254,17 @@ mod tests {
 
     #[test]
     fn readings_are_the_differing_words_in_context() {
-        let r = readings("Jackson was driving near Interstate 805, Officer Brad Baehr said.", "Jackson was driving on Interstate 805, Sgt. Brad Baehr said.", true, 6);
+        let r = readings(
+            "Jackson was driving near Interstate 805, Officer Brad Baehr said.",
+            "Jackson was driving on Interstate 805, Sgt. Brad Baehr said.",
+            true,
+            6,
+        );
         let said: Vec<(&str, &str)> = r.iter().map(|r| (r.a_words.as_str(), r.b_words.as_str())).collect();
-        assert_eq!(said, vec![("driving near Interstate", "driving on Interstate"), ("805 Officer Brad", "805 Sgt Brad")]);
+        assert_eq!(
+            said,
+            vec![("driving near Interstate", "driving on Interstate"), ("805 Officer Brad", "805 Sgt Brad")]
+        );
     }
 
     /// Two reports of the same council vote in their own words, with the

@@ -54,7 +54,11 @@ fn day(doc: &Doc) -> Option<i64> {
 pub(crate) fn timeline(members: &[usize], documents: &[Doc]) -> Option<Timeline> {
     let days: Vec<i64> = members.iter().filter_map(|&d| day(&documents[d])).collect();
     let (first, last) = (days.iter().min()?, days.iter().max()?);
-    Some(Timeline { first: crate::ingest::date_of_days(*first), last: crate::ingest::date_of_days(*last), dated: days.len() })
+    Some(Timeline {
+        first: crate::ingest::date_of_days(*first),
+        last: crate::ingest::date_of_days(*last),
+        dated: days.len(),
+    })
 }
 
 #[cfg(test)]
@@ -72,9 +76,15 @@ mod tests {
 
     #[test]
     fn a_story_is_named_by_its_headline_or_first_told_sentence() {
-        assert_eq!(name(&doc("a", Some("Council backs bridge repairs"), "The council voted.", None)), "Council backs bridge repairs");
+        assert_eq!(
+            name(&doc("a", Some("Council backs bridge repairs"), "The council voted.", None)),
+            "Council backs bridge repairs"
+        );
         let long = "http://example.com/news/bridges\n\nThe harbour council approved a new budget for the three old bridges on Monday evening after a long debate.";
-        assert_eq!(name(&doc("b", None, long, None)), "The harbour council approved a new budget for the three old bridges on Monday …");
+        assert_eq!(
+            name(&doc("b", None, long, None)),
+            "The harbour council approved a new budget for the three old bridges on Monday …"
+        );
     }
 
     #[test]

@@ -46,7 +46,12 @@ impl<'s> Online<'s> {
     /// The state after a batch: `documents` clustered into `clustering` (see
     /// [`super::labels`]) with the corpus statistics `stats`, which stay
     /// fixed from here on.
-    pub fn from_batch(documents: &[Doc], clustering: &Clustering, stats: &'s CorpusStats, config: &StoryConfig) -> Self {
+    pub fn from_batch(
+        documents: &[Doc],
+        clustering: &Clustering,
+        stats: &'s CorpusStats,
+        config: &StoryConfig,
+    ) -> Self {
         let near = neighbors(documents, stats, config);
         let mut postings: HashMap<u64, Vec<(u32, f32)>> = HashMap::new();
         for (d, doc) in documents.iter().enumerate() {
@@ -114,12 +119,14 @@ impl<'s> Online<'s> {
             let sum: f64 = members
                 .iter()
                 .map(|&x| {
-                    let shared = usize::from(mine.contains(&x)) + self.near[x as usize].iter().filter(|(m, _)| mine.contains(m)).count();
+                    let shared = usize::from(mine.contains(&x))
+                        + self.near[x as usize].iter().filter(|(m, _)| mine.contains(m)).count();
                     shared as f64 * scale
                 })
                 .sum();
             let average = sum / members.len() as f64;
-            if average >= config.link_threshold && best.is_none_or(|(b, l)| average > b || (average == b && story < l)) {
+            if average >= config.link_threshold && best.is_none_or(|(b, l)| average > b || (average == b && story < l))
+            {
                 best = Some((average, story));
             }
         }
@@ -166,7 +173,8 @@ impl<'s> Online<'s> {
         if members.len() > MAX_RESPLIT {
             return;
         }
-        let neighbours = |x: u32| -> HashSet<u32> { self.near[x as usize].iter().map(|&(m, _)| m).chain([x]).collect() };
+        let neighbours =
+            |x: u32| -> HashSet<u32> { self.near[x as usize].iter().map(|&(m, _)| m).chain([x]).collect() };
         let sets: Vec<HashSet<u32>> = members.iter().map(|&x| neighbours(x)).collect();
         let scale = 1.0 / (self.config.neighbors as f32 + 1.0);
         let mut edges = Vec::new();

@@ -17,8 +17,18 @@ use crate::text::tokens::is_stopword;
 
 /// Ordinals written out, as digits.
 const ORDINALS: &[(&str, &str)] = &[
-    ("first", "1st"), ("second", "2nd"), ("third", "3rd"), ("fourth", "4th"), ("fifth", "5th"), ("sixth", "6th"),
-    ("seventh", "7th"), ("eighth", "8th"), ("ninth", "9th"), ("tenth", "10th"), ("eleventh", "11th"), ("twelfth", "12th"),
+    ("first", "1st"),
+    ("second", "2nd"),
+    ("third", "3rd"),
+    ("fourth", "4th"),
+    ("fifth", "5th"),
+    ("sixth", "6th"),
+    ("seventh", "7th"),
+    ("eighth", "8th"),
+    ("ninth", "9th"),
+    ("tenth", "10th"),
+    ("eleventh", "11th"),
+    ("twelfth", "12th"),
 ];
 
 /// One spelling of words spelt several ways in speech transcripts.
@@ -129,7 +139,9 @@ fn trivial(a: &[String], b: &[String]) -> bool {
         return true;
     }
     // Times and numbers written another way: "6:41pm PST" / "18:41".
-    let time_word = |w: &String| w.chars().any(|c| c.is_ascii_digit()) || ["am", "pm", "gmt", "pst", "est", "bst", "et"].contains(&w.as_str());
+    let time_word = |w: &String| {
+        w.chars().any(|c| c.is_ascii_digit()) || ["am", "pm", "gmt", "pst", "est", "bst", "et"].contains(&w.as_str())
+    };
     if a.iter().chain(b).all(time_word) {
         return true;
     }
@@ -167,7 +179,8 @@ fn differs(x: &[String], y: &[String]) -> bool {
     changed.iter().enumerate().any(|(k, op)| {
         let (ra, rb) = (op.old_range(), op.new_range());
         let one_sided = ra.is_empty() || rb.is_empty();
-        let at_an_end = (k == 0 && ra.start == 0 && rb.start == 0) || (k == last && ra.end == x.len() && rb.end == y.len());
+        let at_an_end =
+            (k == 0 && ra.start == 0 && rb.start == 0) || (k == last && ra.end == x.len() && rb.end == y.len());
         if one_sided && (at_an_end || ra.len().max(rb.len()) >= ELISION_WORDS) {
             return false;
         }
@@ -197,26 +210,53 @@ mod tests {
     #[test]
     fn a_reader_sees_a_rewording_and_not_a_way_of_writing() {
         // Different words.
-        assert!(reworded("This is a sad time for the Kraft Foods family", "This is a sad day for the Kraft Foods family"));
-        assert!(reworded("Iran gets closer and closer to a nuclear bomb", "Iran gets closer and closer to nuclear arms"));
+        assert!(reworded(
+            "This is a sad time for the Kraft Foods family",
+            "This is a sad day for the Kraft Foods family"
+        ));
+        assert!(reworded(
+            "Iran gets closer and closer to a nuclear bomb",
+            "Iran gets closer and closer to nuclear arms"
+        ));
         assert!(reworded("the halt covers energy and infrastructure", "the halt covers energy infrastructure"));
         assert!(reworded("I didn't feel we were executing", "I feel we weren't executing"));
         // Ways of writing the same words.
         for (a, b) in [
-            ("Torches and pitchforks aren't going to be necessary", "torches and pitchforks are not going to be necessary"),
-            ("We will look at the final language when it is published", "We will look at the final (rule) language when it is published"),
-            ("By rolling back this 11th hour regulation, we act", "By rolling back this eleventh-hour regulation, we act"),
-            ("I've always taken the position that's a valid offense in law", "I've always taken the position that's a valid offence in law"),
+            (
+                "Torches and pitchforks aren't going to be necessary",
+                "torches and pitchforks are not going to be necessary",
+            ),
+            (
+                "We will look at the final language when it is published",
+                "We will look at the final (rule) language when it is published",
+            ),
+            (
+                "By rolling back this 11th hour regulation, we act",
+                "By rolling back this eleventh-hour regulation, we act",
+            ),
+            (
+                "I've always taken the position that's a valid offense in law",
+                "I've always taken the position that's a valid offence in law",
+            ),
             ("I'm not ashamed to admit I'm a Christian", "I'm not ashamed to admit that I'm a Christian"),
-            ("Senator Reid respects that but thinks the mosque should be built elsewhere", "Sen. Reid respects that but thinks the mosque should be built elsewhere"),
-            ("Tom Brady, George Clooney, James Bond, the president have nothing on him", "Tom Brady, George Clooney, James Bond and the president have nothing on him"),
+            (
+                "Senator Reid respects that but thinks the mosque should be built elsewhere",
+                "Sen. Reid respects that but thinks the mosque should be built elsewhere",
+            ),
+            (
+                "Tom Brady, George Clooney, James Bond, the president have nothing on him",
+                "Tom Brady, George Clooney, James Bond and the president have nothing on him",
+            ),
             ("John McCain, senior VP and general manager", "John McCain, senior vice president and general manager"),
         ] {
             assert!(!reworded(a, b), "{a} / {b}");
         }
         // An excerpt and an elision.
         assert!(!reworded("I will always speak truth to power", "will always speak truth to power"));
-        assert!(!reworded("We would be remiss ... if we did not act", "We would be remiss in our duty to you and our students if we did not act"));
+        assert!(!reworded(
+            "We would be remiss ... if we did not act",
+            "We would be remiss in our duty to you and our students if we did not act"
+        ));
     }
 
     #[test]
