@@ -74,6 +74,7 @@ impl Config {
             ("stories.link_threshold", self.stories.link_threshold),
             ("stories.agreement_similarity", self.stories.agreement_similarity),
             ("stories.quote_conflict_overlap", self.stories.quote_conflict_overlap),
+            ("stories.quantity_sentence_overlap", self.stories.quantity_sentence_overlap),
         ];
         for (name, value) in unit {
             anyhow::ensure!((0.0..=1.0).contains(&value), "{name} must lie in 0..=1, got {value}");
@@ -392,6 +393,15 @@ pub struct StoryConfig {
     /// common (of the longer one's) to be reported as one statement quoted
     /// two ways (default 0.8).
     pub quote_conflict_overlap: f64,
+    /// Words added or dropped inside one account's rendering of a quotation
+    /// from which they are an elision of a passage, not a rewording, and no
+    /// conflict (default 3).
+    pub quote_elision_words: usize,
+    /// Share of their content words (of all either has) two agreeing
+    /// sentences must share for a number one replaces to conflict with the
+    /// other's: one sentence told twice. Sentences that agree only on a
+    /// claim gave numbers of different scopes on ECB+ (default 0.6).
+    pub quantity_sentence_overlap: f64,
 }
 
 impl Default for StoryConfig {
@@ -411,6 +421,8 @@ impl Default for StoryConfig {
             agreement_similarity: 0.5,
             min_claim_terms: 4,
             quote_conflict_overlap: 0.8,
+            quote_elision_words: 3,
+            quantity_sentence_overlap: 0.6,
         }
     }
 }

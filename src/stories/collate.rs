@@ -12,8 +12,8 @@
 //!     number within an otherwise shared phrase ("three undersea cables" /
 //!     "two undersea cables"; values normalized, so "2½" = "2.5" agree);
 //!   - one measured thing given different values in differently worded
-//!     sentences: matched by what is measured (a unit of time, money,
-//!     length or weight, and the thing it measures: "a 2½-hour call" / "We
+//!     sentences: matched by what is measured (a unit of time or length,
+//!     and the thing it measures: "a 2½-hour call" / "We
 //!     had a great call. It lasted almost two hours"), hedges read as
 //!     bounds ("almost two" is under two, "more than 2½" over it), and only
 //!     when no member of one witness's family gives a value the other's
@@ -70,8 +70,8 @@ pub enum ConflictKind {
     Quantity,
     /// One statement, quoted in different words.
     Quotation,
-    /// One measured thing (a call's length, a sum of money) given different
-    /// values in differently worded sentences.
+    /// One measured thing (a call's length, a chase's distance) given
+    /// different values in differently worded sentences.
     Measure,
 }
 
@@ -141,7 +141,7 @@ pub fn collate(documents: &[Doc], families: &[Family], stats: &CorpusStats, conf
     let agreements = agreements(&witnesses, stats, config);
     let unique = unique_claims(&witnesses);
     let mut conflicts = quotation_conflicts(&witnesses, config);
-    conflicts.extend(quantity_conflicts(&agreements, documents));
+    conflicts.extend(quantity_conflicts(&agreements, documents, config));
     conflicts.extend(measure_conflicts(&witnesses));
     Collation { witnesses: order, agreements, unique, conflicts }
 }
@@ -358,7 +358,7 @@ fn quotation_conflicts(witnesses: &[Witness<'_>], config: &StoryConfig) -> Vec<C
             // it was written down; one article giving both wordings (the
             // White House's and the Kremlin's) reports the disagreement itself.
             let (ta, tb) = (&a.doc.quotes[a.quote].text, &b.doc.quotes[b.quote].text);
-            if !wording::one_statement(ta, tb) || (a.citation.document != b.citation.document && !wording::reworded(ta, tb)) {
+            if !wording::one_statement(ta, tb) || (a.citation.document != b.citation.document && !wording::reworded(ta, tb, config.quote_elision_words)) {
                 continue;
             }
             let key = if a.words <= b.words { (a.words.clone(), b.words.clone()) } else { (b.words.clone(), a.words.clone()) };
@@ -470,28 +470,24 @@ fn replaced_numbers(a: &str, b: &str) -> Vec<(String, String, String)> {
     out
 }
 
-/// Share of their content words two sentences must have in common (of
-/// all either has) for a number one replaces to be the other's number.
-const SAME_SENTENCE_WORDS: f64 = 0.6;
-
 /// Whether two sentences are one sentence told twice, with a number
 /// changed: most of their content words shared. Sentences that only agree
 /// on a claim, in their own words, give numbers of different scopes ("four
 /// times" in all / "three times since October") or of different events.
-fn one_sentence(a: &str, b: &str) -> bool {
+fn one_sentence(a: &str, b: &str, overlap: f64) -> bool {
     let content = |t: &str| -> HashSet<String> {
         words(t).iter().map(|w| w.text.to_lowercase()).filter(|w| !is_stopword(w) && !w.chars().any(|c| c.is_ascii_digit())).collect()
     };
     let (x, y) = (content(a), content(b));
     let union = x.union(&y).count();
-    union > 0 && x.intersection(&y).count() as f64 >= SAME_SENTENCE_WORDS * union as f64
+    union > 0 && x.intersection(&y).count() as f64 >= overlap * union as f64
 }
 
 /// Agreeing sentences that give one thing different numbers. Only agreeing
 /// sentences, and only a number replaced within an otherwise shared phrase:
 /// on ECB+, pairing numbers by their unit alone paired the points of two
 /// players and the offers of two teams.
-fn quantity_conflicts(agreements: &[Agreement], documents: &[Doc]) -> Vec<Conflict> {
+fn quantity_conflicts(agreements: &[Agreement], documents: &[Doc], config: &StoryConfig) -> Vec<Conflict> {
     let mut out = Vec::new();
     for a in agreements {
         // Statements per counted word, one per witness.
@@ -501,7 +497,7 @@ fn quantity_conflicts(agreements: &[Agreement], documents: &[Doc]) -> Vec<Confli
                 let (cx, cy) = (a.citations[x], a.citations[y]);
                 let (tx, ty) =
                     (documents[cx.document].sentence_text(cx.sentence), documents[cy.document].sentence_text(cy.sentence));
-                if !one_sentence(tx, ty) {
+                if !one_sentence(tx, ty, config.quantity_sentence_overlap) {
                     continue;
                 }
                 for (nx, ny, about) in replaced_numbers(tx, ty) {

@@ -39,10 +39,6 @@ const SPELLINGS: &[(&str, &str)] =
 /// infrastructure" is two things, "energy infrastructure" one.
 const CLAIMING: &[&str] = &["and", "or", "nor", "not", "no", "never", "without"];
 
-/// A stretch of differing words this long or longer, added or dropped
-/// inside a quotation, is an elision of a passage, not a rewording.
-const ELISION_WORDS: usize = 3;
-
 /// The words of a rendering as a reader compares them: lowercase, glosses
 /// in brackets and ellipses out, contractions and common variants
 /// written one way, hyphens and inner periods gone.
@@ -162,17 +158,17 @@ fn trivial(a: &[String], b: &[String]) -> bool {
 
 /// Whether two renderings of one quotation differ in wording (see the
 /// module's doc). Words one adds or drops at either end are an excerpt,
-/// and a passage added or dropped inside an elision.
-pub(crate) fn reworded(a: &str, b: &str) -> bool {
+/// and `elision` words or more added or dropped inside are an elision.
+pub(crate) fn reworded(a: &str, b: &str, elision: usize) -> bool {
     // Read with and without commas: a diff can pair a comma with a word
     // ("Oh, God" / "I said, Oh my god"), and without them a list comma
     // written as "and" looks like an added "and".
     let (x, y) = (compared(a), compared(b));
     let bare = |v: &[String]| -> Vec<String> { v.iter().filter(|w| *w != ",").cloned().collect() };
-    differs(&x, &y) && differs(&bare(&x), &bare(&y))
+    differs(&x, &y, elision) && differs(&bare(&x), &bare(&y), elision)
 }
 
-fn differs(x: &[String], y: &[String]) -> bool {
+fn differs(x: &[String], y: &[String], elision: usize) -> bool {
     let ops = similar::capture_diff_slices(similar::Algorithm::Myers, x, y);
     let changed: Vec<&similar::DiffOp> = ops.iter().filter(|op| !matches!(op, similar::DiffOp::Equal { .. })).collect();
     let last = changed.len().saturating_sub(1);
@@ -181,7 +177,7 @@ fn differs(x: &[String], y: &[String]) -> bool {
         let one_sided = ra.is_empty() || rb.is_empty();
         let at_an_end =
             (k == 0 && ra.start == 0 && rb.start == 0) || (k == last && ra.end == x.len() && rb.end == y.len());
-        if one_sided && (at_an_end || ra.len().max(rb.len()) >= ELISION_WORDS) {
+        if one_sided && (at_an_end || ra.len().max(rb.len()) >= elision) {
             return false;
         }
         !trivial(&x[ra], &y[rb])
@@ -212,14 +208,16 @@ mod tests {
         // Different words.
         assert!(reworded(
             "This is a sad time for the Kraft Foods family",
-            "This is a sad day for the Kraft Foods family"
+            "This is a sad day for the Kraft Foods family",
+            3
         ));
         assert!(reworded(
             "Iran gets closer and closer to a nuclear bomb",
-            "Iran gets closer and closer to nuclear arms"
+            "Iran gets closer and closer to nuclear arms",
+            3
         ));
-        assert!(reworded("the halt covers energy and infrastructure", "the halt covers energy infrastructure"));
-        assert!(reworded("I didn't feel we were executing", "I feel we weren't executing"));
+        assert!(reworded("the halt covers energy and infrastructure", "the halt covers energy infrastructure", 3));
+        assert!(reworded("I didn't feel we were executing", "I feel we weren't executing", 3));
         // Ways of writing the same words.
         for (a, b) in [
             (
@@ -249,13 +247,14 @@ mod tests {
             ),
             ("John McCain, senior VP and general manager", "John McCain, senior vice president and general manager"),
         ] {
-            assert!(!reworded(a, b), "{a} / {b}");
+            assert!(!reworded(a, b, 3), "{a} / {b}");
         }
         // An excerpt and an elision.
-        assert!(!reworded("I will always speak truth to power", "will always speak truth to power"));
+        assert!(!reworded("I will always speak truth to power", "will always speak truth to power", 3));
         assert!(!reworded(
             "We would be remiss ... if we did not act",
-            "We would be remiss in our duty to you and our students if we did not act"
+            "We would be remiss in our duty to you and our students if we did not act",
+            3
         ));
     }
 
