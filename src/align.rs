@@ -302,6 +302,13 @@ fn vocabulary(weights: &[Weighted]) -> Vec<(u64, f64)> {
     all
 }
 
+/// Share of `x`'s wording vocabulary (weighted by rarity) that `y` holds,
+/// as [`Alignment::vocabulary_a`] measures it for an aligned pair.
+pub(crate) fn vocabulary_held(x: &Doc, y: &Doc, stats: &CorpusStats) -> f64 {
+    let of = |d: &Doc| vocabulary(&(0..d.sentences.len()).map(|i| weigh(d, i, stats)).collect::<Vec<_>>());
+    contained(&of(x), &of(y))
+}
+
 /// Share of `x`'s weight found in `y`.
 fn contained(x: &[(u64, f64)], y: &[(u64, f64)]) -> f64 {
     let total: f64 = x.iter().map(|t| t.1).sum();

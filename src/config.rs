@@ -66,6 +66,8 @@ impl Config {
             ("relate.condensed_length_ratio", self.relate.condensed_length_ratio),
             ("relate.condensed_coverage", self.relate.condensed_coverage),
             ("relate.condensed_vocabulary", self.relate.condensed_vocabulary),
+            ("relate.condensed_vocabulary_floor", self.relate.condensed_vocabulary_floor),
+            ("relate.condensed_exclusive_margin", self.relate.condensed_exclusive_margin),
             ("relate.condensed_wording_similarity", self.relate.condensed_wording_similarity),
             ("relate.condensed_chain_share", self.relate.condensed_chain_share),
             ("relate.quote_match_similarity", self.relate.quote_match_similarity),
@@ -255,6 +257,13 @@ pub struct RelateConfig {
     /// written from its source keeps its words; a short independent report
     /// of the same event has its own (default 0.75).
     pub condensed_vocabulary: f64,
+    /// A summary written further from its source's words, down to this
+    /// share, is still condensed when the story's independent accounts hold
+    /// at least `condensed_exclusive_margin` less of its vocabulary than
+    /// its source does (default 0.45).
+    pub condensed_vocabulary_floor: f64,
+    /// See `condensed_vocabulary_floor` (default 0.2).
+    pub condensed_exclusive_margin: f64,
     /// Wording similarity from which an aligned pair counts in the ordered
     /// chain a condensed rewrite needs (default 0.3).
     pub condensed_wording_similarity: f64,
@@ -316,6 +325,8 @@ impl Default for RelateConfig {
             condensed_length_ratio: 0.5,
             condensed_coverage: 0.5,
             condensed_vocabulary: 0.75,
+            condensed_vocabulary_floor: 0.45,
+            condensed_exclusive_margin: 0.2,
             condensed_wording_similarity: 0.3,
             condensed_chain_share: 0.4,
             direction_margin: 0.3,

@@ -163,9 +163,26 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
     progress.stage("stories", 1);
     // Stories before the last direction evidence: the story's independent
     // accounts are witnesses to which of two texts changed the other.
-    let labels = config.stories.enabled.then(|| stories::labels(&documents, &relations, &stats, &config.stories));
-    if let Some(labels) = &labels {
-        relate::witness::direct_by_witnesses(&documents, &mut relations, &labels.label, &config.relate);
+    let labels = config.stories.enabled.then(|| {
+        // A summary in new words waits for the accounts' confirmation
+        // before it may pull two articles into one story.
+        let firm: Vec<Relation> =
+            relations.iter().filter(|r| !relate::witness::tentative(r, &config.relate)).cloned().collect();
+        stories::labels(&documents, &firm, &stats, &config.stories)
+    });
+    // Without stories there are no accounts to confirm a summary written
+    // in new words: each document is its own story.
+    let alone: Vec<u32>;
+    let story = match &labels {
+        Some(labels) => &labels.label,
+        None => {
+            alone = (0..documents.len() as u32).collect();
+            &alone
+        }
+    };
+    relate::witness::confirm_condensed(&documents, &mut relations, story, &stats, &config.relate);
+    if labels.is_some() {
+        relate::witness::direct_by_witnesses(&documents, &mut relations, story, &config.relate);
     }
     relations.sort_by_key(|r| (r.a, r.b));
     let stories = match &labels {

@@ -170,7 +170,7 @@ fn condensed(alignment: &Alignment, sentences: (usize, usize), config: &RelateCo
     if short <= config.min_passage_links || short as f64 > config.condensed_length_ratio * long as f64 {
         return false;
     }
-    if coverage < config.condensed_coverage || vocabulary < config.condensed_vocabulary {
+    if coverage < config.condensed_coverage || vocabulary < config.condensed_vocabulary.min(config.condensed_vocabulary_floor) {
         return false;
     }
     let specific: Vec<Link> = alignment
@@ -471,11 +471,17 @@ pub(crate) mod tests {
         assert_eq!(classify(&summary, Resemblance::default(), lengths, lengths, &config), Some(RelationKind::Condensed));
         // The same alignment in a vocabulary of its own: an independent brief.
         let mut brief = summary.clone();
-        brief.vocabulary_b = 0.5;
+        brief.vocabulary_b = 0.4;
         brief.passage_links = 0;
         brief.verbatim_links = 0;
         brief.retold_sentences = 8;
         assert_eq!(classify(&brief, Resemblance::default(), lengths, lengths, &config), None);
+        // Half its source's words: condensed only until the story's accounts
+        // are read (`witness::confirm_condensed`); without that, nothing.
+        brief.vocabulary_b = 0.5;
+        assert_eq!(classify(&brief, Resemblance::default(), lengths, lengths, &config), Some(RelationKind::Condensed));
+        let strict = RelateConfig { condensed_vocabulary_floor: config.condensed_vocabulary, ..config.clone() };
+        assert_eq!(classify(&brief, Resemblance::default(), lengths, lengths, &strict), None);
         // Largely verbatim, it is an excerpt: a version.
         let mut excerpt = summary.clone();
         excerpt.verbatim_share = 0.9;

@@ -247,6 +247,87 @@ pub fn direct_by_witnesses(documents: &[Doc], relations: &mut [Relation], story:
     }
 }
 
+/// Whether the story's accounts confirm a summary in new words: its source
+/// holds `margin` more of its vocabulary than any account (`others`), the
+/// two are in one story, and there is an account to compare.
+fn confirmed(held: f64, others: &[f64], together: bool, margin: f64) -> bool {
+    let best = others.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    together && !others.is_empty() && held - best >= margin
+}
+
+/// Whether a relation is a condensed rewrite written further from its
+/// source's words than `condensed_vocabulary`, which the story's accounts
+/// must confirm ([`confirm_condensed`]); until then it does not seed the
+/// stories.
+pub fn tentative(r: &Relation, config: &RelateConfig) -> bool {
+    r.kind == super::RelationKind::Condensed
+        && r.alignment.vocabulary_a.max(r.alignment.vocabulary_b) < config.condensed_vocabulary
+}
+
+/// Keeps a condensed rewrite written far from its source's words (its
+/// vocabulary share between `condensed_vocabulary_floor` and
+/// `condensed_vocabulary`) only when the story's independent accounts hold
+/// at least `condensed_exclusive_margin` less of the short text's
+/// vocabulary than its source does: an independent short report of an
+/// event shares its words with every account of it, a summary with its
+/// source. Without such accounts it is dropped.
+pub fn confirm_condensed(
+    documents: &[Doc],
+    relations: &mut Vec<Relation>,
+    story: &[u32],
+    stats: &crate::sketch::CorpusStats,
+    config: &RelateConfig,
+) {
+    let tentative = |r: &Relation| tentative(r, config);
+    if !relations.iter().any(tentative) {
+        return;
+    }
+    let mut related: HashMap<usize, HashSet<usize>> = HashMap::new();
+    for r in relations.iter() {
+        related.entry(r.a).or_default().insert(r.b);
+        related.entry(r.b).or_default().insert(r.a);
+    }
+    let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (d, &s) in story.iter().enumerate() {
+        members.entry(s).or_default().push(d);
+    }
+    // A summary the accounts do not confirm is judged as it would have been
+    // without the floor: a rewrite, say, or nothing.
+    let strict = RelateConfig { condensed_vocabulary_floor: config.condensed_vocabulary, ..config.clone() };
+    let judged: Vec<Option<Option<Relation>>> = relations
+        .par_iter()
+        .map(|r| {
+            if !tentative(r) {
+                return None;
+            }
+            // The condensed text is the copy, `b`.
+            let (short, long) = (r.b, r.a);
+            let held = crate::align::vocabulary_held(&documents[short], &documents[long], stats);
+            let none = HashSet::new();
+            let (rs, rl) = (related.get(&short).unwrap_or(&none), related.get(&long).unwrap_or(&none));
+            let others: Vec<f64> = members[&story[short]]
+                .iter()
+                .filter(|&&c| c != short && c != long && !rs.contains(&c) && !rl.contains(&c))
+                .take(config.witnesses)
+                .map(|&c| crate::align::vocabulary_held(&documents[short], &documents[c], stats))
+                .collect();
+            if confirmed(held, &others, story[short] == story[long], config.condensed_exclusive_margin) {
+                return None;
+            }
+            let (a, b) = ((r.a, &documents[r.a]), (r.b, &documents[r.b]));
+            Some(super::relate(a, b, r.alignment.clone(), super::Resemblance::default(), None, &strict))
+        })
+        .collect();
+    let mut judged = judged.into_iter();
+    let old = std::mem::take(relations);
+    for r in old {
+        match judged.next().flatten() {
+            None => relations.push(r),
+            Some(replacement) => relations.extend(replacement),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,6 +380,17 @@ mod tests {
         assert!(r.direction_evidence.iter().any(|e| e.contains("another winter")), "{:?}", r.direction_evidence);
         // The changes read from the source's side.
         assert_eq!(r.changes.altered_quotes[0].b, "We cannot wait another year");
+    }
+
+    #[test]
+    fn a_summary_in_new_words_is_confirmed_by_accounts_that_hold_less_of_it() {
+        // Its source holds 64% of its words, the best account 32%.
+        assert!(confirmed(0.64, &[0.32, 0.2], true, 0.2));
+        // An independent brief: the accounts hold as much of it.
+        assert!(!confirmed(0.61, &[0.58, 0.3], true, 0.2));
+        // No account to compare, or source and summary in two stories.
+        assert!(!confirmed(0.64, &[], true, 0.2));
+        assert!(!confirmed(0.64, &[0.3], false, 0.2));
     }
 
     #[test]
