@@ -145,6 +145,42 @@ fn contains(text: &[u64], phrase: &[u64]) -> bool {
     !phrase.is_empty() && text.windows(phrase.len()).any(|w| w == phrase)
 }
 
+/// The independent accounts of a pair: the other members of the first
+/// text's story that have no derived relation with either text (a document
+/// related to one of them would only repeat it).
+struct Accounts<'r> {
+    story: &'r [u32],
+    related: HashMap<usize, HashSet<usize>>,
+    members: HashMap<u32, Vec<usize>>,
+}
+
+impl<'r> Accounts<'r> {
+    fn new(relations: &[Relation], story: &'r [u32]) -> Self {
+        let mut related: HashMap<usize, HashSet<usize>> = HashMap::new();
+        for r in relations {
+            related.entry(r.a).or_default().insert(r.b);
+            related.entry(r.b).or_default().insert(r.a);
+        }
+        let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (d, &s) in story.iter().enumerate() {
+            members.entry(s).or_default().push(d);
+        }
+        Accounts { story, related, members }
+    }
+
+    /// At most `limit` accounts of the pair `a`, `b`, in document order.
+    fn of(&self, a: usize, b: usize, limit: usize) -> Vec<usize> {
+        let none = HashSet::new();
+        let (ra, rb) = (self.related.get(&a).unwrap_or(&none), self.related.get(&b).unwrap_or(&none));
+        self.members[&self.story[a]]
+            .iter()
+            .copied()
+            .filter(|&c| c != a && c != b && !ra.contains(&c) && !rb.contains(&c))
+            .take(limit)
+            .collect()
+    }
+}
+
 /// What the witnesses say of one pair: `Some((a_is_source, evidence))`.
 fn verdict(readings: &[Reading], witnesses: &[&Vec<u64>], config: &RelateConfig) -> Option<(bool, Vec<String>)> {
     let (mut for_a, mut for_b) = (Vec::new(), Vec::new());
@@ -198,26 +234,9 @@ pub fn direct_by_witnesses(documents: &[Doc], relations: &mut [Relation], story:
     if open.is_empty() {
         return;
     }
-    let mut related: HashMap<usize, HashSet<usize>> = HashMap::new();
-    for r in relations.iter() {
-        related.entry(r.a).or_default().insert(r.b);
-        related.entry(r.b).or_default().insert(r.a);
-    }
-    let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (d, &s) in story.iter().enumerate() {
-        members.entry(s).or_default().push(d);
-    }
-    let witnesses_of = |a: usize, b: usize| -> Vec<usize> {
-        let none = HashSet::new();
-        let (ra, rb) = (related.get(&a).unwrap_or(&none), related.get(&b).unwrap_or(&none));
-        members[&story[a]]
-            .iter()
-            .copied()
-            .filter(|&c| c != a && c != b && !ra.contains(&c) && !rb.contains(&c))
-            .take(config.witnesses)
-            .collect()
-    };
-    let chosen: Vec<Vec<usize>> = open.iter().map(|&k| witnesses_of(relations[k].a, relations[k].b)).collect();
+    let accounts = Accounts::new(relations, story);
+    let chosen: Vec<Vec<usize>> =
+        open.iter().map(|&k| accounts.of(relations[k].a, relations[k].b, config.witnesses)).collect();
     // Each witness is read once, however many pairs it judges.
     let needed: Vec<usize> = chosen.iter().flatten().copied().collect::<HashSet<_>>().into_iter().collect();
     let texts: HashMap<usize, Vec<u64>> = needed.par_iter().map(|&d| (d, hashes(&documents[d].text))).collect();
@@ -282,15 +301,7 @@ pub fn confirm_condensed(
     if !relations.iter().any(tentative) {
         return;
     }
-    let mut related: HashMap<usize, HashSet<usize>> = HashMap::new();
-    for r in relations.iter() {
-        related.entry(r.a).or_default().insert(r.b);
-        related.entry(r.b).or_default().insert(r.a);
-    }
-    let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (d, &s) in story.iter().enumerate() {
-        members.entry(s).or_default().push(d);
-    }
+    let accounts = Accounts::new(relations, story);
     // A summary the accounts do not confirm is judged as it would have been
     // without the floor: a rewrite, say, or nothing.
     let strict = RelateConfig { condensed_vocabulary_floor: config.condensed_vocabulary, ..config.clone() };
@@ -303,13 +314,10 @@ pub fn confirm_condensed(
             // The condensed text is the copy, `b`.
             let (short, long) = (r.b, r.a);
             let held = crate::align::vocabulary_held(&documents[short], &documents[long], stats);
-            let none = HashSet::new();
-            let (rs, rl) = (related.get(&short).unwrap_or(&none), related.get(&long).unwrap_or(&none));
-            let others: Vec<f64> = members[&story[short]]
-                .iter()
-                .filter(|&&c| c != short && c != long && !rs.contains(&c) && !rl.contains(&c))
-                .take(config.witnesses)
-                .map(|&c| crate::align::vocabulary_held(&documents[short], &documents[c], stats))
+            let others: Vec<f64> = accounts
+                .of(short, long, config.witnesses)
+                .into_iter()
+                .map(|c| crate::align::vocabulary_held(&documents[short], &documents[c], stats))
                 .collect();
             if confirmed(held, &others, story[short] == story[long], config.condensed_exclusive_margin) {
                 return None;
