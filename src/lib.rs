@@ -166,9 +166,8 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
     let labels = config.stories.enabled.then(|| {
         // A summary in new words waits for the accounts' confirmation
         // before it may pull two articles into one story.
-        let firm: Vec<Relation> =
-            relations.iter().filter(|r| !relate::witness::tentative(r, &config.relate)).cloned().collect();
-        stories::labels(&documents, &firm, &stats, &config.stories)
+        let firm = relations.iter().filter(|r| !relate::witness::tentative(r, &config.relate));
+        stories::labels_of(&documents, firm, &stats, &config.stories)
     });
     // Without stories there are no accounts to confirm a summary written
     // in new words: each document is its own story.

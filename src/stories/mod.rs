@@ -121,7 +121,17 @@ pub fn stories(documents: &[Doc], relations: &[Relation], stats: &CorpusStats, c
 /// story's independent accounts can direct them before [`assemble`] roots
 /// the families.
 pub fn labels(documents: &[Doc], relations: &[Relation], stats: &CorpusStats, config: &StoryConfig) -> Clustering {
-    let initial: Vec<u32> = family_labels(documents.len(), relations).iter().map(|&f| f as u32).collect();
+    labels_of(documents, relations.iter(), stats, config)
+}
+
+/// [`labels`] with only the given relations seeding the copy families.
+pub fn labels_of<'r>(
+    documents: &[Doc],
+    relations: impl Iterator<Item = &'r Relation>,
+    stats: &CorpusStats,
+    config: &StoryConfig,
+) -> Clustering {
+    let initial: Vec<u32> = components(documents.len(), relations.map(|r| (r.a, r.b))).iter().map(|&f| f as u32).collect();
     cluster::cluster(documents, &initial, stats, config)
 }
 
