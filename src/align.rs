@@ -304,9 +304,14 @@ fn vocabulary(weights: &[Weighted]) -> Vec<(u64, f64)> {
 
 /// Share of `x`'s wording vocabulary (weighted by rarity) that `y` holds,
 /// as [`Alignment::vocabulary_a`] measures it for an aligned pair.
-pub(crate) fn vocabulary_held(x: &Doc, y: &Doc, stats: &CorpusStats) -> f64 {
-    let of = |d: &Doc| vocabulary(&(0..d.sentences.len()).map(|i| weigh(d, i, stats)).collect::<Vec<_>>());
-    contained(&of(x), &of(y))
+pub(crate) fn vocabulary_held(x: &[(u64, f64)], y: &[(u64, f64)]) -> f64 {
+    contained(x, y)
+}
+
+/// A document's wording vocabulary, weighted by rarity, for
+/// [`vocabulary_held`].
+pub(crate) fn vocabulary_of(doc: &Doc, stats: &CorpusStats) -> Vec<(u64, f64)> {
+    vocabulary(&(0..doc.sentences.len()).map(|i| weigh(doc, i, stats)).collect::<Vec<_>>())
 }
 
 /// Share of `x`'s weight found in `y`.

@@ -313,11 +313,14 @@ pub fn confirm_condensed(
             }
             // The condensed text is the copy, `b`.
             let (short, long) = (r.b, r.a);
-            let held = crate::align::vocabulary_held(&documents[short], &documents[long], stats);
+            // The summary's vocabulary once, against its source and each account.
+            let vocabulary = |d: usize| crate::align::vocabulary_of(&documents[d], stats);
+            let summary = vocabulary(short);
+            let held = crate::align::vocabulary_held(&summary, &vocabulary(long));
             let others: Vec<f64> = accounts
                 .of(short, long, config.witnesses)
                 .into_iter()
-                .map(|c| crate::align::vocabulary_held(&documents[short], &documents[c], stats))
+                .map(|c| crate::align::vocabulary_held(&summary, &vocabulary(c)))
                 .collect();
             if confirmed(held, &others, story[short] == story[long], config.condensed_exclusive_margin) {
                 return None;
