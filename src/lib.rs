@@ -179,11 +179,14 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
             &alone
         }
     };
+    progress.stage("confirm", 1);
     relate::witness::confirm_condensed(&documents, &mut relations, story, &stats, &config.relate);
+    progress.stage("witnesses", 1);
     if labels.is_some() {
         relate::witness::direct_by_witnesses(&documents, &mut relations, story, &config.relate);
     }
     relations.sort_by_key(|r| (r.a, r.b));
+    progress.stage("collate", 1);
     let stories = match &labels {
         Some(labels) => stories::assemble(&documents, &relations, labels, &stats, &config.stories),
         None => Vec::new(),

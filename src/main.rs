@@ -125,6 +125,10 @@ struct InputArgs {
     /// Never show progress, even on a terminal.
     #[arg(long, short)]
     quiet: bool,
+    /// Print the time each pipeline stage took to standard error, one line
+    /// per stage (instead of progress bars): where a large run spends its time.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -199,8 +203,10 @@ impl InputArgs {
 
 /// Progress bars when standard error is a terminal and not `--quiet`;
 /// nothing otherwise. Says which it chose.
-fn progress(quiet: bool) -> (bool, Box<dyn Progress>) {
-    if !quiet && std::io::stderr().is_terminal() {
+fn progress(args: &InputArgs) -> (bool, Box<dyn Progress>) {
+    if args.timings {
+        (true, Box::new(Timings::default()))
+    } else if !args.quiet && std::io::stderr().is_terminal() {
         (true, Box::new(Bar::default()))
     } else {
         (false, Box::new(stemma::Quiet))
@@ -239,7 +245,7 @@ fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         config.stories.enabled = false;
     }
     let started = Instant::now();
-    let (show_progress, progress) = progress(args.quiet);
+    let (show_progress, progress) = progress(&args);
     let (analysis, errors) = stemma::analyze_inputs(&args.paths, &args.fields(), &config, progress.as_ref());
     for error in &errors {
         eprintln!("stemma: {error}");
@@ -276,7 +282,7 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     let threshold = args.threshold.unwrap_or(config.relate.near_duplicate_jaccard);
     anyhow::ensure!((0.0..=1.0).contains(&threshold), "--threshold must lie in 0..=1, got {threshold}");
     let started = Instant::now();
-    let (show_progress, progress) = progress(input.quiet);
+    let (show_progress, progress) = progress(input);
 
     // Streamed: texts are sketched a chunk at a time and dropped.
     let mut finder = stemma::neardup::Finder::new(&config.sketch);
@@ -305,6 +311,35 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
             writeln!(out)
         }
     })
+}
+
+/// `--timings`: one line per finished stage on standard error, with its
+/// wall time, so that a slow run shows which stage to look at.
+#[derive(Default)]
+struct Timings {
+    current: Mutex<Option<(&'static str, Instant)>>,
+}
+
+impl Timings {
+    fn close(slot: &mut Option<(&'static str, Instant)>) {
+        if let Some((name, started)) = slot.take() {
+            eprintln!("stemma: {name:<12} {:>9.2}s", started.elapsed().as_secs_f64());
+        }
+    }
+}
+
+impl Progress for Timings {
+    fn stage(&self, name: &'static str, _: u64) {
+        let mut slot = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        Self::close(&mut slot);
+        *slot = Some((name, Instant::now()));
+    }
+
+    fn advance(&self, _: u64) {}
+
+    fn finish(&self) {
+        Self::close(&mut self.current.lock().unwrap_or_else(|e| e.into_inner()));
+    }
 }
 
 /// Progress on standard error: one bar per stage, with a rate.

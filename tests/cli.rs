@@ -208,3 +208,20 @@ fn stories_are_in_the_json_and_html_is_written_alongside() {
     let out = stemma(&["analyze", "--html", page.to_str().unwrap(), "--html-max-mb", "0", examples().join("corpus.jsonl").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn timings_name_every_stage_with_its_time() {
+    let corpus = examples().join("corpus.jsonl");
+    let out = stemma(&["analyze", "--timings", "--format", "json", corpus.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for stage in ["read+text", "sketch", "candidates", "align", "stories", "confirm", "witnesses", "collate"] {
+        let line = stderr.lines().find(|l| l.split_whitespace().nth(1) == Some(stage));
+        let line = line.unwrap_or_else(|| panic!("no timing line for {stage}:\n{stderr}"));
+        let seconds = line.split_whitespace().nth(2).and_then(|s| s.strip_suffix('s')).and_then(|s| s.parse::<f64>().ok());
+        assert!(seconds.is_some_and(|s| s >= 0.0), "unreadable time in {line:?}");
+    }
+    assert!(stderr.contains("documents in"), "closing rate line missing:\n{stderr}");
+    let dedup = stemma(&["dedup", "--timings", corpus.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&dedup.stderr).contains(" verify "), "{dedup:?}");
+}
