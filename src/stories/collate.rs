@@ -208,22 +208,47 @@ fn agreements(witnesses: &[Witness<'_>], stats: &CorpusStats, config: &StoryConf
 /// Lowercase words inside names.
 const CONNECTORS: &[&str] = &["of", "for", "de", "von", "der", "van", "da", "del", "al", "bin"];
 
+/// Last words of organisations' names, which may hold an "and": "Center
+/// for Strategic and International Studies", "Fire and Rescue Service".
+#[rustfmt::skip]
+const ORGANISATION_HEADS: &[&str] = &[
+    "administration", "affairs", "agency", "association", "authority", "board", "bureau", "center", "centre",
+    "college", "commission", "committee", "company", "corporation", "council", "court", "department",
+    "foundation", "fund", "group", "industries", "industry", "institute", "institution", "league", "ministry",
+    "office", "organisation", "organization", "party", "school", "service", "services", "society", "studies",
+    "trust", "union", "university",
+];
+
 /// Names in a sentence: runs of capitalized words (not the sentence's
-/// first word, not months or weekdays), each with the term of its last word,
-/// which carries the name ("Olaf Scholz": "scholz"). Only runs whose last
-/// word is a name term of the sentence (narration, never plain wording).
+/// first word unless it is a title before a name, not months or weekdays),
+/// each with the term of its last word, which carries the name ("Olaf
+/// Scholz": "scholz"). Only runs whose last word is a name term of the
+/// sentence (narration, never plain wording). An "and" joins two runs only
+/// inside an organisation's name, so "Trump and Putin" stay two names; a
+/// leading "Washington-based" is description, not name.
 fn names(doc: &Doc, s: usize, terms: &crate::text::tokens::Terms) -> Vec<(u64, String)> {
     let text = doc.sentence_text(s);
     let tokens = words(text);
-    let is_name = |k: usize| {
+    let capitalized_name_word = |k: usize| {
         let t = &tokens[k];
         let lower = t.text.to_lowercase();
-        k > 0
-            && t.is_capitalized()
+        t.is_capitalized()
             && !t.text.chars().any(|c| c.is_ascii_digit())
             && !facts::MONTHS.contains(&lower.as_str())
             && !facts::WEEKDAYS.contains(&lower.as_str())
     };
+    let is_name = |k: usize| {
+        // A capital opens every sentence; there it takes a title before a
+        // name ("Chief Fire Officer Brenna Holt said").
+        let opening_title = || {
+            facts::is_role_word(&tokens[0].text.to_lowercase().replace('.', ""))
+                && tokens.len() > 1
+                && capitalized_name_word(1)
+        };
+        capitalized_name_word(k) && (k > 0 || opening_title())
+    };
+    let spaced = |x: usize, y: usize| text[tokens[x].end()..tokens[y].start].trim().is_empty();
+    let organisation_head = |k: usize| ORGANISATION_HEADS.contains(&tokens[k].text.to_lowercase().as_str());
     let mut out = Vec::new();
     let mut buf = Vec::new();
     let mut k = 0;
@@ -232,9 +257,9 @@ fn names(doc: &Doc, s: usize, terms: &crate::text::tokens::Terms) -> Vec<(u64, S
             k += 1;
             continue;
         }
-        let start = k;
+        let mut start = k;
+        let mut connected = false;
         loop {
-            let spaced = |x: usize, y: usize| text[tokens[x].end()..tokens[y].start].trim().is_empty();
             if k + 1 < tokens.len() && is_name(k + 1) && spaced(k, k + 1) {
                 k += 1;
                 continue;
@@ -246,9 +271,26 @@ fn names(doc: &Doc, s: usize, terms: &crate::text::tokens::Terms) -> Vec<(u64, S
             }
             if j > k + 1 && j < tokens.len() && is_name(j) && spaced(j - 1, j) {
                 k = j;
+                connected = true;
                 continue;
             }
+            // "and" inside an organisation's name: the run after it ends on
+            // an organisation word, or the run before it has a connector.
+            let and = k + 1 < tokens.len() && matches!(tokens[k + 1].text, "and" | "&") && spaced(k, k + 1);
+            if and && k + 2 < tokens.len() && is_name(k + 2) && spaced(k + 1, k + 2) {
+                let mut end = k + 2;
+                while end + 1 < tokens.len() && is_name(end + 1) && spaced(end, end + 1) {
+                    end += 1;
+                }
+                if connected || organisation_head(end) {
+                    k = end;
+                    continue;
+                }
+            }
             break;
+        }
+        if tokens[start].text.ends_with("-based") && start < k {
+            start += 1;
         }
         buf.clear();
         terms.of_word(tokens[k].text, &mut buf);
@@ -804,5 +846,22 @@ mod tests {
         let found: Vec<String> = super::names(&d, 0, &Terms::default()).into_iter().map(|n| n.1).collect();
         assert_eq!(found, vec!["Commission President Ursula von der Leyen", "Secretary of State"]);
         assert_eq!(c.unique[0].witness, 0);
+    }
+
+    #[test]
+    fn names_keep_their_titles_and_their_ands() {
+        let found = |text: &str| -> Vec<String> {
+            super::names(&doc("n", text), 0, &Terms::default()).into_iter().map(|n| n.1).collect()
+        };
+        assert_eq!(
+            found("\"The water was close to freezing,\" said Chief Fire Officer Brenna Holt of the Marrowby Fire and Rescue Service."),
+            vec!["Chief Fire Officer Brenna Holt", "Marrowby Fire and Rescue Service"]
+        );
+        assert_eq!(
+            found("The report was written by Maria Snegovaya of the Washington-based Center for Strategic and International Studies."),
+            vec!["Maria Snegovaya", "Center for Strategic and International Studies"]
+        );
+        // Two people are two names.
+        assert_eq!(found("The call between Donald Trump and Vladimir Putin lasted two hours."), vec!["Donald Trump", "Vladimir Putin"]);
     }
 }
