@@ -36,6 +36,41 @@ impl Config {
         Ok(config)
     }
 
+    /// The configuration as TOML with every setting's documentation above it
+    /// (`stemma config`): a file to copy and edit. The comments are the
+    /// doc comments of this module's fields, read from its source at build
+    /// time, so that they cannot drift from the code.
+    pub fn to_commented_toml(&self) -> anyhow::Result<String> {
+        let docs = field_docs(include_str!("config.rs"));
+        let value = toml::Value::try_from(self).context("serializing the configuration")?;
+        let toml::Value::Table(sections) = value else { anyhow::bail!("the configuration is not a table") };
+        let mut out = String::from(
+            "# Stemma configuration: every setting with its default value.\n\
+             # Keep the lines you change and pass the file with `--config FILE`;\n\
+             # unknown keys are an error. The effective values are written into\n\
+             # each JSON report (`config`).\n",
+        );
+        // In the order of the source: the pipeline's, not the alphabet's.
+        let position = |ty: &str, key: &str| docs.get(&(ty.to_string(), key.to_string())).map_or(usize::MAX, |d| d.2);
+        let mut sections: Vec<(&String, &toml::Value)> = sections.iter().collect();
+        sections.sort_by_key(|(section, _)| position("Config", section));
+        for (section, table) in sections {
+            let toml::Value::Table(table) = table else { continue };
+            let (ty, doc, _) = docs.get(&("Config".to_string(), section.clone())).cloned().unwrap_or_default();
+            out.push('\n');
+            push_comment(&mut out, &doc);
+            out.push_str(&format!("[{section}]\n"));
+            let mut keys: Vec<(&String, &toml::Value)> = table.iter().collect();
+            keys.sort_by_key(|(key, _)| position(&ty, key));
+            for (key, value) in keys {
+                let (_, doc, _) = docs.get(&(ty.clone(), key.clone())).cloned().unwrap_or_default();
+                push_comment(&mut out, &doc);
+                out.push_str(&format!("{key} = {value}\n"));
+            }
+        }
+        Ok(out)
+    }
+
     /// Rejects settings that cannot work (zero bands, thresholds outside 0..=1).
     pub fn validate(&self) -> anyhow::Result<()> {
         let s = &self.sketch;
@@ -47,6 +82,11 @@ impl Config {
             s.bands
         );
         anyhow::ensure!(s.sentence_bands >= 1, "sketch.sentence_bands must be at least 1");
+        anyhow::ensure!(
+            s.dedup_band_recall > 0.0 && s.dedup_band_recall < 1.0,
+            "sketch.dedup_band_recall must lie strictly between 0 and 1, got {}",
+            s.dedup_band_recall
+        );
         let unit = [
             ("align.anchor_similarity", self.align.anchor_similarity),
             ("align.gap_overlap", self.align.gap_overlap),
@@ -111,11 +151,23 @@ pub struct SketchConfig {
     /// A sentence gets keys only when it has at least this many distinct
     /// content terms; datelines and headings have fewer (default 4).
     pub min_key_terms: usize,
+    /// `stemma dedup` cuts signatures into bands from its `--threshold`: the
+    /// longest bands that still make a pair at the threshold a candidate with
+    /// at least this probability (default 0.85; at threshold 0.5 that is 32
+    /// bands of 4 rows). `bands` above is for the full analysis.
+    pub dedup_band_recall: f64,
 }
 
 impl Default for SketchConfig {
     fn default() -> Self {
-        SketchConfig { shingle_size: 5, num_perm: 128, bands: 32, sentence_bands: 6, min_key_terms: 4 }
+        SketchConfig {
+            shingle_size: 5,
+            num_perm: 128,
+            bands: 32,
+            sentence_bands: 6,
+            min_key_terms: 4,
+            dedup_band_recall: 0.85,
+        }
     }
 }
 
@@ -438,9 +490,76 @@ impl Default for StoryConfig {
     }
 }
 
+/// `(struct, field)` → `(field type, doc comment, line)` of the `pub`
+/// fields of the structs in `source`.
+fn field_docs(source: &str) -> std::collections::HashMap<(String, String), (String, String, usize)> {
+    let mut docs = std::collections::HashMap::new();
+    let mut current = String::new();
+    let mut doc: Vec<&str> = Vec::new();
+    for (number, line) in source.lines().map(str::trim).enumerate() {
+        if let Some(rest) = line.strip_prefix("pub struct ") {
+            current = rest.split([' ', '{', '<']).next().unwrap_or_default().to_string();
+            doc.clear();
+        } else if let Some(text) = line.strip_prefix("///") {
+            doc.push(text.trim());
+        } else if line.starts_with("#[") {
+            // Attributes sit between a doc comment and its item.
+        } else if let Some((name, ty)) = line.strip_prefix("pub ").and_then(|l| l.split_once(':')) {
+            if !current.is_empty() && !name.contains([' ', '(']) {
+                let ty = ty.trim().trim_end_matches(',').to_string();
+                docs.insert((current.clone(), name.to_string()), (ty, doc.join(" "), number));
+            }
+            doc.clear();
+        } else {
+            if line == "}" {
+                current.clear();
+            }
+            doc.clear();
+        }
+    }
+    docs
+}
+
+/// Appends `text` as `#` comment lines of at most 78 characters.
+fn push_comment(out: &mut String, text: &str) {
+    let mut line = String::from("#");
+    for word in text.split_whitespace() {
+        if line.len() + 1 + word.len() > 78 && line.len() > 1 {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from("#");
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    if line.len() > 1 {
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_commented_toml_documents_every_setting_and_reads_back() {
+        let text = Config::default().to_commented_toml().unwrap();
+        let back: Config = toml::from_str(&text).unwrap();
+        assert_eq!(back, Config::default());
+        let mut previous = "";
+        let mut settings = 0;
+        for line in text.lines() {
+            if !line.starts_with('#') && !line.is_empty() {
+                assert!(previous.starts_with("# "), "no comment above `{line}`");
+                settings += 1;
+            }
+            previous = line;
+        }
+        let plain = toml::to_string(&Config::default()).unwrap();
+        let expected = plain.lines().filter(|l| !l.is_empty()).count();
+        assert_eq!(settings, expected);
+    }
 
     #[test]
     fn partial_toml_overrides_only_named_fields() {

@@ -97,6 +97,17 @@ impl Default for JsonFields {
     }
 }
 
+/// How inputs are read: which JSONL fields hold what, and what to do with
+/// bytes that are not UTF-8.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Reading {
+    /// Which JSONL fields hold which article attribute.
+    pub fields: JsonFields,
+    /// Read text with invalid UTF-8 anyway, each bad byte replaced by U+FFFD
+    /// (with a notice naming where), instead of skipping the article.
+    pub lossy_utf8: bool,
+}
+
 /// Everything read from the inputs: the articles and the problems met.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -107,9 +118,9 @@ pub struct Batch {
 }
 
 /// Reads every input path into memory: see [`for_each_chunk`].
-pub fn read_inputs(paths: &[PathBuf], fields: &JsonFields) -> Batch {
+pub fn read_inputs(paths: &[PathBuf], reading: &Reading) -> Batch {
     let mut articles = Vec::new();
-    let errors = for_each_chunk(paths, fields, &mut |chunk| articles.extend(chunk));
+    let errors = for_each_chunk(paths, reading, &mut |chunk| articles.extend(chunk));
     Batch { articles, errors }
 }
 
@@ -121,8 +132,13 @@ const CHUNK_ARTICLES: usize = 32768;
 /// input, a directory is walked for `.txt`, `.jsonl` and `.ndjson` files,
 /// any other file is read as JSONL when its extension says so and as text
 /// otherwise. Memory held here is bounded by the chunk size.
-pub fn for_each_chunk(paths: &[PathBuf], fields: &JsonFields, sink: &mut dyn FnMut(Vec<Article>)) -> Vec<InputError> {
-    let mut stream = Stream { fields, sink, pending: Vec::new(), errors: Vec::new(), seen: Default::default() };
+///
+/// What is given twice is read once: a file named twice (or reached again
+/// through a directory), and an article whose id and text repeat one read
+/// before (the `.txt` files and the `.jsonl` of one corpus side by side).
+/// Each is said in a notice.
+pub fn for_each_chunk(paths: &[PathBuf], reading: &Reading, sink: &mut dyn FnMut(Vec<Article>)) -> Vec<InputError> {
+    let mut stream = Stream::new(reading, sink);
     for path in paths {
         if path.as_os_str() == "-" {
             let stdin = std::io::stdin();
@@ -132,6 +148,7 @@ pub fn for_each_chunk(paths: &[PathBuf], fields: &JsonFields, sink: &mut dyn FnM
         } else {
             read_file(path, &mut stream);
         }
+        stream.summarise_repeats();
     }
     stream.flush();
     stream.errors
@@ -139,27 +156,76 @@ pub fn for_each_chunk(paths: &[PathBuf], fields: &JsonFields, sink: &mut dyn FnM
 
 /// Where readers put what they read.
 struct Stream<'a> {
-    fields: &'a JsonFields,
+    reading: &'a Reading,
     sink: &'a mut dyn FnMut(Vec<Article>),
     pending: Vec<Article>,
     errors: Vec<InputError>,
-    seen: std::collections::HashMap<String, usize>,
+    /// Per id: how many times it was met, the hash of the first one's text,
+    /// and where that one was read (an index into `origins`).
+    seen: std::collections::HashMap<String, (u32, u64, u32)>,
+    /// Files already read, by canonical path.
+    files: std::collections::HashSet<PathBuf>,
+    /// Origins of first-seen ids, for the notices about repeats.
+    origins: Vec<String>,
+    /// Problems of the current input by file and message: how many times
+    /// met, and the first and last line of those not listed in full.
+    repeated: std::collections::BTreeMap<(String, String), (usize, usize, usize)>,
 }
 
-impl Stream<'_> {
+/// How many times one problem is listed in full per file; the rest are
+/// counted in one line, so that a wrong `--text-field` on a million
+/// records says so once, not a million times.
+const SHOWN_REPEATS: usize = 3;
+
+impl<'a> Stream<'a> {
+    fn new(reading: &'a Reading, sink: &'a mut dyn FnMut(Vec<Article>)) -> Stream<'a> {
+        Stream {
+            reading,
+            sink,
+            pending: Vec::new(),
+            errors: Vec::new(),
+            seen: Default::default(),
+            files: Default::default(),
+            origins: Vec::new(),
+            repeated: Default::default(),
+        }
+    }
+
     /// Takes an article; ids must be unique for relations to mean anything,
     /// so a repeated id gets a `#2`, `#3`… suffix and a notice, never a
-    /// silent merge.
+    /// silent merge. The same id with the same text is the same article
+    /// given twice, and is read once.
     fn push(&mut self, mut article: Article) {
-        let count = self.seen.entry(article.id.clone()).or_insert(0);
-        *count += 1;
-        if *count > 1 {
-            let renamed = format!("{}#{}", article.id, count);
+        // Spacing apart: a .txt body and its JSONL record differ in blank lines.
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for word in article.text.split_whitespace() {
+            hasher.update(word.as_bytes());
+            hasher.update(b" ");
+        }
+        let hash = hasher.digest();
+        let next_origin = self.origins.len() as u32;
+        let entry = self.seen.entry(article.id.clone()).or_insert((0, hash, next_origin));
+        entry.0 += 1;
+        let (count, first_hash, first_origin) = *entry;
+        if count == 1 {
+            self.origins.push(article.origin.clone());
+        } else if first_hash == hash {
+            entry.0 -= 1;
             let (path, line) = split_origin(&article.origin);
-            self.errors.push(InputError {
+            let first = &self.origins[first_origin as usize];
+            self.note(InputError {
                 path,
                 line,
-                message: format!("duplicate id `{}`; this one is read as `{renamed}`", article.id),
+                message: format!("the same article (id `{}`, same text) was read from {first}; read once", article.id),
+            });
+            return;
+        } else {
+            let renamed = format!("{}#{}", article.id, count);
+            let (path, line) = split_origin(&article.origin);
+            self.note(InputError {
+                path,
+                line,
+                message: format!("duplicate id `{}` with another text; this one is read as `{renamed}`", article.id),
             });
             article.id = renamed;
         }
@@ -169,10 +235,57 @@ impl Stream<'_> {
         }
     }
 
+    /// Records a problem; past [`SHOWN_REPEATS`] of one message in a file,
+    /// it is only counted.
+    fn note(&mut self, error: InputError) {
+        let line = error.line.unwrap_or(0);
+        let entry = self.repeated.entry((error.path.clone(), error.message.clone())).or_insert((0, 0, 0));
+        entry.0 += 1;
+        if entry.0 <= SHOWN_REPEATS {
+            self.errors.push(error);
+            return;
+        }
+        if entry.0 == SHOWN_REPEATS + 1 {
+            entry.1 = line;
+        }
+        entry.2 = line;
+    }
+
+    /// After each named input: one line per problem that was only counted.
+    fn summarise_repeats(&mut self) {
+        for ((path, message), (count, first, last)) in std::mem::take(&mut self.repeated) {
+            let Some(more) = count.checked_sub(SHOWN_REPEATS).filter(|&n| n > 0) else { continue };
+            let lines = if first == last { format!("line {first}") } else { format!("lines {first}-{last}") };
+            self.errors.push(InputError {
+                path,
+                line: None,
+                message: format!("{} with the same problem ({lines}): {message}", count_records(more)),
+            });
+        }
+    }
+
+    /// Whether `path` was read already; notes it when so.
+    fn read_before(&mut self, path: &Path) -> bool {
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if self.files.insert(canonical) {
+            return false;
+        }
+        self.note(file_error(path, "named more than once; read once".into()));
+        true
+    }
+
     fn flush(&mut self) {
         if !self.pending.is_empty() {
             (self.sink)(std::mem::take(&mut self.pending));
         }
+    }
+}
+
+fn count_records(n: usize) -> String {
+    if n == 1 {
+        "1 more record".into()
+    } else {
+        format!("{n} more records")
     }
 }
 
@@ -183,7 +296,7 @@ fn read_dir(dir: &Path, batch: &mut Stream<'_>) {
         let entries = match std::fs::read_dir(&current) {
             Ok(entries) => entries,
             Err(err) => {
-                batch.errors.push(file_error(&current, format!("cannot list directory: {err}")));
+                batch.note(file_error(&current, format!("cannot list directory: {err}")));
                 continue;
             }
         };
@@ -207,7 +320,7 @@ fn read_dir(dir: &Path, batch: &mut Stream<'_>) {
             // Documentation beside a corpus is expected; anything else is
             // named so that nothing the user gave is skipped silently.
             "md" => {}
-            _ => batch.errors.push(file_error(
+            _ => batch.note(file_error(
                 &path,
                 "skipped: not a .txt, .jsonl or .ndjson file (name it on the command line to read it as text)".into(),
             )),
@@ -220,22 +333,31 @@ fn extension(path: &Path) -> String {
 }
 
 fn read_file(path: &Path, batch: &mut Stream<'_>) {
+    if batch.read_before(path) {
+        return;
+    }
     if matches!(extension(path).as_str(), "jsonl" | "ndjson") {
         match std::fs::File::open(path) {
             Ok(file) => read_jsonl(BufReader::new(file), &path.display().to_string(), batch),
-            Err(err) => batch.errors.push(file_error(path, format!("cannot open: {err}"))),
+            Err(err) => batch.note(file_error(path, format!("cannot open: {err}"))),
         }
         return;
     }
     let mut bytes = Vec::new();
     let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
     if let Err(err) = read {
-        batch.errors.push(file_error(path, format!("cannot read: {err}")));
+        batch.note(file_error(path, format!("cannot read: {err}")));
         return;
     }
-    match text_article(path, &bytes) {
-        Ok(article) => batch.push(article),
-        Err(err) => batch.errors.push(err),
+    let lossy = batch.reading.lossy_utf8;
+    match text_article(path, &bytes, lossy) {
+        Ok((article, notice)) => {
+            if let Some(notice) = notice {
+                batch.note(notice);
+            }
+            batch.push(article)
+        }
+        Err(err) => batch.note(err),
     }
 }
 
@@ -245,10 +367,12 @@ fn file_error(path: &Path, message: String) -> InputError {
 
 /// Builds an article from a text file: the first line is the headline when
 /// it looks like one (short, not a full sentence, followed by a blank line).
-fn text_article(path: &Path, bytes: &[u8]) -> Result<Article, InputError> {
+/// With `lossy`, invalid UTF-8 is replaced and comes back as a notice.
+fn text_article(path: &Path, bytes: &[u8], lossy: bool) -> Result<(Article, Option<InputError>), InputError> {
     let origin = path.display().to_string();
-    let text =
-        decode(bytes).map_err(|(line, message)| InputError { path: origin.clone(), line: Some(line), message })?;
+    let located = |(line, message): (usize, String)| InputError { path: origin.clone(), line: Some(line), message };
+    let (text, notice) = decode(bytes, lossy).map_err(located)?;
+    let notice = notice.map(located);
     let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(file_error(path, "empty document".into()));
@@ -258,20 +382,44 @@ fn text_article(path: &Path, bytes: &[u8]) -> Result<Article, InputError> {
     if body.trim().is_empty() {
         return Err(file_error(path, "document has a headline but no body".into()));
     }
-    Ok(Article { id, title, text: body.to_string(), outlet: None, published: None, url: None, origin })
+    Ok((Article { id, title, text: body.to_string(), outlet: None, published: None, url: None, origin }, notice))
 }
 
-/// Decodes UTF-8, or says at which line and why it is not text.
-fn decode(bytes: &[u8]) -> Result<&str, (usize, String)> {
+/// Decodes UTF-8, or says at which line and column and why it is not text.
+/// With `lossy`, invalid bytes become U+FFFD and the first of them is
+/// returned as a notice `(line, message)` instead of an error.
+fn decode(bytes: &[u8], lossy: bool) -> Result<(std::borrow::Cow<'_, str>, Option<(usize, String)>), (usize, String)> {
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
         return Err((line, "binary file (NUL byte); not read".into()));
     }
-    std::str::from_utf8(bytes).map_err(|err| {
-        let pos = err.valid_up_to();
-        let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
-        (line, format!("invalid UTF-8 at byte {pos}; convert the file to UTF-8"))
-    })
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((text.into(), None)),
+        Err(err) => {
+            let (line, column) = line_and_column(bytes, err.valid_up_to());
+            if lossy {
+                let message = format!("column {column}: invalid UTF-8 replaced by U+FFFD (--lossy-utf8)");
+                Ok((String::from_utf8_lossy(bytes), Some((line, message))))
+            } else {
+                let message = format!(
+                    "column {column}: invalid UTF-8 (byte 0x{:02x}); not read. Convert the file to UTF-8, \
+                     or pass --lossy-utf8 to read it with bad bytes replaced",
+                    bytes[err.valid_up_to()]
+                );
+                Err((line, message))
+            }
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of byte `pos`.
+fn line_and_column(bytes: &[u8], pos: usize) -> (usize, usize) {
+    let before = &bytes[..pos];
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    // The bytes before `pos` are valid UTF-8: count characters.
+    let column = 1 + std::str::from_utf8(&before[line_start..]).map_or(pos - line_start, |s| s.chars().count());
+    (line, column)
 }
 
 /// Splits off a headline: the first non-empty line when it is followed by a
@@ -299,7 +447,7 @@ const CHUNK_BYTES: usize = 32 << 20;
 /// naming the line, and reading goes on with the next line. Lines are parsed
 /// in parallel, a chunk at a time; articles keep their input order.
 fn read_jsonl<R: Read>(mut reader: R, origin: &str, batch: &mut Stream<'_>) {
-    let fields = batch.fields;
+    let reading = batch.reading;
     let stem = Path::new(origin).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     // Blocks of whole lines: read in bulk, split without copying, parsed in parallel.
     let mut block: Vec<u8> = Vec::new();
@@ -311,7 +459,7 @@ fn read_jsonl<R: Read>(mut reader: R, origin: &str, batch: &mut Stream<'_>) {
         let eof = match (&mut reader).take(CHUNK_BYTES as u64).read_to_end(&mut block) {
             Ok(n) => n == 0,
             Err(err) => {
-                batch.errors.push(InputError {
+                batch.note(InputError {
                     path: origin.into(),
                     line: Some(first_line),
                     message: format!("read error: {err}"),
@@ -331,19 +479,34 @@ fn read_jsonl<R: Read>(mut reader: R, origin: &str, batch: &mut Stream<'_>) {
             let keep = block.len() - carry.len();
             block.truncate(keep);
         }
-        let lines: Vec<(usize, &[u8])> = block
+        // A byte-order mark opens some files written on Windows.
+        let start = if first_line == 1 && block.starts_with(BOM) { BOM.len() } else { 0 };
+        if first_line == 1 && origin == "-" && !looks_like_jsonl(&block[start..]) {
+            batch.note(InputError {
+                path: origin.into(),
+                line: Some(1),
+                message: "standard input is not JSONL (its first line is not a JSON object); `-` reads one JSON \
+                          object per line. To analyse a plain-text article, save it as a .txt file and name the file"
+                    .into(),
+            });
+            return;
+        }
+        let lines: Vec<(usize, &[u8])> = block[start..]
             .split(|&b| b == b'\n')
             .enumerate()
             .map(|(k, line)| (first_line + k, line))
             .filter(|(_, line)| !line.is_empty())
             .collect();
         first_line += block.iter().filter(|&&b| b == b'\n').count();
-        let parsed: Vec<Option<Result<Article, InputError>>> =
-            lines.par_iter().map(|&(line_no, bytes)| parse_line(bytes, fields, &stem, origin, line_no)).collect();
-        for result in parsed.into_iter().flatten() {
-            match result {
+        let parsed: Vec<Option<Parsed>> =
+            lines.par_iter().map(|&(line_no, bytes)| parse_line(bytes, reading, &stem, origin, line_no)).collect();
+        for parsed in parsed.into_iter().flatten() {
+            if let Some(notice) = parsed.notice {
+                batch.note(notice);
+            }
+            match parsed.article {
                 Ok(article) => batch.push(article),
-                Err(error) => batch.errors.push(error),
+                Err(error) => batch.note(error),
             }
         }
         if eof {
@@ -352,17 +515,37 @@ fn read_jsonl<R: Read>(mut reader: R, origin: &str, batch: &mut Stream<'_>) {
     }
 }
 
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// Whether the first non-blank line of `block` opens a JSON object.
+fn looks_like_jsonl(block: &[u8]) -> bool {
+    match block.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(&b) => b == b'{',
+        None => true,
+    }
+}
+
+/// What one JSONL line gave: an article or why not, and a notice about how
+/// it was read (bad bytes replaced).
+struct Parsed {
+    article: Result<Article, InputError>,
+    notice: Option<InputError>,
+}
+
 /// One JSONL line: `None` for a blank line.
-fn parse_line(bytes: &[u8], fields: &JsonFields, stem: &str, origin: &str, line_no: usize) -> Option<Result<Article, InputError>> {
+fn parse_line(bytes: &[u8], reading: &Reading, stem: &str, origin: &str, line_no: usize) -> Option<Parsed> {
     let error = |message: String| InputError { path: origin.into(), line: Some(line_no), message };
-    let line = match std::str::from_utf8(bytes) {
-        Ok(line) => line.trim(),
-        Err(err) => return Some(Err(error(format!("invalid UTF-8 at byte {} of the line", err.valid_up_to())))),
+    let (line, notice) = match decode(bytes, reading.lossy_utf8) {
+        Ok((line, notice)) => (line, notice.map(|(_, message)| error(message))),
+        Err((_, message)) => return Some(Parsed { article: Err(error(message)), notice: None }),
     };
+    let line = line.trim();
     if line.is_empty() {
         return None;
     }
-    Some(json_article(line, fields, stem, origin, line_no).map_err(error))
+    let article = json_article(line, &reading.fields, stem, origin, line_no).map_err(error);
+    Some(Parsed { article, notice })
 }
 
 fn json_article(line: &str, fields: &JsonFields, stem: &str, origin: &str, line_no: usize) -> Result<Article, String> {
@@ -371,30 +554,44 @@ fn json_article(line: &str, fields: &JsonFields, stem: &str, origin: &str, line_
     let object: std::collections::HashMap<std::borrow::Cow<'_, str>, &serde_json::value::RawValue> =
         serde_json::from_str(line).map_err(|err| match serde_json::from_str::<serde_json::Value>(line) {
             Ok(_) => "a record must be a JSON object".to_string(),
-            Err(_) => format!("malformed JSON: {err}"),
+            Err(_) => {
+                // serde_json says "at line 1 column N"; a record is one line.
+                let text = err.to_string();
+                let what = text.rsplit_once(" at line ").map_or(text.as_str(), |(what, _)| what);
+                format!("column {}: malformed JSON: {what}", err.column())
+            }
         })?;
-    let field = |name: &str| -> Result<Option<String>, String> {
+    // `strict`: the value must be a string; an id may also be a number.
+    let field = |name: &str, strict: bool| -> Result<Option<String>, String> {
         let Some(raw) = object.get(name) else { return Ok(None) };
         let value: serde_json::Value = serde_json::from_str(raw.get()).map_err(|err| format!("field `{name}`: {err}"))?;
         match value {
             serde_json::Value::Null => Ok(None),
             serde_json::Value::String(s) => Ok(Some(s)),
-            serde_json::Value::Number(n) => Ok(Some(n.to_string())),
+            serde_json::Value::Number(n) if !strict => Ok(Some(n.to_string())),
             other => Err(format!("field `{name}` must be a string, found {other}")),
         }
     };
-    let text = field(&fields.text)?.ok_or_else(|| format!("record has no `{}` field", fields.text))?;
+    let text = field(&fields.text, true)?.ok_or_else(|| {
+        let mut names: Vec<&str> = object.keys().map(|k| k.as_ref()).collect();
+        names.sort_unstable();
+        format!(
+            "record has no `{}` field (its fields: {}); name the field holding the body with --text-field",
+            fields.text,
+            names.join(", ")
+        )
+    })?;
     if text.trim().is_empty() {
         return Err(format!("empty document (`{}` is blank)", fields.text));
     }
-    let id = field(&fields.id)?.unwrap_or_else(|| format!("{stem}:{line_no}"));
+    let id = field(&fields.id, false)?.unwrap_or_else(|| format!("{stem}:{line_no}"));
     Ok(Article {
         id,
-        title: field(&fields.title)?.filter(|t| !t.trim().is_empty()),
+        title: field(&fields.title, true)?.filter(|t| !t.trim().is_empty()),
         text,
-        outlet: field(&fields.outlet)?,
-        published: field(&fields.published)?,
-        url: field(&fields.url)?,
+        outlet: field(&fields.outlet, true)?,
+        published: field(&fields.published, true)?,
+        url: field(&fields.url, true)?,
         origin: format!("{origin}:{line_no}"),
     })
 }
@@ -499,14 +696,19 @@ mod tests {
     }
 
     /// Reads JSONL from a string, as from a file named `origin`.
-    fn read_jsonl_str(input: &str, origin: &str, fields: &JsonFields) -> Batch {
+    fn read_jsonl_with(input: &[u8], origin: &str, reading: &Reading) -> Batch {
         let mut articles = Vec::new();
         let mut sink = |chunk: Vec<Article>| articles.extend(chunk);
-        let mut stream = Stream { fields, sink: &mut sink, pending: Vec::new(), errors: Vec::new(), seen: Default::default() };
-        read_jsonl(input.as_bytes(), origin, &mut stream);
+        let mut stream = Stream::new(reading, &mut sink);
+        read_jsonl(input, origin, &mut stream);
+        stream.summarise_repeats();
         stream.flush();
         let errors = stream.errors;
         Batch { articles, errors }
+    }
+
+    fn read_jsonl_str(input: &str, origin: &str, fields: &JsonFields) -> Batch {
+        read_jsonl_with(input.as_bytes(), origin, &Reading { fields: fields.clone(), lossy_utf8: false })
     }
 
     #[test]
@@ -517,9 +719,57 @@ mod tests {
         assert_eq!(ids, ["a", "c"]);
         assert_eq!(batch.errors.len(), 2);
         assert_eq!(batch.errors[0].line, Some(2));
-        assert!(batch.errors[0].to_string().starts_with("in.jsonl:2: malformed JSON"));
+        assert!(batch.errors[0].to_string().starts_with("in.jsonl:2: column 2: malformed JSON"), "{}", batch.errors[0]);
         assert_eq!(batch.errors[1].line, Some(3));
-        assert!(batch.errors[1].message.contains("no `text` field"));
+        assert!(batch.errors[1].message.contains("no `text` field (its fields: id)"));
+        assert!(batch.errors[1].message.contains("--text-field"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_cost_the_first_record() {
+        let batch = read_jsonl_with(b"\xef\xbb\xbf{\"id\":\"a\",\"text\":\"One.\"}\n{\"id\":\"b\",\"text\":\"Two.\"}\n", "bom.jsonl", &Reading::default());
+        assert_eq!(batch.articles.len(), 2, "{:?}", batch.errors);
+        assert!(batch.errors.is_empty());
+    }
+
+    #[test]
+    fn one_problem_repeated_is_listed_a_few_times_then_counted() {
+        let input: String = (0..50).map(|i| format!("{{\"id\":\"{i}\",\"body\":\"Text {i}.\"}}\n")).collect();
+        let batch = read_jsonl_str(&input, "wide.jsonl", &JsonFields::default());
+        assert!(batch.articles.is_empty());
+        assert_eq!(batch.errors.len(), SHOWN_REPEATS + 1, "{:?}", batch.errors);
+        let last = batch.errors.last().unwrap().to_string();
+        assert!(last.contains("47 more records with the same problem (lines 4-50)"), "{last}");
+        assert!(last.contains("its fields: body, id"), "{last}");
+    }
+
+    #[test]
+    fn text_must_be_a_string_though_an_id_may_be_a_number() {
+        let batch = read_jsonl_str("{\"id\":7,\"text\":\"Seven.\"}\n{\"id\":\"n\",\"text\":12345}\n", "n.jsonl", &JsonFields::default());
+        assert_eq!(batch.articles.len(), 1);
+        assert_eq!(batch.articles[0].id, "7");
+        assert!(batch.errors[0].message.contains("`text` must be a string"), "{:?}", batch.errors);
+    }
+
+    #[test]
+    fn invalid_utf8_names_line_and_column_and_can_be_read_lossily() {
+        let input = b"{\"id\":\"a\",\"text\":\"Caf\xe9 au lait.\"}\n";
+        let strict = read_jsonl_with(input, "l.jsonl", &Reading::default());
+        assert!(strict.articles.is_empty());
+        let message = strict.errors[0].to_string();
+        assert!(message.starts_with("l.jsonl:1: column 22: invalid UTF-8"), "{message}");
+        assert!(message.contains("--lossy-utf8"), "{message}");
+        let lossy = read_jsonl_with(input, "l.jsonl", &Reading { lossy_utf8: true, ..Reading::default() });
+        assert_eq!(lossy.articles[0].text, "Caf\u{fffd} au lait.");
+        assert!(lossy.errors[0].message.contains("replaced by U+FFFD"), "{:?}", lossy.errors);
+    }
+
+    #[test]
+    fn the_same_article_given_twice_is_read_once() {
+        let input = "{\"id\":\"a\",\"text\":\"Same.\"}\n{\"id\":\"a\",\"text\":\"Same.\"}\n";
+        let batch = read_jsonl_str(input, "twice.jsonl", &JsonFields::default());
+        assert_eq!(batch.articles.len(), 1);
+        assert!(batch.errors[0].message.contains("read from twice.jsonl:1; read once"), "{:?}", batch.errors);
     }
 
     #[test]
@@ -532,12 +782,15 @@ mod tests {
 
     #[test]
     fn binary_and_invalid_utf8_name_the_line() {
-        let err = text_article(Path::new("x.txt"), b"ok\nline two \xff\xfe").unwrap_err();
+        let err = text_article(Path::new("x.txt"), b"ok\nline two \xff\xfe", false).unwrap_err();
         assert_eq!(err.line, Some(2));
-        assert!(err.message.contains("invalid UTF-8"));
-        let err = text_article(Path::new("x.bin"), b"a\0b").unwrap_err();
+        assert!(err.message.starts_with("column 10: invalid UTF-8"), "{}", err.message);
+        let (article, notice) = text_article(Path::new("x.txt"), b"ok\nline two \xff\xfe", true).unwrap();
+        assert!(article.text.contains('\u{fffd}'));
+        assert_eq!(notice.and_then(|n| n.line), Some(2));
+        let err = text_article(Path::new("x.bin"), b"a\0b", false).unwrap_err();
         assert!(err.message.contains("binary"));
-        let err = text_article(Path::new("e.txt"), b"  \n\n").unwrap_err();
+        let err = text_article(Path::new("e.txt"), b"  \n\n", false).unwrap_err();
         assert!(err.message.contains("empty"));
     }
 

@@ -98,13 +98,13 @@ pub fn analyze_owned(articles: Vec<Article>, config: &Config, progress: &dyn Pro
 /// too; an analysis of no documents when nothing could be read.
 pub fn analyze_inputs(
     paths: &[std::path::PathBuf],
-    fields: &ingest::JsonFields,
+    reading: &ingest::Reading,
     config: &Config,
     progress: &dyn Progress,
 ) -> (Analysis, Vec<ingest::InputError>) {
     let mut documents: Vec<Doc> = Vec::new();
     progress.stage("read+text", 0);
-    let errors = ingest::for_each_chunk(paths, fields, &mut |chunk| {
+    let errors = ingest::for_each_chunk(paths, reading, &mut |chunk| {
         documents.par_extend(analyse_text(chunk, progress));
     });
     (analyze_documents(documents, config, progress), errors)

@@ -1,8 +1,9 @@
 //! The `stemma` command line: a thin layer over the library.
 //!
-//! Exit status: 0 when the analysis ran (inputs that could not be read are
+//! Exit status: 0 when the analysis ran (records that could not be read are
 //! reported on standard error and skipped), 1 when no input could be read at
-//! all, 2 for a usage or configuration error.
+//! all, 2 for a usage or configuration error, an input path that does not
+//! exist, or an output that could not be written (`MAIN_HELP`).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -15,28 +16,80 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use stemma::config::Config;
-use stemma::ingest::JsonFields;
+use stemma::ingest::{JsonFields, Reading};
 use stemma::report::{write_json, write_terminal, Report};
 use stemma::Progress;
 
 /// Traces news copy: finds duplicates, versions and paraphrased rewrites
 /// among articles, and says what each copy changed.
 #[derive(Parser)]
-#[command(name = "stemma", version, about)]
+#[command(name = "stemma", version, about, after_help = MAIN_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// Examples and exit status, under `stemma --help`.
+const MAIN_HELP: &str = "\
+Examples:
+  stemma analyze examples/corpus.jsonl               copies, changes and stories, for reading
+  stemma analyze corpus.jsonl --format json -o r.json --html r.html
+  stemma dedup corpus.jsonl --threshold 0.8          near-duplicate clusters, fast
+  stemma config > stemma.toml                        every setting, documented
+
+Exit status: 0 analysed (unreadable records are named on standard error and
+skipped); 1 nothing could be read; 2 usage or configuration error, an input
+path that does not exist, or an output that could not be written.
+The user guide is GUIDE.md.";
+
+/// Examples and exit status, under `stemma analyze --help`.
+const ANALYZE_HELP: &str = "\
+Examples:
+  stemma analyze examples/corpus.jsonl
+  stemma analyze articles/ --html report.html        also a page to read in a browser
+  stemma analyze big.jsonl --format json -o report.json --timings
+  cat corpus.jsonl | stemma analyze - --text-field body
+
+Inputs: .jsonl/.ndjson files (one JSON object per line), .txt files (one
+article each; a short first line followed by a blank line is the headline),
+directories of them, and `-` for JSONL on standard input.
+
+Exit status: 0 analysed (unreadable records are named on standard error and
+skipped); 1 nothing could be read; 2 usage or configuration error, an input
+path that does not exist, or an output that could not be written (the other
+outputs are still written).";
+
+/// Examples and exit status, under `stemma dedup --help`.
+const DEDUP_HELP: &str = "\
+Examples:
+  stemma dedup corpus.jsonl                          pairs from Jaccard 0.5
+  stemma dedup corpus.jsonl --threshold 0.3 --format json -o pairs.json
+
+The LSH banding follows --threshold: the longest bands that still find a pair
+at the threshold with probability sketch.dedup_band_recall (0.85), e.g. 32
+bands of 4 rows at 0.5, 64 of 2 at 0.3. The report names the banding used.
+
+Exit status: 0 done; 1 nothing could be read; 2 usage or configuration error,
+an input path that does not exist, or an output that could not be written.";
+
 #[derive(Subcommand)]
 enum Command {
     /// Find the copies among articles and report what each copy changed.
+    #[command(after_help = ANALYZE_HELP)]
     Analyze(Box<AnalyzeArgs>),
     /// Near-duplicate mode: MinHash-LSH over word shingles only, for
     /// de-duplicating large corpora fast (no alignment, no changes).
+    #[command(after_help = DEDUP_HELP)]
     Dedup(Box<DedupArgs>),
-    /// Print the default configuration as TOML (a starting point for --config).
+    /// Print the default configuration as TOML, every setting documented (a
+    /// starting point for --config).
     Config,
+    /// Print a shell completion script: `stemma completions bash >
+    /// ~/.local/share/bash-completion/completions/stemma`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
     /// Evaluate on public data in ../shared/data and write a result file.
     Eval(EvalArgs),
 }
@@ -122,6 +175,11 @@ struct InputArgs {
     /// JSONL field holding the URL.
     #[arg(long, default_value = "url")]
     url_field: String,
+    /// Read text that is not valid UTF-8 anyway, each bad byte replaced by
+    /// U+FFFD, with a notice naming the line and column (by default such
+    /// an article is skipped with an error).
+    #[arg(long)]
+    lossy_utf8: bool,
     /// Never show progress, even on a terminal.
     #[arg(long, short)]
     quiet: bool,
@@ -133,7 +191,8 @@ struct InputArgs {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
-    /// A readable summary: one line per relation, then its changes.
+    /// A readable summary for a person (analyze: stories, then each
+    /// relation with its changes; dedup: one line per cluster).
     Text,
     /// The JSON contract (schema_version 1), documented in docs/schema.md.
     Json,
@@ -145,6 +204,13 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze(*args),
         Command::Dedup(args) => dedup(*args),
         Command::Config => print_config(),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            emit(|out| {
+                clap_complete::generate(shell, &mut command, "stemma", out);
+                Ok(())
+            })
+        }
         Command::Eval(args) => eval(args),
     };
     match result {
@@ -165,7 +231,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
             }
             let json = serde_json::to_string_pretty(&result).context("serializing the result")?;
             std::fs::write(&out, json + "\n").with_context(|| format!("writing {}", out.display()))?;
-            emit(&None, |w| {
+            emit(|w| {
                 writeln!(w, "MRPC paraphrase judgment ({} train pairs, {} test pairs)", result.train_pairs, result.test_pairs)?;
                 writeln!(w, "{:<34} {:>9} {:>7} {:>10} {:>7}", "", "accuracy", "F1", "precision", "recall")?;
                 for (name, s) in [
@@ -182,12 +248,16 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn print_config() -> anyhow::Result<ExitCode> {
-    let text = toml::to_string_pretty(&Config::default()).context("serializing the default configuration")?;
-    print!("{text}");
-    Ok(ExitCode::SUCCESS)
+    let text = Config::default().to_commented_toml()?;
+    emit(|out| out.write_all(text.as_bytes()))
 }
 
 impl InputArgs {
+    /// How the flags say inputs are read.
+    fn reading(&self) -> Reading {
+        Reading { fields: self.fields(), lossy_utf8: self.lossy_utf8 }
+    }
+
     /// The JSONL field names the flags set.
     fn fields(&self) -> JsonFields {
         JsonFields {
@@ -221,19 +291,68 @@ fn report_rate(show: bool, started: Instant, documents: usize) {
     }
 }
 
-/// Writes through `write` to the output file or standard output.
-fn emit(output: &Option<PathBuf>, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<ExitCode> {
-    let mut out: Box<dyn Write> = match output {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
-    match write(&mut out).and_then(|_| out.flush()) {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        // A closed pipe (`stemma analyze … | head`) is not an error.
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(err) => Err(err).context("writing the report"),
+/// Where a report goes: a file opened before any input is read, so that a
+/// bad output path fails at once rather than after a long run, or standard
+/// output.
+struct Sink {
+    /// `None` for standard output.
+    file: Option<(PathBuf, std::fs::File)>,
+}
+
+impl Sink {
+    /// Standard output, or `path` created (truncated) now.
+    fn open(path: Option<&PathBuf>) -> anyhow::Result<Sink> {
+        let file = match path {
+            Some(path) => {
+                let file = std::fs::File::create(path)
+                    .with_context(|| format!("cannot write the output file {}", path.display()))?;
+                Some((path.clone(), file))
+            }
+            None => None,
+        };
+        Ok(Sink { file })
+    }
+
+    /// Writes through `write`; a closed pipe (`stemma analyze … | head`)
+    /// is not an error.
+    fn write(self, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+        let (result, name) = match self.file {
+            Some((path, file)) => {
+                let mut out = std::io::BufWriter::new(file);
+                (write(&mut out).and_then(|_| out.flush()), path.display().to_string())
+            }
+            None => {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                (write(&mut out).and_then(|_| out.flush()), "standard output".to_string())
+            }
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(err) => Err(err).with_context(|| format!("writing the report to {name}")),
+        }
+    }
+
+    /// Removes a file created for a report that will not be written.
+    fn discard(self) {
+        if let Some((path, file)) = self.file {
+            drop(file);
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Writes through `write` to standard output.
+fn emit(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<ExitCode> {
+    Sink { file: None }.write(write).map(|_| ExitCode::SUCCESS)
+}
+
+/// A size for people: bytes, KB or MB.
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1_000 => format!("{b} bytes"),
+        b if b < 1_000_000 => format!("{:.0} KB", b as f64 / 1e3),
+        b => format!("{:.1} MB", b as f64 / 1e6),
     }
 }
 
@@ -244,29 +363,75 @@ fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     if analyze_args.no_stories {
         config.stories.enabled = false;
     }
+    check_inputs(&args.paths)?;
+    if let (Some(html), Some(output)) = (&analyze_args.html, &args.output) {
+        anyhow::ensure!(!same_file(html, output), "--html and --output name the same file {}", html.display());
+    }
+    // Outputs are opened before any input is read: a path that cannot be
+    // written fails now, not after the whole analysis.
+    let html_sink = analyze_args.html.as_ref().map(|p| Sink::open(Some(p))).transpose()?;
+    let report_sink = Sink::open(args.output.as_ref())?;
     let started = Instant::now();
     let (show_progress, progress) = progress(&args);
-    let (analysis, errors) = stemma::analyze_inputs(&args.paths, &args.fields(), &config, progress.as_ref());
+    let (analysis, errors) = stemma::analyze_inputs(&args.paths, &args.reading(), &config, progress.as_ref());
     for error in &errors {
         eprintln!("stemma: {error}");
     }
     if analysis.documents.is_empty() {
         eprintln!("stemma: no article could be read; nothing to analyse");
+        html_sink.map(Sink::discard);
+        report_sink.discard();
         return Ok(ExitCode::from(1));
     }
     report_rate(show_progress, started, analysis.documents.len());
-    if let Some(path) = &analyze_args.html {
-        emit(&Some(path.clone()), |out| {
-            stemma::report::html::write_html(out, &analysis, analyze_args.html_max_mb * 1024 * 1024)
-        })
-        .with_context(|| format!("writing the HTML report {}", path.display()))?;
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        eprintln!("stemma: HTML report written to {} ({:.1} MB)", path.display(), size as f64 / 1048576.0);
+    // One output failing late does not cost the other.
+    let mut failed = false;
+    if let (Some(sink), Some(path)) = (html_sink, &analyze_args.html) {
+        let max_bytes = analyze_args.html_max_mb * 1024 * 1024;
+        match sink.write(|out| stemma::report::html::write_html(out, &analysis, max_bytes)) {
+            Ok(()) => {
+                let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                eprintln!("stemma: HTML report written to {} ({})", path.display(), human_size(size));
+            }
+            Err(err) => {
+                eprintln!("stemma: error: {err:#}");
+                failed = true;
+            }
+        }
     }
-    emit(&args.output, |out| match args.format {
+    let written = report_sink.write(|out| match args.format {
         Format::Text => write_terminal(out, &analysis),
         Format::Json => write_json(out, &Report::new(&analysis, &errors)),
-    })
+    });
+    if let Err(err) = written {
+        eprintln!("stemma: error: {err:#}");
+        failed = true;
+    }
+    Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+/// Fails before any work when a named input does not exist: a mistyped
+/// path is a usage error, not a bad record to skip.
+fn check_inputs(paths: &[PathBuf]) -> anyhow::Result<()> {
+    let missing: Vec<String> = paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-" && std::fs::metadata(p).is_err())
+        .map(|p| p.display().to_string())
+        .collect();
+    match missing.len() {
+        0 => Ok(()),
+        1 => anyhow::bail!("input not found: {}", missing[0]),
+        _ => anyhow::bail!("inputs not found: {}", missing.join(", ")),
+    }
+}
+
+/// Whether two paths name one file (compared by their canonical parents).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let canonical = |p: &std::path::Path| {
+        let parent = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        parent.canonicalize().ok().map(|d| d.join(p.file_name().unwrap_or_default()))
+    };
+    a == b || matches!((canonical(a), canonical(b)), (Some(x), Some(y)) if x == y)
 }
 
 fn load_config(args: &InputArgs) -> anyhow::Result<Config> {
@@ -281,6 +446,9 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(input)?;
     let threshold = args.threshold.unwrap_or(config.relate.near_duplicate_jaccard);
     anyhow::ensure!((0.0..=1.0).contains(&threshold), "--threshold must lie in 0..=1, got {threshold}");
+    check_inputs(&input.paths)?;
+    let sink = Sink::open(input.output.as_ref())?;
+    let banding = stemma::sketch::Banding::for_dedup(&config.sketch, threshold);
     let started = Instant::now();
     let (show_progress, progress) = progress(input);
 
@@ -288,7 +456,7 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     let mut finder = stemma::neardup::Finder::new(&config.sketch);
     let mut ids: Vec<String> = Vec::new();
     progress.stage("sketch", 0);
-    let errors = stemma::ingest::for_each_chunk(&input.paths, &input.fields(), &mut |chunk| {
+    let errors = stemma::ingest::for_each_chunk(&input.paths, &input.reading(), &mut |chunk| {
         let texts: Vec<&str> = chunk.iter().map(|a| a.text.as_str()).collect();
         finder.add(&texts, progress.as_ref());
         ids.extend(chunk.into_iter().map(|a| a.id));
@@ -298,19 +466,21 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     }
     if ids.is_empty() {
         eprintln!("stemma: no article could be read; nothing to analyse");
+        sink.discard();
         return Ok(ExitCode::from(1));
     }
-    let (pairs, clusters) =
-        finder.finish(config.candidates.max_key_documents, threshold, progress.as_ref());
+    let (pairs, clusters) = finder.finish(banding, config.candidates.max_key_documents, threshold, progress.as_ref());
     report_rate(show_progress, started, ids.len());
-    let result = stemma::report::NearDuplicateReport::new(&ids, &config.sketch, threshold, &pairs, &clusters, &errors);
-    emit(&input.output, |out| match input.format {
+    let result =
+        stemma::report::NearDuplicateReport::new(&ids, &config.sketch, banding, threshold, &pairs, &clusters, &errors);
+    sink.write(|out| match input.format {
         Format::Text => stemma::report::write_near_duplicates(out, &result),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &result)?;
             writeln!(out)
         }
-    })
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `--timings`: one line per finished stage on standard error, with its
@@ -356,12 +526,16 @@ impl Progress for Bar {
         }
         // An unknown total (streamed input) shows a count and a rate only.
         let (bar, template) = if total == 0 {
-            (ProgressBar::new_spinner(), "{prefix:>10} {spinner} {human_pos} documents ({per_sec})")
+            (ProgressBar::new_spinner(), "{prefix:>10} {spinner} {human_pos} documents ({rate})")
         } else {
-            (ProgressBar::new(total), "{prefix:>10} [{bar:30}] {human_pos}/{human_len} ({per_sec}, {eta})")
+            (ProgressBar::new(total), "{prefix:>10} [{bar:30}] {human_pos}/{human_len} ({rate}, {eta})")
         };
+        // indicatif's own rate prints "2,441.0798/s"; whole units read better.
         let style = ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}/s", indicatif::HumanCount(state.per_sec().round() as u64));
+            })
             .progress_chars("=> ");
         bar.set_style(style);
         bar.set_prefix(name);

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::config::SketchConfig;
 use crate::ingest::Article;
-use crate::sketch::{estimated_jaccard, Sketcher};
+use crate::sketch::{estimated_jaccard, Banding, Sketcher};
 use crate::Progress;
 
 /// Two documents whose estimated shingle Jaccard similarity reaches the threshold.
@@ -77,14 +77,21 @@ impl Finder {
         self.signatures.is_empty()
     }
 
-    /// The pairs at or above `threshold` and their clusters. Buckets holding
-    /// more than `max_bucket` documents pair each member with the first only.
-    pub fn finish(&self, max_bucket: usize, threshold: f64, progress: &dyn Progress) -> (Vec<NearDuplicate>, Vec<Cluster>) {
+    /// The pairs at or above `threshold` and their clusters: candidates share
+    /// a band of `banding`. Buckets holding more than `max_bucket` documents
+    /// pair each member with the first only.
+    pub fn finish(
+        &self,
+        banding: Banding,
+        max_bucket: usize,
+        threshold: f64,
+        progress: &dyn Progress,
+    ) -> (Vec<NearDuplicate>, Vec<Cluster>) {
         let signature = |i: usize| &self.signatures[i * self.num_perm..(i + 1) * self.num_perm];
         progress.stage("candidates", 1);
         let keyed: Vec<(u64, u32)> = (0..self.len())
             .into_par_iter()
-            .flat_map_iter(|i| self.sketcher.band_keys(signature(i)).into_iter().map(move |k| (k, i as u32)))
+            .flat_map_iter(|i| self.sketcher.band_keys_with(signature(i), banding).into_iter().map(move |k| (k, i as u32)))
             .collect();
         let mut candidates = crate::candidates::group_pairs(keyed, max_bucket);
         candidates.par_sort_unstable();
@@ -119,7 +126,7 @@ pub fn near_duplicates(
     progress.stage("sketch", articles.len() as u64);
     let texts: Vec<&str> = articles.iter().map(|a| a.text.as_str()).collect();
     finder.add(&texts, progress);
-    finder.finish(max_bucket, threshold, progress)
+    finder.finish(Banding::for_dedup(config, threshold), max_bucket, threshold, progress)
 }
 
 /// Connected components of the pairs; the smallest index of each is kept.

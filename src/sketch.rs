@@ -47,6 +47,45 @@ pub struct Sketch {
     pub sentence_keys: Vec<(u64, u32)>,
 }
 
+/// How a MinHash signature is cut into LSH bands: two documents become
+/// candidates when all `rows` values of some band agree, which happens with
+/// probability `1 - (1 - J^rows)^bands` at Jaccard similarity `J`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Banding {
+    /// Number of bands.
+    pub bands: usize,
+    /// Signature values per band.
+    pub rows: usize,
+}
+
+impl Banding {
+    /// The banding for finding pairs from Jaccard `threshold` with `num_perm`
+    /// permutations: the most rows per band (the fewest chance candidates)
+    /// that still make a pair at the threshold a candidate with probability
+    /// at least `recall`. At 0.5 with 128 permutations and recall 0.85 this
+    /// is 32 bands of 4 rows; a lower threshold gets shorter bands, so that
+    /// lowering it does find more pairs.
+    pub fn for_threshold(num_perm: usize, threshold: f64, recall: f64) -> Banding {
+        let num_perm = num_perm.max(1);
+        (1..=num_perm)
+            .rev()
+            .map(|rows| Banding { bands: num_perm / rows, rows })
+            .find(|b| b.probability(threshold) >= recall)
+            .unwrap_or(Banding { bands: num_perm, rows: 1 })
+    }
+
+    /// The banding `stemma dedup` uses at `threshold`: [`Banding::for_threshold`]
+    /// with the configuration's permutations and `dedup_band_recall`.
+    pub fn for_dedup(config: &SketchConfig, threshold: f64) -> Banding {
+        Banding::for_threshold(config.num_perm, threshold, config.dedup_band_recall)
+    }
+
+    /// Probability that a pair of Jaccard similarity `j` shares a band.
+    pub fn probability(&self, j: f64) -> f64 {
+        1.0 - (1.0 - j.clamp(0.0, 1.0).powi(self.rows as i32)).powi(self.bands as i32)
+    }
+}
+
 /// Permutation parameters shared by all sketches of one configuration.
 #[derive(Debug, Clone)]
 pub struct Sketcher {
@@ -125,10 +164,21 @@ impl Sketcher {
 
     /// LSH band keys of a signature: one per band, the band index mixed in.
     pub fn band_keys(&self, signature: &[u32]) -> Vec<u64> {
-        let rows = self.config.num_perm / self.config.bands;
-        let mut bytes: Vec<u8> = Vec::with_capacity(4 * rows);
+        self.band_keys_with(signature, self.banding())
+    }
+
+    /// The banding of the configuration: `sketch.bands` bands.
+    pub fn banding(&self) -> Banding {
+        Banding { bands: self.config.bands, rows: self.config.num_perm / self.config.bands.max(1) }
+    }
+
+    /// LSH band keys of a signature cut by `banding`; permutations beyond
+    /// `bands × rows` are not used.
+    pub fn band_keys_with(&self, signature: &[u32], banding: Banding) -> Vec<u64> {
+        let mut bytes: Vec<u8> = Vec::with_capacity(4 * banding.rows);
         signature
-            .chunks(rows)
+            .chunks_exact(banding.rows.max(1))
+            .take(banding.bands)
             .enumerate()
             .map(|(band, rows)| {
                 bytes.clear();
@@ -361,6 +411,25 @@ mod tests {
     use super::*;
     use crate::ingest::Article;
     use crate::text::tokens::Terms;
+
+    #[test]
+    fn banding_follows_the_threshold() {
+        let at = |t| Banding::for_threshold(128, t, 0.85);
+        // The analysis's banding at the default threshold.
+        assert_eq!(at(0.5), Banding { bands: 32, rows: 4 });
+        let mut last_rows = usize::MAX;
+        for t in [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] {
+            let b = at(t);
+            assert!(b.probability(t) >= 0.85, "{b:?} misses pairs at {t}");
+            assert!(b.bands * b.rows <= 128);
+            // One row more would miss them: the bands are as long as they can be.
+            let longer = Banding { bands: 128 / (b.rows + 1), rows: b.rows + 1 };
+            assert!(b.rows == 128 || longer.probability(t) < 0.85, "{b:?} is shorter than needed at {t}");
+            assert!(b.rows >= last_rows || last_rows == usize::MAX, "a higher threshold must not shorten bands");
+            last_rows = b.rows;
+        }
+        assert!(at(0.3).probability(0.555) > 0.99);
+    }
 
     fn doc(text: &str) -> Doc {
         Doc::from_article(&Article::from_text("d", text), &Terms::default())

@@ -36,10 +36,10 @@ fn bad_inputs_are_named_and_the_rest_is_analysed() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     for needle in [
         "empty.txt: empty document",
-        "latin1.txt:1: invalid UTF-8",
+        "latin1.txt:1: column 4: invalid UTF-8",
         "blob.txt:1: binary",
         "notes.csv: skipped",
-        "more.jsonl:2: malformed JSON",
+        "more.jsonl:2: column 2: malformed JSON",
     ] {
         assert!(stderr.contains(needle), "stderr lacks {needle:?}:\n{stderr}");
     }
@@ -56,10 +56,119 @@ fn nothing_readable_exits_with_1() {
     let out = stemma(&["analyze", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no article could be read"));
-    let missing = stemma(&["analyze", "/nonexistent/file.txt"]);
-    assert_eq!(missing.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/file.txt"));
 }
+
+#[test]
+fn a_missing_input_fails_at_once_even_among_good_ones() {
+    let good = examples().join("corpus.jsonl");
+    for args in [vec!["analyze", "/nonexistent/file.txt"], vec!["analyze", good.to_str().unwrap(), "/nonexistent/file.txt"]] {
+        let out = stemma(&args);
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("input not found: /nonexistent/file.txt"), "{out:?}");
+        assert!(out.stdout.is_empty(), "nothing is analysed when an input is mistyped");
+    }
+}
+
+#[test]
+fn a_bad_output_path_fails_before_reading_and_one_late_failure_spares_the_other() {
+    let corpus = examples().join("corpus.jsonl");
+    for flag in ["--html", "-o"] {
+        let started = std::time::Instant::now();
+        let out = stemma(&["analyze", corpus.to_str().unwrap(), flag, "/nonexistent/dir/x.out"]);
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        assert!(started.elapsed().as_secs_f64() < 1.0);
+        assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the output file /nonexistent/dir/x.out"));
+    }
+    // /dev/full accepts the open and fails the write: the HTML fails late,
+    // and the JSON is still written, with exit status 2.
+    if Path::new("/dev/full").exists() {
+        let dir = scratch("late");
+        let json = dir.join("o.json");
+        let out = stemma(&["analyze", "--format", "json", corpus.to_str().unwrap(), "--html", "/dev/full", "-o", json.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("writing the report to /dev/full"), "{out:?}");
+        let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        assert_eq!(report["documents"].as_array().unwrap().len(), 5);
+    }
+    let same = stemma(&["analyze", corpus.to_str().unwrap(), "--html", "/tmp/x.html", "-o", "/tmp/./x.html"]);
+    assert_eq!(same.status.code(), Some(2));
+}
+
+#[test]
+fn what_is_given_twice_is_read_once() {
+    let corpus = examples().join("corpus.jsonl");
+    for args in [
+        vec!["analyze", "--format", "json", corpus.to_str().unwrap(), corpus.to_str().unwrap()],
+        vec!["analyze", "--format", "json", examples().to_str().unwrap()],
+    ] {
+        let out = stemma(&args);
+        assert!(out.status.success(), "{out:?}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["documents"].as_array().unwrap().len(), 5, "{args:?}");
+        assert!(report["relations"].as_array().unwrap().iter().all(|r| r["kind"] != "duplicate"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("read once"), "a notice says what was skipped: {stderr}");
+    }
+}
+
+#[test]
+fn dedup_threshold_reaches_the_banding() {
+    let corpus = examples().join("corpus.jsonl");
+    let pairs = |threshold: &str| {
+        let out = stemma(&["dedup", "--format", "json", "--threshold", threshold, corpus.to_str().unwrap()]);
+        assert!(out.status.success(), "{out:?}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (report["pairs"].as_array().unwrap().len(), report["banding"]["rows"].as_u64().unwrap())
+    };
+    let (strict, strict_rows) = pairs("0.9");
+    let (loose, loose_rows) = pairs("0.3");
+    assert!(loose_rows < strict_rows, "a lower threshold cuts shorter bands");
+    // 01 and 02 share about 0.55 of their shingles.
+    assert!(loose >= 1 && strict == 0, "{loose} pairs at 0.3, {strict} at 0.9");
+    let help = String::from_utf8_lossy(&stemma(&["dedup", "--help"]).stdout).to_string();
+    assert!(!help.contains("then its changes"), "dedup has no changes to list:\n{help}");
+}
+
+#[test]
+fn input_problems_are_named_once_with_a_hint() {
+    let dir = scratch("inputs");
+    let corpus = std::fs::read_to_string(examples().join("corpus.jsonl")).unwrap();
+    // A byte-order mark, a wrong field name, a number for a text.
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend_from_slice(corpus.as_bytes());
+    std::fs::write(dir.join("bom.jsonl"), bom).unwrap();
+    std::fs::write(dir.join("body.jsonl"), corpus.replace("\"text\"", "\"body\"")).unwrap();
+    let out = stemma(&["analyze", "--format", "json", dir.join("bom.jsonl").to_str().unwrap()]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["documents"].as_array().unwrap().len(), 5, "{out:?}");
+
+    let out = stemma(&["analyze", dir.join("body.jsonl").to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("no `text` field").count(), 4, "3 in full, then one count:\n{stderr}");
+    assert!(stderr.contains("--text-field") && stderr.contains("2 more records with the same problem (lines 4-5)"), "{stderr}");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stemma"))
+        .args(["analyze", "-"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"A plain article.\nIt has lines.\nNot JSON at all.\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("-:").count(), 1, "one message, not one per line:\n{stderr}");
+    assert!(stderr.contains("save it as a .txt file"), "{stderr}");
+
+    // Invalid bytes: skipped with line and column, or read with --lossy-utf8.
+    std::fs::write(dir.join("bad.txt"), b"Headline\n\nThe caf\xe9 opened on the quay this morning to crowds.\n").unwrap();
+    let strict = stemma(&["analyze", dir.join("bad.txt").to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("bad.txt:3: column 8: invalid UTF-8"), "{strict:?}");
+    let lossy = stemma(&["analyze", "--format", "json", "--lossy-utf8", dir.join("bad.txt").to_str().unwrap()]);
+    let report: serde_json::Value = serde_json::from_slice(&lossy.stdout).unwrap();
+    assert_eq!(report["documents"].as_array().unwrap().len(), 1, "{lossy:?}");
+}
+
 
 #[test]
 fn json_follows_the_contract() {
@@ -224,4 +333,25 @@ fn timings_name_every_stage_with_its_time() {
     assert!(stderr.contains("documents in"), "closing rate line missing:\n{stderr}");
     let dedup = stemma(&["dedup", "--timings", corpus.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&dedup.stderr).contains(" verify "), "{dedup:?}");
+}
+
+#[test]
+fn help_config_and_completions_serve_a_new_user() {
+    for args in [vec!["--help"], vec!["analyze", "--help"], vec!["dedup", "--help"]] {
+        let help = String::from_utf8_lossy(&stemma(&args).stdout).to_string();
+        assert!(help.contains("Examples:") && help.contains("Exit status: 0"), "{args:?}:\n{help}");
+    }
+    let config = String::from_utf8_lossy(&stemma(&["config"]).stdout).to_string();
+    assert!(config.contains("# Words per shingle") && config.contains("shingle_size = 5"), "{config}");
+    let parsed: Result<toml::Value, _> = toml::from_str(&config);
+    assert!(parsed.is_ok(), "stemma config prints valid TOML");
+    for shell in ["bash", "zsh", "fish"] {
+        let out = stemma(&["completions", shell]);
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("analyze"), "{shell}");
+    }
+    // Counts read as English.
+    let one = stemma(&["dedup", "--threshold", "0.3", examples().join("corpus.jsonl").to_str().unwrap()]);
+    let line = String::from_utf8_lossy(&one.stdout).lines().next().unwrap_or_default().to_string();
+    assert!(line.contains("1 near-duplicate pair in 1 cluster") && line.contains("1 document can be dropped"), "{line}");
 }

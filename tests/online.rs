@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use common::shared;
 use stemma::config::Config;
-use stemma::ingest::{read_inputs, Article, JsonFields};
+use stemma::ingest::{read_inputs, Article, Reading};
 use stemma::sketch::CorpusStats;
 use stemma::stories::online::Online;
 use stemma::text::tokens::Terms;
@@ -76,7 +76,7 @@ fn agreement(articles: &[Article]) -> f64 {
 
 fn articles(rel: &str) -> Option<Vec<Article>> {
     let path = shared(rel)?;
-    let batch = read_inputs(&[path], &JsonFields::default());
+    let batch = read_inputs(&[path], &Reading::default());
     assert!(batch.errors.is_empty(), "{:?}", batch.errors);
     Some(batch.articles)
 }

@@ -13,6 +13,7 @@ use crate::align::{word_diff, DiffOp};
 use crate::config::{Config, SketchConfig};
 use crate::ingest::InputError;
 use crate::neardup::{Cluster, NearDuplicate};
+use crate::sketch::Banding;
 use crate::relate::{Changes, DirectionBasis, Relation, RelationKind};
 use crate::stories::collate::{Citation, ConflictKind};
 use crate::stories::Story;
@@ -438,14 +439,39 @@ pub fn write_json(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
     writeln!(out)
 }
 
+/// `n` and the noun, in the plural unless `n` is 1: "1 document",
+/// "2 stories", "3 independent witnesses".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        return format!("1 {noun}");
+    }
+    let consonant_y = noun.ends_with('y') && !noun.ends_with(['a', 'e', 'o', 'u']) && {
+        let before = noun.chars().rev().nth(1);
+        !matches!(before, Some('a' | 'e' | 'i' | 'o' | 'u'))
+    };
+    if consonant_y {
+        format!("{n} {}ies", &noun[..noun.len() - 1])
+    } else if ["s", "x", "ch", "sh"].iter().any(|end| noun.ends_with(end)) {
+        format!("{n} {noun}es")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Writes the readable summary: one line per relation, then its changes.
 pub fn write_terminal(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
     let docs = &analysis.documents;
     let s = Summary::of(analysis);
     writeln!(
         out,
-        "{} documents, {} derived pairs ({} duplicate, {} version, {} rewrite, {} condensed) from {} candidate pairs",
-        s.documents, s.relations, s.duplicate, s.version, s.rewrite, s.condensed, s.candidates
+        "{}, {} ({} duplicate, {} version, {} rewrite, {} condensed) from {}",
+        count(s.documents, "document"),
+        count(s.relations, "derived pair"),
+        s.duplicate,
+        s.version,
+        s.rewrite,
+        s.condensed,
+        count(s.candidates, "candidate pair")
     )?;
     write_stories(out, analysis)?;
     if !analysis.relations.is_empty() {
@@ -475,11 +501,11 @@ pub fn write_terminal(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()
         let c = &r.changes;
         writeln!(
             out,
-            "          score {:.2}, coverage {:.2} / {:.2}, {} sentences aligned, {} dropped, {} added",
+            "          score {:.2}, coverage {:.2} / {:.2}, {} aligned, {} dropped, {} added",
             r.score,
             r.alignment.coverage_a,
             r.alignment.coverage_b,
-            r.alignment.links.len(),
+            count(r.alignment.links.len(), "sentence"),
             c.dropped_sentences,
             c.added_sentences
         )?;
@@ -520,11 +546,11 @@ fn write_stories(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
         };
         writeln!(
             out,
-            "\nStory s{}: {} ({} documents, {} independent witnesses{when})",
+            "\nStory s{}: {} ({}, {}{when})",
             i + 1,
             story.name,
-            story.documents.len(),
-            story.families.len()
+            count(story.documents.len(), "document"),
+            count(story.families.len(), "independent witness")
         )?;
         for f in &story.families {
             let first = f.witness();
@@ -540,7 +566,9 @@ fn write_stories(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
             }
         }
         let root = |f: usize| docs[story.families[f].witness()].id.as_str();
-        let cite = |x: Citation| format!("{}#{}", docs[x.document].id, x.sentence);
+        // Sentences are numbered from 1 for people, as in the HTML page; the
+        // JSON keeps 0-based indices.
+        let cite = |x: Citation| format!("{}#{}", docs[x.document].id, x.sentence + 1);
         for conflict in &c.conflicts {
             let about = conflict.about.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
             let kind = match conflict.kind {
@@ -556,7 +584,7 @@ fn write_stories(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
         }
         if !c.agreements.is_empty() {
             let widest = c.agreements.iter().map(|a| a.witnesses.len()).max().unwrap_or(0);
-            writeln!(out, "  {} claims reported by several witnesses (up to {widest})", c.agreements.len())?;
+            writeln!(out, "  {} reported by several witnesses (up to {widest})", count(c.agreements.len(), "claim"))?;
             for a in c.agreements.iter().take(3) {
                 let x = a.citations[0];
                 writeln!(out, "      {} [{}]", docs[x.document].sentence_text(x.sentence), a.citations.iter().map(|&x| cite(x)).collect::<Vec<_>>().join(", "))?;
@@ -584,6 +612,8 @@ pub struct NearDuplicateReport<'a> {
     pub threshold: f64,
     /// The sketch settings used (shingle size, permutations, bands).
     pub sketch: &'a SketchConfig,
+    /// How signatures were cut into LSH bands, chosen from the threshold.
+    pub banding: Banding,
     /// Inputs that could not be read, or were read with a caveat.
     pub input_errors: &'a [InputError],
     /// Counts at a glance.
@@ -632,6 +662,7 @@ impl<'a> NearDuplicateReport<'a> {
     pub fn new(
         ids: &'a [String],
         sketch: &'a SketchConfig,
+        banding: Banding,
         threshold: f64,
         pairs: &[NearDuplicate],
         clusters: &[Cluster],
@@ -643,6 +674,7 @@ impl<'a> NearDuplicateReport<'a> {
             mode: "near_duplicates",
             threshold,
             sketch,
+            banding,
             input_errors,
             summary: NearDuplicateSummary {
                 documents: ids.len(),
@@ -663,10 +695,17 @@ impl<'a> NearDuplicateReport<'a> {
 /// line per cluster.
 pub fn write_near_duplicates(out: &mut dyn Write, report: &NearDuplicateReport<'_>) -> io::Result<()> {
     let s = &report.summary;
+    let b = report.banding;
     writeln!(
         out,
-        "{} documents, {} near-duplicate pairs in {} clusters (Jaccard >= {}); {} documents can be dropped",
-        s.documents, s.pairs, s.clusters, report.threshold, s.removable
+        "{}, {} in {} (Jaccard >= {}, {} bands of {} rows); {} can be dropped",
+        count(s.documents, "document"),
+        count(s.pairs, "near-duplicate pair"),
+        count(s.clusters, "cluster"),
+        report.threshold,
+        b.bands,
+        b.rows,
+        count(s.removable, "document"),
     )?;
     for c in &report.clusters {
         writeln!(out, "keep {}  drop {}", c.keep, c.duplicates.join(" "))?;

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use stemma::config::Config;
-use stemma::ingest::{read_inputs, JsonFields};
+use stemma::ingest::{read_inputs, Reading};
 use stemma::relate::{Relation, RelationKind};
 use stemma::{analyze, Analysis, Quiet};
 
@@ -22,7 +22,7 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
 
 /// Analyses the given inputs with the default configuration.
 pub fn run(paths: &[PathBuf]) -> Analysis {
-    let batch = read_inputs(paths, &JsonFields::default());
+    let batch = read_inputs(paths, &Reading::default());
     assert!(batch.errors.is_empty(), "unexpected input errors: {:?}", batch.errors);
     analyze(&batch.articles, &Config::default(), &Quiet)
 }
