@@ -161,11 +161,11 @@ struct Stream<'a> {
     pending: Vec<Article>,
     errors: Vec<InputError>,
     /// Per id: how many times it was met, the hash of the first one's text,
-    /// and where that one was read (an index into `origins`).
-    seen: std::collections::HashMap<String, (u32, u64, u32)>,
+    /// and where that one was read (an index into `origins`, and a line).
+    seen: std::collections::HashMap<String, (u32, u64, u32, u32)>,
     /// Files already read, by canonical path.
     files: std::collections::HashSet<PathBuf>,
-    /// Origins of first-seen ids, for the notices about repeats.
+    /// The files articles were read from, for the notices about repeats.
     origins: Vec<String>,
     /// Problems of the current input by file and message: how many times
     /// met, and the first and last line of those not listed in full.
@@ -203,25 +203,30 @@ impl<'a> Stream<'a> {
             hasher.update(b" ");
         }
         let hash = hasher.digest();
-        let next_origin = self.origins.len() as u32;
-        let entry = self.seen.entry(article.id.clone()).or_insert((0, hash, next_origin));
+        let (path, line) = split_origin(&article.origin);
+        // Origins are kept as (file, line) numbers: a string per article
+        // would cost some 100 MB at a million.
+        if self.origins.last() != Some(&path) {
+            self.origins.push(path.clone());
+        }
+        let file = self.origins.len() as u32 - 1;
+        let entry = self.seen.entry(article.id.clone()).or_insert((0, hash, file, line.unwrap_or(0) as u32));
         entry.0 += 1;
-        let (count, first_hash, first_origin) = *entry;
-        if count == 1 {
-            self.origins.push(article.origin.clone());
-        } else if first_hash == hash {
+        let (count, first_hash, first_file, first_line) = *entry;
+        if count > 1 && first_hash == hash {
             entry.0 -= 1;
-            let (path, line) = split_origin(&article.origin);
-            let first = &self.origins[first_origin as usize];
+            let first = match first_line {
+                0 => self.origins[first_file as usize].clone(),
+                n => format!("{}:{n}", self.origins[first_file as usize]),
+            };
             self.note(InputError {
                 path,
                 line,
                 message: format!("the same article (id `{}`, same text) was read from {first}; read once", article.id),
             });
             return;
-        } else {
+        } else if count > 1 {
             let renamed = format!("{}#{}", article.id, count);
-            let (path, line) = split_origin(&article.origin);
             self.note(InputError {
                 path,
                 line,
