@@ -275,14 +275,17 @@ fn names(doc: &Doc, s: usize, terms: &crate::text::tokens::Terms) -> Vec<(u64, S
                 continue;
             }
             // "and" inside an organisation's name: the run after it ends on
-            // an organisation word, or the run before it has a connector.
+            // an organisation word ("Fire and Rescue Service"), or the word
+            // before it follows a connector ("Ministry of Trade and Industry"),
+            // unlike "Secretary of State Marco Rubio and Adviser Mike Waltz".
             let and = k + 1 < tokens.len() && matches!(tokens[k + 1].text, "and" | "&") && spaced(k, k + 1);
             if and && k + 2 < tokens.len() && is_name(k + 2) && spaced(k + 1, k + 2) {
                 let mut end = k + 2;
                 while end + 1 < tokens.len() && is_name(end + 1) && spaced(end, end + 1) {
                     end += 1;
                 }
-                if connected || organisation_head(end) {
+                let after_connector = k > 0 && CONNECTORS.contains(&tokens[k - 1].text);
+                if organisation_head(end) || (connected && after_connector) {
                     k = end;
                     continue;
                 }
@@ -863,5 +866,10 @@ mod tests {
         );
         // Two people are two names.
         assert_eq!(found("The call between Donald Trump and Vladimir Putin lasted two hours."), vec!["Donald Trump", "Vladimir Putin"]);
+        assert_eq!(
+            found("The talks were led by Secretary of State Marco Rubio and National Security Adviser Mike Waltz."),
+            vec!["Secretary of State Marco Rubio", "National Security Adviser Mike Waltz"]
+        );
+        assert_eq!(found("He spoke at the Ministry of Trade and Industry on Monday."), vec!["Ministry of Trade and Industry"]);
     }
 }
