@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    /// Reading the inputs.
+    pub ingest: IngestConfig,
     /// Document and sentence sketches (MinHash, sentence keys).
     pub sketch: SketchConfig,
     /// Candidate generation from sketches.
@@ -130,6 +132,24 @@ impl Config {
         anyhow::ensure!(self.stories.max_days_apart >= 0.0, "stories.max_days_apart must not be negative");
         anyhow::ensure!(self.stories.time_scale_days >= 0.0, "stories.time_scale_days must not be negative");
         Ok(())
+    }
+}
+
+/// Settings of reading the inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IngestConfig {
+    /// Largest body text `analyze` reads, in bytes; a longer one is skipped
+    /// with an error naming it. The longest articles of ECB+ and BASIL are
+    /// 16 KB; a 20 MB "article" (a scraped archive page, a dump on one
+    /// line) would contain whole stories and become every article's
+    /// "source", and aligning it costs minutes (default 1,000,000).
+    pub max_document_bytes: usize,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig { max_document_bytes: 1_000_000 }
     }
 }
 

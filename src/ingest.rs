@@ -99,13 +99,40 @@ impl Default for JsonFields {
 
 /// How inputs are read: which JSONL fields hold what, and what to do with
 /// bytes that are not UTF-8.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reading {
     /// Which JSONL fields hold which article attribute.
     pub fields: JsonFields,
     /// Read text with invalid UTF-8 anyway, each bad byte replaced by U+FFFD
     /// (with a notice naming where), instead of skipping the article.
     pub lossy_utf8: bool,
+    /// Longest body text read, in bytes; a longer one is skipped with an
+    /// error (`ingest.max_document_bytes`; no limit by default here).
+    pub max_document_bytes: usize,
+}
+
+impl Default for Reading {
+    fn default() -> Self {
+        Reading { fields: JsonFields::default(), lossy_utf8: false, max_document_bytes: usize::MAX }
+    }
+}
+
+impl Reading {
+    /// The error for a body text over the limit, if it is.
+    fn too_long(&self, bytes: usize) -> Option<String> {
+        (bytes > self.max_document_bytes).then(|| {
+            format!(
+                "document of {} is longer than ingest.max_document_bytes ({}); not analysed. \
+                 No news article is this long: a page dump or archive? Raise the limit with --config if it is real",
+                megabytes(bytes),
+                megabytes(self.max_document_bytes)
+            )
+        })
+    }
+}
+
+fn megabytes(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
 /// Everything read from the inputs: the articles and the problems met.
@@ -354,6 +381,10 @@ fn read_file(path: &Path, batch: &mut Stream<'_>) {
         batch.note(file_error(path, format!("cannot read: {err}")));
         return;
     }
+    if let Some(message) = batch.reading.too_long(bytes.len()) {
+        batch.note(file_error(path, message));
+        return;
+    }
     let lossy = batch.reading.lossy_utf8;
     match text_article(path, &bytes, lossy) {
         Ok((article, notice)) => {
@@ -549,7 +580,12 @@ fn parse_line(bytes: &[u8], reading: &Reading, stem: &str, origin: &str, line_no
     if line.is_empty() {
         return None;
     }
-    let article = json_article(line, &reading.fields, stem, origin, line_no).map_err(error);
+    let article = json_article(line, &reading.fields, stem, origin, line_no)
+        .and_then(|a| match reading.too_long(a.text.len()) {
+            Some(message) => Err(message),
+            None => Ok(a),
+        })
+        .map_err(error);
     Some(Parsed { article, notice })
 }
 
@@ -713,7 +749,18 @@ mod tests {
     }
 
     fn read_jsonl_str(input: &str, origin: &str, fields: &JsonFields) -> Batch {
-        read_jsonl_with(input.as_bytes(), origin, &Reading { fields: fields.clone(), lossy_utf8: false })
+        read_jsonl_with(input.as_bytes(), origin, &Reading { fields: fields.clone(), ..Reading::default() })
+    }
+
+    #[test]
+    fn a_document_over_the_limit_is_named_and_skipped() {
+        let long = "word ".repeat(400);
+        let input = format!("{{\"id\":\"big\",\"text\":\"{long}\"}}\n{{\"id\":\"ok\",\"text\":\"Short.\"}}\n");
+        let reading = Reading { max_document_bytes: 1000, ..Reading::default() };
+        let batch = read_jsonl_with(input.as_bytes(), "big.jsonl", &reading);
+        assert_eq!(batch.articles.len(), 1);
+        assert_eq!(batch.articles[0].id, "ok");
+        assert!(batch.errors[0].to_string().starts_with("big.jsonl:1: document of 0.0 MB is longer"), "{:?}", batch.errors);
     }
 
     #[test]

@@ -255,7 +255,7 @@ fn print_config() -> anyhow::Result<ExitCode> {
 impl InputArgs {
     /// How the flags say inputs are read.
     fn reading(&self) -> Reading {
-        Reading { fields: self.fields(), lossy_utf8: self.lossy_utf8 }
+        Reading { fields: self.fields(), lossy_utf8: self.lossy_utf8, ..Reading::default() }
     }
 
     /// The JSONL field names the flags set.
@@ -373,7 +373,8 @@ fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let report_sink = Sink::open(args.output.as_ref())?;
     let started = Instant::now();
     let (show_progress, progress) = progress(&args);
-    let (analysis, errors) = stemma::analyze_inputs(&args.paths, &args.reading(), &config, progress.as_ref());
+    let reading = Reading { max_document_bytes: config.ingest.max_document_bytes, ..args.reading() };
+    let (analysis, errors) = stemma::analyze_inputs(&args.paths, &reading, &config, progress.as_ref());
     for error in &errors {
         eprintln!("stemma: {error}");
     }

@@ -355,3 +355,27 @@ fn help_config_and_completions_serve_a_new_user() {
     let line = String::from_utf8_lossy(&one.stdout).lines().next().unwrap_or_default().to_string();
     assert!(line.contains("1 near-duplicate pair in 1 cluster") && line.contains("1 document can be dropped"), "{line}");
 }
+
+#[test]
+fn a_junk_document_is_named_and_spares_the_story() {
+    let dir = scratch("junk");
+    for name in ["01_wire_original", "02_wire_version", "03_paraphrased_rewrite", "04_independent_report"] {
+        std::fs::copy(examples().join(format!("articles/{name}.txt")), dir.join(format!("{name}.txt"))).unwrap();
+    }
+    // Every article of the story, repeated on one line to 2 MB: it would
+    // contain them all and root one family over the whole story.
+    let all: String = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap().replace('\n', " "))
+        .collect::<Vec<_>>()
+        .join(" ");
+    std::fs::write(dir.join("zz_dump.txt"), all.repeat(2_000_000 / all.len() + 1)).unwrap();
+    let out = stemma(&["analyze", "--format", "json", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("zz_dump.txt: document of 2.0 MB is longer than ingest.max_document_bytes"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["documents"].as_array().unwrap().len(), 4);
+    let story = &report["stories"][0];
+    assert!(story["families"].as_array().unwrap().len() >= 2, "the independent report keeps its own family: {story}");
+}
