@@ -112,6 +112,14 @@ fn stories_match_the_gold_events() {
         members.sort_unstable();
         assert_eq!(members, story.documents);
     }
+
+    // A reader is told when a story has more witnesses than were compared.
+    let mut text = Vec::new();
+    stemma::report::write_terminal(&mut text, &analysis).unwrap();
+    let text = String::from_utf8(text).unwrap();
+    let capped = analysis.stories.iter().filter(|s| s.collation.witnesses.len() >= 2 && s.collation.witnesses.len() < s.families.len()).count();
+    assert!(capped > 0, "ECB+ has stories of more than 12 witnesses");
+    assert_eq!(text.matches("the rest are listed, not compared").count(), capped);
 }
 
 /// The near-copies of the issue that found `analyze` blind: an ECB+ article

@@ -552,6 +552,14 @@ fn write_stories(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
             count(story.documents.len(), "document"),
             count(story.families.len(), "independent witness")
         )?;
+        if c.witnesses.len() < story.families.len() && c.witnesses.len() >= 2 {
+            writeln!(
+                out,
+                "  collated: the {} largest of {} (stories.max_collated_witnesses); the rest are listed, not compared",
+                c.witnesses.len(),
+                count(story.families.len(), "independent witness")
+            )?;
+        }
         for f in &story.families {
             let first = f.witness();
             let others: Vec<&str> = f.members.iter().filter(|&&d| d != first).map(|&d| docs[d].id.as_str()).collect();
