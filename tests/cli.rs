@@ -308,7 +308,24 @@ fn stories_are_in_the_json_and_html_is_written_alongside() {
     assert!(family["root"].as_str().unwrap().starts_with("01"));
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("id=\"data\""));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("HTML report written"));
+    let size_kb = std::fs::metadata(&page).unwrap().len() as f64 / 1e3;
+    let said = format!("({:.0} KB)", size_kb);
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("HTML report written to {} {said}", page.display())), "{out:?}");
+
+    // The terminal numbers sentences from 1, as the page does; the JSON
+    // keeps 0-based indices. The seeds have conflicts to cite.
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    if seeds.is_dir() {
+        let json = stemma(&["analyze", "--format", "json", seeds.to_str().unwrap()]);
+        let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        let text = stemma(&["analyze", seeds.to_str().unwrap()]);
+        let text = String::from_utf8_lossy(&text.stdout).to_string();
+        let citation = &json["stories"][0]["conflicts"][0]["statements"][0]["citation"];
+        let cited = format!("[{}#{}]", citation["document"].as_str().unwrap(), citation["sentence"].as_u64().unwrap() + 1);
+        assert!(text.contains(&cited), "{cited} not in:\n{text}");
+    } else {
+        eprintln!("SKIPPED: ../shared/seeds is absent; the 1-based sentence check needs it");
+    }
 
     // --no-stories leaves them out; a zero page budget is refused.
     let out = stemma(&["analyze", "--format", "json", "--no-stories", examples().join("corpus.jsonl").to_str().unwrap()]);
