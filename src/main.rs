@@ -293,20 +293,27 @@ fn report_rate(show: bool, started: Instant, documents: usize) {
 
 /// Where a report goes: a file opened before any input is read, so that a
 /// bad output path fails at once rather than after a long run, or standard
-/// output.
+/// output. An existing file is left as it was until the report is written.
 struct Sink {
-    /// `None` for standard output.
-    file: Option<(PathBuf, std::fs::File)>,
+    /// `None` for standard output; the path, the file, and whether this run
+    /// created it.
+    file: Option<(PathBuf, std::fs::File, bool)>,
 }
 
 impl Sink {
-    /// Standard output, or `path` created (truncated) now.
+    /// Standard output, or `path` opened for writing now (created when
+    /// missing, not yet truncated).
     fn open(path: Option<&PathBuf>) -> anyhow::Result<Sink> {
         let file = match path {
             Some(path) => {
-                let file = std::fs::File::create(path)
+                let existed = path.exists();
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create(true)
+                    .truncate(false)
+                    .open(path)
                     .with_context(|| format!("cannot write the output file {}", path.display()))?;
-                Some((path.clone(), file))
+                Some((path.clone(), file, !existed))
             }
             None => None,
         };
@@ -317,9 +324,12 @@ impl Sink {
     /// is not an error.
     fn write(self, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
         let (result, name) = match self.file {
-            Some((path, file)) => {
-                let mut out = std::io::BufWriter::new(file);
-                (write(&mut out).and_then(|_| out.flush()), path.display().to_string())
+            Some((path, file, _)) => {
+                let result = file.set_len(0).and_then(|_| {
+                    let mut out = std::io::BufWriter::new(file);
+                    write(&mut out).and_then(|_| out.flush())
+                });
+                (result, path.display().to_string())
             }
             None => {
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -333,11 +343,14 @@ impl Sink {
         }
     }
 
-    /// Removes a file created for a report that will not be written.
+    /// Gives up a report that will not be written: a file this run created
+    /// is removed, one that was there is left as it was.
     fn discard(self) {
-        if let Some((path, file)) = self.file {
+        if let Some((path, file, created)) = self.file {
             drop(file);
-            let _ = std::fs::remove_file(path);
+            if created {
+                let _ = std::fs::remove_file(path);
+            }
         }
     }
 }

@@ -396,3 +396,15 @@ fn a_junk_document_is_named_and_spares_the_story() {
     let story = &report["stories"][0];
     assert!(story["families"].as_array().unwrap().len() >= 2, "the independent report keeps its own family: {story}");
 }
+
+#[test]
+fn a_run_that_reads_nothing_leaves_an_earlier_report_alone() {
+    let dir = scratch("keep");
+    let report = dir.join("report.json");
+    std::fs::write(&report, "earlier report").unwrap();
+    std::fs::write(dir.join("empty.txt"), "").unwrap();
+    let out = stemma(&["analyze", dir.join("empty.txt").to_str().unwrap(), "-o", report.to_str().unwrap(), "--html", dir.join("new.html").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), "earlier report");
+    assert!(!dir.join("new.html").exists(), "a file this run created for nothing is removed");
+}
