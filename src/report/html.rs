@@ -30,6 +30,9 @@ struct Model<'a> {
     generator: String,
     summary: super::Summary,
     left_out: LeftOut,
+    /// `stories.max_collated_witnesses`: collation compares at most this
+    /// many families of a story, so the page can say why others were not.
+    max_collated_witnesses: usize,
     documents: Vec<DocumentView<'a>>,
     relations: Vec<RelationView<'a>>,
     stories: Vec<StoryView<'a>>,
@@ -38,23 +41,56 @@ struct Model<'a> {
 /// What the page does not show, and why.
 #[derive(Serialize, Default)]
 struct LeftOut {
-    /// Documents whose sentences are not embedded.
+    /// Documents of stories whose sentences are not embedded, for either
+    /// reason.
     documents_without_text: usize,
     /// Relations whose pair view is not embedded.
     relations_without_text: usize,
     /// The page budget in bytes.
     budget_bytes: usize,
+    /// The most one document's text may cost on the page: one huge input
+    /// (a 20 MB scrape joined to a story) must not push every other text
+    /// out, so it alone is left out.
+    document_limit_bytes: usize,
+    /// Documents left out because each alone exceeds `document_limit_bytes`:
+    /// `[document, bytes of text]`, named on the page.
+    too_large: Vec<(usize, usize)>,
+}
+
+/// Why a document's text is not on the page.
+#[derive(Serialize, Clone, Copy, PartialEq)]
+#[serde(rename_all = "snake_case")]
+enum Omitted {
+    /// Its own text exceeds the per-document limit.
+    TooLarge,
+    /// Its story did not fit in what was left of the page budget.
+    Budget,
 }
 
 #[derive(Serialize)]
 struct DocumentView<'a> {
     id: &'a str,
     title: Option<&'a str>,
+    /// What to call it where it appears: the headline, or without one its
+    /// first sentence that tells the story, cut short (as stories are named).
+    headline: String,
     outlet: Option<&'a str>,
     published: Option<&'a str>,
+    /// Without `published`, the date on a time stamp line of the text, as
+    /// written.
+    dated: Option<&'a str>,
+    /// When it appeared, in seconds since the Unix epoch (`published`, or
+    /// the day of `dated`), for the story timeline; null when undated.
+    time: Option<i64>,
     url: Option<&'a str>,
+    /// Where it was read (`FILE` or `FILE:LINE`), to find a junk input.
+    path: &'a str,
+    /// Bytes of normalized text.
+    bytes: usize,
     /// `null` when left out for size.
     sentences: Option<Vec<&'a str>>,
+    /// Why the sentences are left out, or null.
+    omitted: Option<Omitted>,
 }
 
 #[derive(Serialize)]
@@ -82,10 +118,13 @@ struct RelationView<'a> {
 struct StoryView<'a> {
     /// The headline (or first told sentence) of its most central article.
     name: &'a str,
+    /// That article.
+    central: usize,
     /// First and last days of its dated articles, or null.
     timeline: Option<&'a crate::stories::Timeline>,
     documents: &'a [usize],
     families: Vec<FamilyView<'a>>,
+    /// Indices into `families` of the witnesses compared.
     collated: &'a [usize],
     agreements: Vec<(Vec<usize>, Vec<(usize, usize)>)>,
     unique: Vec<(usize, &'a [String], (usize, usize))>,
@@ -113,21 +152,40 @@ fn cite(c: Citation) -> (usize, usize) {
     (c.document, c.sentence)
 }
 
+/// Share of the page budget one document's text may take: a news article
+/// is tens of KB, so a tenth of the default 20 MB (2 MB) leaves out only
+/// junk, and still lets ten such documents share a page.
+const DOCUMENT_SHARE: usize = 10;
+
 /// Builds the view model, embedding texts story by story within `max_bytes`.
 fn model(analysis: &Analysis, max_bytes: usize) -> Model<'_> {
     let docs = &analysis.documents;
-    let text_bytes = |d: usize| -> usize { docs[d].text.len() + 8 * docs[d].sentences.len() };
+    // A pair view costs about its two texts again in diffs.
+    let cost = |d: usize| -> usize { 2 * (docs[d].text.len() + 8 * docs[d].sentences.len()) };
+    let document_limit = max_bytes / DOCUMENT_SHARE;
+    let mut omitted: Vec<Option<Omitted>> = vec![None; docs.len()];
     let mut embed = vec![false; docs.len()];
     let mut used = 0usize;
-    // A pair view costs about its two texts again in diffs.
+    let mut too_large = Vec::new();
     for story in &analysis.stories {
-        let cost: usize = story.documents.iter().map(|&d| 2 * text_bytes(d)).sum();
-        if used + cost > max_bytes {
+        // Each document over the limit is left out alone, so that the rest
+        // of its story still fits.
+        for &d in &story.documents {
+            if cost(d) > document_limit && omitted[d].is_none() {
+                omitted[d] = Some(Omitted::TooLarge);
+                too_large.push((d, docs[d].text.len()));
+            }
+        }
+        let story_cost: usize = story.documents.iter().filter(|&&d| omitted[d].is_none()).map(|&d| cost(d)).sum();
+        if used + story_cost > max_bytes {
+            for &d in &story.documents {
+                omitted[d].get_or_insert(Omitted::Budget);
+            }
             continue;
         }
-        used += cost;
+        used += story_cost;
         for &d in &story.documents {
-            embed[d] = true;
+            embed[d] = omitted[d].is_none();
         }
     }
     let documents = docs
@@ -136,10 +194,16 @@ fn model(analysis: &Analysis, max_bytes: usize) -> Model<'_> {
         .map(|(i, d)| DocumentView {
             id: &d.id,
             title: d.title.as_deref(),
+            headline: headline(d),
             outlet: d.outlet.as_deref(),
             published: d.published.as_deref(),
+            dated: d.dateline.as_ref().map(|(_, words)| words.as_str()),
+            time: d.published_at.or(d.dateline.as_ref().map(|(day, _)| day * 86_400)),
             url: d.url.as_deref(),
+            path: &d.origin,
+            bytes: d.text.len(),
             sentences: embed[i].then(|| (0..d.sentences.len()).map(|s| d.sentence_text(s)).collect()),
+            omitted: omitted[i],
         })
         .collect();
     let relations: Vec<RelationView<'_>> = analysis
@@ -196,6 +260,7 @@ fn model(analysis: &Analysis, max_bytes: usize) -> Model<'_> {
             let c = &s.collation;
             StoryView {
                 name: &s.name,
+                central: s.central,
                 timeline: s.timeline.as_ref(),
                 documents: &s.documents,
                 families: s.families.iter().map(|f| FamilyView { root: f.root, witness: f.witness(), members: &f.members }).collect(),
@@ -231,15 +296,50 @@ fn model(analysis: &Analysis, max_bytes: usize) -> Model<'_> {
             .count(),
         relations_without_text: relations.iter().filter(|r| !r.text).count(),
         budget_bytes: max_bytes,
+        document_limit_bytes: document_limit,
+        too_large,
     };
     Model {
         generator: format!("stemma {}", env!("CARGO_PKG_VERSION")),
         summary: super::Summary::of(analysis),
         left_out,
+        max_collated_witnesses: analysis.config.stories.max_collated_witnesses,
         documents,
         relations,
         stories,
     }
+}
+
+/// Words of a first sentence kept when it stands in for a headline.
+const HEADLINE_WORDS: usize = 14;
+
+/// What to call a document on the page: its headline, or its first
+/// sentence that is not a frame line (a dateline, a URL), cut short; the
+/// id only for a document with neither.
+fn headline(doc: &crate::text::Doc) -> String {
+    if let Some(title) = doc.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        return title.to_string();
+    }
+    let Some(first) = (0..doc.sentences.len()).find(|&i| !doc.sentences[i].frame) else { return doc.id.clone() };
+    let text = doc.sentence_text(first);
+    // A junk "sentence" may be megabytes long: look at its start only.
+    let start = &text[..char_floor(text, 2000)];
+    let words: Vec<&str> = start.split_whitespace().take(HEADLINE_WORDS + 1).collect();
+    if words.len() <= HEADLINE_WORDS && start.len() == text.len() {
+        words.join(" ")
+    } else {
+        format!("{} …", words[..words.len().min(HEADLINE_WORDS)].join(" "))
+    }
+}
+
+/// The largest char boundary of `s` at or before `at` (what
+/// `str::floor_char_boundary` does, not stable on our minimum Rust).
+fn char_floor(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Writes the HTML report; sentence texts are embedded within `max_bytes`.
