@@ -4,7 +4,9 @@
 //! The page is a small viewer (`report.html`, embedded at build time) over a
 //! JSON view model written into it. Documents refer to each other by index.
 //! Sentence texts and word diffs make up nearly all of the size, so they are
-//! embedded story by story, largest story first, until `max_bytes` is
+//! embedded story by story, largest story first, until the page reaches
+//! `max_bytes` (the rest of the model is measured first and counted in); a
+//! single document too large for a tenth of the budget is left out alone;
 //! reached; what was left out is counted in the page and said at its top.
 
 use std::io::{self, Write};
@@ -29,18 +31,21 @@ pub const DEFAULT_MAX_MB: usize = 20;
 struct Model<'a> {
     generator: String,
     summary: super::Summary,
-    left_out: LeftOut,
+    left_out: LeftOut<'a>,
     /// `stories.max_collated_witnesses`: collation compares at most this
     /// many families of a story, so the page can say why others were not.
     max_collated_witnesses: usize,
-    documents: Vec<DocumentView<'a>>,
+    /// `null` for a document in no story: it has no relation either, and
+    /// a page of a large corpus would otherwise spend most of its budget on
+    /// articles it has nothing to say about.
+    documents: Vec<Option<DocumentView<'a>>>,
     relations: Vec<RelationView<'a>>,
     stories: Vec<StoryView<'a>>,
 }
 
 /// What the page does not show, and why.
-#[derive(Serialize, Default)]
-struct LeftOut {
+#[derive(Serialize)]
+struct LeftOut<'a> {
     /// Documents of stories whose sentences are not embedded, for either
     /// reason.
     documents_without_text: usize,
@@ -54,7 +59,12 @@ struct LeftOut {
     document_limit_bytes: usize,
     /// Documents left out because each alone exceeds `document_limit_bytes`:
     /// `[document, bytes of text]`, named on the page.
-    too_large: Vec<(usize, usize)>,
+    too_large: Vec<(usize, usize, &'a str)>,
+    /// Documents in no story, not listed on the page.
+    documents_unlisted: usize,
+    /// Bytes the page would take without any text: when this alone exceeds
+    /// the budget, the page says so.
+    skeleton_bytes: usize,
 }
 
 /// Why a document's text is not on the page.
@@ -71,25 +81,24 @@ enum Omitted {
 struct DocumentView<'a> {
     id: &'a str,
     title: Option<&'a str>,
-    /// What to call it where it appears: the headline, or without one its
-    /// first sentence that tells the story, cut short (as stories are named).
-    headline: String,
+    /// Without a title, what to call it: its first sentence that tells the
+    /// story, cut short (as stories are named); absent with a title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headline: Option<String>,
     outlet: Option<&'a str>,
     published: Option<&'a str>,
     /// Without `published`, the date on a time stamp line of the text, as
     /// written.
+    #[serde(skip_serializing_if = "Option::is_none")]
     dated: Option<&'a str>,
     /// When it appeared, in seconds since the Unix epoch (`published`, or
     /// the day of `dated`), for the story timeline; null when undated.
     time: Option<i64>,
     url: Option<&'a str>,
-    /// Where it was read (`FILE` or `FILE:LINE`), to find a junk input.
-    path: &'a str,
-    /// Bytes of normalized text.
-    bytes: usize,
     /// `null` when left out for size.
     sentences: Option<Vec<&'a str>>,
-    /// Why the sentences are left out, or null.
+    /// Why the sentences are left out; absent when they are not.
+    #[serde(skip_serializing_if = "Option::is_none")]
     omitted: Option<Omitted>,
 }
 
@@ -158,7 +167,9 @@ fn cite(c: Citation) -> (usize, usize) {
 const DOCUMENT_SHARE: usize = 10;
 
 /// Builds the view model, embedding texts story by story within `max_bytes`.
-fn model(analysis: &Analysis, max_bytes: usize) -> Model<'_> {
+/// `text_budget` is what the texts and diffs may take; `max_bytes` the whole
+/// page, from which the per-document limit is derived.
+fn model(analysis: &Analysis, max_bytes: usize, text_budget: usize) -> Model<'_> {
     let docs = &analysis.documents;
     // A pair view costs about its two texts again in diffs.
     let cost = |d: usize| -> usize { 2 * (docs[d].text.len() + 8 * docs[d].sentences.len()) };
@@ -166,6 +177,12 @@ fn model(analysis: &Analysis, max_bytes: usize) -> Model<'_> {
     let mut omitted: Vec<Option<Omitted>> = vec![None; docs.len()];
     let mut embed = vec![false; docs.len()];
     let mut used = 0usize;
+    let mut in_story = vec![false; docs.len()];
+    for story in &analysis.stories {
+        for &d in &story.documents {
+            in_story[d] = true;
+        }
+    }
     let mut too_large = Vec::new();
     for story in &analysis.stories {
         // Each document over the limit is left out alone, so that the rest
@@ -173,11 +190,11 @@ fn model(analysis: &Analysis, max_bytes: usize) -> Model<'_> {
         for &d in &story.documents {
             if cost(d) > document_limit && omitted[d].is_none() {
                 omitted[d] = Some(Omitted::TooLarge);
-                too_large.push((d, docs[d].text.len()));
+                too_large.push((d, docs[d].text.len(), docs[d].origin.as_str()));
             }
         }
         let story_cost: usize = story.documents.iter().filter(|&&d| omitted[d].is_none()).map(|&d| cost(d)).sum();
-        if used + story_cost > max_bytes {
+        if used + story_cost > text_budget {
             for &d in &story.documents {
                 omitted[d].get_or_insert(Omitted::Budget);
             }
@@ -191,19 +208,19 @@ fn model(analysis: &Analysis, max_bytes: usize) -> Model<'_> {
     let documents = docs
         .iter()
         .enumerate()
-        .map(|(i, d)| DocumentView {
+        .map(|(i, d)| {
+            in_story[i].then(|| DocumentView {
             id: &d.id,
             title: d.title.as_deref(),
-            headline: headline(d),
+            headline: d.title.as_deref().map_or(true, |t| t.trim().is_empty()).then(|| headline(d)),
             outlet: d.outlet.as_deref(),
             published: d.published.as_deref(),
             dated: d.dateline.as_ref().map(|(_, words)| words.as_str()),
             time: d.published_at.or(d.dateline.as_ref().map(|(day, _)| day * 86_400)),
             url: d.url.as_deref(),
-            path: &d.origin,
-            bytes: d.text.len(),
             sentences: embed[i].then(|| (0..d.sentences.len()).map(|s| d.sentence_text(s)).collect()),
             omitted: omitted[i],
+            })
         })
         .collect();
     let relations: Vec<RelationView<'_>> = analysis
@@ -220,10 +237,13 @@ fn model(analysis: &Analysis, max_bytes: usize) -> Model<'_> {
                 score: round(r.score),
                 coverage_a: round(r.alignment.coverage_a),
                 coverage_b: round(r.alignment.coverage_b),
+                // Without the texts the pair view shows the changes only:
+                // the alignment would be dead weight on a large page.
                 links: r
                     .alignment
                     .links
                     .iter()
+                    .filter(|_| text)
                     .map(|l| {
                         let diff = if text {
                             let (ta, tb) = (docs[r.a].sentence_text(l.a_sentence), docs[r.b].sentence_text(l.b_sentence));
@@ -298,6 +318,8 @@ fn model(analysis: &Analysis, max_bytes: usize) -> Model<'_> {
         budget_bytes: max_bytes,
         document_limit_bytes: document_limit,
         too_large,
+        documents_unlisted: in_story.iter().filter(|&&x| !x).count(),
+        skeleton_bytes: 0,
     };
     Model {
         generator: format!("stemma {}", env!("CARGO_PKG_VERSION")),
@@ -344,9 +366,22 @@ fn char_floor(s: &str, at: usize) -> usize {
 
 /// Writes the HTML report; sentence texts are embedded within `max_bytes`.
 pub fn write_html(out: &mut dyn Write, analysis: &Analysis, max_bytes: usize) -> io::Result<()> {
-    let json = serde_json::to_string(&model(analysis, max_bytes))?;
-    // Inside a <script> element, "</" could close it; "<\/" is the same JSON.
-    let json = json.replace("</", "<\\/");
+    // The page without texts is measured first; texts fill what is left.
+    // Diffs are estimated, so a page that still comes out over the budget
+    // is rebuilt with the overshoot (and a margin) taken off the texts.
+    let skeleton = TEMPLATE.len() + serde_json::to_string(&model(analysis, max_bytes, 0))?.len();
+    let mut text_budget = max_bytes.saturating_sub(skeleton);
+    let json = loop {
+        let mut m = model(analysis, max_bytes, text_budget);
+        m.left_out.skeleton_bytes = skeleton;
+        // Inside a <script> element, "</" could close it; "<\/" is the same JSON.
+        let json = serde_json::to_string(&m)?.replace("</", "<\\/");
+        let size = TEMPLATE.len() + json.len();
+        if size <= max_bytes || text_budget == 0 {
+            break json;
+        }
+        text_budget = text_budget.saturating_sub(size - max_bytes + max_bytes / 50);
+    };
     let (head, tail) = TEMPLATE.split_once("/*DATA*/").unwrap_or((TEMPLATE, ""));
     out.write_all(head.as_bytes())?;
     out.write_all(json.as_bytes())?;
