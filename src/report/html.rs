@@ -13,10 +13,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::round;
 use crate::align::{word_diff, DiffTag};
 use crate::relate::{Changes, DirectionBasis, RelationKind};
 use crate::stories::collate::{Citation, ConflictKind};
-use super::round;
 use crate::Analysis;
 
 /// The viewer: HTML, CSS and script, with `/*DATA*/` where the model goes.
@@ -60,8 +60,13 @@ struct LeftOut<'a> {
     /// Documents left out because each alone exceeds `document_limit_bytes`:
     /// `[document, bytes of text]`, named on the page.
     too_large: Vec<(usize, usize, &'a str)>,
-    /// Documents in no story, not listed on the page.
+    /// Documents in no listed story, not on the page.
     documents_unlisted: usize,
+    /// The smallest stories, not listed because the rest of the page
+    /// filled its share of the budget; their documents and relations.
+    stories_unlisted: usize,
+    documents_of_unlisted_stories: usize,
+    relations_unlisted: usize,
     /// Bytes the page would take without any text: when this alone exceeds
     /// the budget, the page says so.
     skeleton_bytes: usize,
@@ -177,14 +182,64 @@ fn model(analysis: &Analysis, max_bytes: usize, text_budget: usize) -> Model<'_>
     let mut omitted: Vec<Option<Omitted>> = vec![None; docs.len()];
     let mut embed = vec![false; docs.len()];
     let mut used = 0usize;
+    // Stories are listed largest first while what they cost without texts
+    // (articles' headlines and dates, relations' changes, collation) fits
+    // in half the budget: a corpus of a million articles makes a page of
+    // its largest stories, not one no browser opens.
+    let mut relations_of: Vec<Vec<usize>> = vec![Vec::new(); analysis.stories.len()];
+    let mut story_of = vec![usize::MAX; docs.len()];
+    for (si, story) in analysis.stories.iter().enumerate() {
+        for &d in &story.documents {
+            story_of[d] = si;
+        }
+    }
+    for (ri, r) in analysis.relations.iter().enumerate() {
+        if let Some(list) = relations_of.get_mut(story_of[r.a]) {
+            list.push(ri);
+        }
+    }
+    let skeleton_budget = max_bytes / 2;
+    let mut skeleton = 0usize;
+    let mut listed = 0usize;
+    for (si, story) in analysis.stories.iter().enumerate() {
+        let len = |x: &Option<String>| x.as_ref().map_or(0, String::len);
+        let documents: usize = story
+            .documents
+            .iter()
+            .map(|&d| {
+                80 + docs[d].id.len()
+                    + len(&docs[d].title)
+                    + len(&docs[d].outlet)
+                    + len(&docs[d].published)
+                    + len(&docs[d].url)
+            })
+            .sum();
+        let relations: usize = relations_of[si]
+            .iter()
+            .map(|&ri| {
+                let r = &analysis.relations[ri];
+                150 + r.direction_evidence.iter().map(String::len).sum::<usize>()
+                    + serde_json::to_string(&r.changes).map_or(0, |j| j.len())
+            })
+            .sum();
+        let collation = serde_json::to_string(&story.collation).map_or(0, |j| j.len()) / 2
+            + 40 * story.documents.len()
+            + story.name.len();
+        let cost = documents + relations + collation;
+        if listed > 0 && skeleton + cost > skeleton_budget {
+            break;
+        }
+        skeleton += cost;
+        listed = si + 1;
+    }
     let mut in_story = vec![false; docs.len()];
-    for story in &analysis.stories {
+    for story in &analysis.stories[..listed] {
         for &d in &story.documents {
             in_story[d] = true;
         }
     }
     let mut too_large = Vec::new();
-    for story in &analysis.stories {
+    for story in &analysis.stories[..listed] {
         // Each document over the limit is left out alone, so that the rest
         // of its story still fits.
         for &d in &story.documents {
@@ -210,22 +265,23 @@ fn model(analysis: &Analysis, max_bytes: usize, text_budget: usize) -> Model<'_>
         .enumerate()
         .map(|(i, d)| {
             in_story[i].then(|| DocumentView {
-            id: &d.id,
-            title: d.title.as_deref(),
-            headline: d.title.as_deref().map_or(true, |t| t.trim().is_empty()).then(|| headline(d)),
-            outlet: d.outlet.as_deref(),
-            published: d.published.as_deref(),
-            dated: d.dateline.as_ref().map(|(_, words)| words.as_str()),
-            time: d.published_at.or(d.dateline.as_ref().map(|(day, _)| day * 86_400)),
-            url: d.url.as_deref(),
-            sentences: embed[i].then(|| (0..d.sentences.len()).map(|s| d.sentence_text(s)).collect()),
-            omitted: omitted[i],
+                id: &d.id,
+                title: d.title.as_deref(),
+                headline: d.title.as_deref().map_or(true, |t| t.trim().is_empty()).then(|| headline(d)),
+                outlet: d.outlet.as_deref(),
+                published: d.published.as_deref(),
+                dated: d.dateline.as_ref().map(|(_, words)| words.as_str()),
+                time: d.published_at.or(d.dateline.as_ref().map(|(day, _)| day * 86_400)),
+                url: d.url.as_deref(),
+                sentences: embed[i].then(|| (0..d.sentences.len()).map(|s| d.sentence_text(s)).collect()),
+                omitted: omitted[i],
             })
         })
         .collect();
     let relations: Vec<RelationView<'_>> = analysis
         .relations
         .iter()
+        .filter(|r| in_story[r.a])
         .map(|r| {
             let text = embed[r.a] && embed[r.b];
             RelationView {
@@ -246,7 +302,8 @@ fn model(analysis: &Analysis, max_bytes: usize, text_budget: usize) -> Model<'_>
                     .filter(|_| text)
                     .map(|l| {
                         let diff = if text {
-                            let (ta, tb) = (docs[r.a].sentence_text(l.a_sentence), docs[r.b].sentence_text(l.b_sentence));
+                            let (ta, tb) =
+                                (docs[r.a].sentence_text(l.a_sentence), docs[r.b].sentence_text(l.b_sentence));
                             if ta == tb {
                                 Vec::new()
                             } else {
@@ -273,8 +330,7 @@ fn model(analysis: &Analysis, max_bytes: usize, text_budget: usize) -> Model<'_>
             }
         })
         .collect();
-    let stories = analysis
-        .stories
+    let stories = analysis.stories[..listed]
         .iter()
         .map(|s| {
             let c = &s.collation;
@@ -283,7 +339,11 @@ fn model(analysis: &Analysis, max_bytes: usize, text_budget: usize) -> Model<'_>
                 central: s.central,
                 timeline: s.timeline.as_ref(),
                 documents: &s.documents,
-                families: s.families.iter().map(|f| FamilyView { root: f.root, witness: f.witness(), members: &f.members }).collect(),
+                families: s
+                    .families
+                    .iter()
+                    .map(|f| FamilyView { root: f.root, witness: f.witness(), members: &f.members })
+                    .collect(),
                 collated: &c.witnesses,
                 agreements: c
                     .agreements
@@ -319,6 +379,9 @@ fn model(analysis: &Analysis, max_bytes: usize, text_budget: usize) -> Model<'_>
         document_limit_bytes: document_limit,
         too_large,
         documents_unlisted: in_story.iter().filter(|&&x| !x).count(),
+        stories_unlisted: analysis.stories.len() - listed,
+        documents_of_unlisted_stories: analysis.stories[listed..].iter().map(|s| s.documents.len()).sum(),
+        relations_unlisted: analysis.relations.len() - relations.len(),
         skeleton_bytes: 0,
     };
     Model {
@@ -401,7 +464,11 @@ mod tests {
             Opposition members called the spending reckless and demanded an audit.\n\
             The vote passed by seven votes to four after a long debate.";
         let trimmed = story.lines().take(3).collect::<Vec<_>>().join("\n");
-        analyze(&[Article::from_text("wire", story), Article::from_text("reprint", &trimmed)], &Config::default(), &Quiet)
+        analyze(
+            &[Article::from_text("wire", story), Article::from_text("reprint", &trimmed)],
+            &Config::default(),
+            &Quiet,
+        )
     }
 
     fn page(analysis: &Analysis, max_bytes: usize) -> String {
