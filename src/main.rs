@@ -402,7 +402,7 @@ fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let mut failed = false;
     if let (Some(sink), Some(path)) = (html_sink, &analyze_args.html) {
         let max_bytes = analyze_args.html_max_mb * 1024 * 1024;
-        match sink.write(|out| stemma::report::html::write_html(out, &analysis, max_bytes)) {
+        match sink.write(|out| stemma::report::html::write_html(out, &analysis, &errors, max_bytes)) {
             Ok(()) => {
                 let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
                 eprintln!("stemma: HTML report written to {} ({})", path.display(), human_size(size));

@@ -17,6 +17,7 @@ use super::round;
 use crate::align::{word_diff, DiffTag};
 use crate::relate::{Changes, DirectionBasis, RelationKind};
 use crate::stories::collate::{Citation, ConflictKind};
+use crate::ingest::InputError;
 use crate::Analysis;
 
 /// The viewer: HTML, CSS and script, with `/*DATA*/` where the model goes.
@@ -41,7 +42,16 @@ struct Model<'a> {
     documents: Vec<Option<DocumentView<'a>>>,
     relations: Vec<RelationView<'a>>,
     stories: Vec<StoryView<'a>>,
+    /// Inputs not analysed, or read with a caveat, as the terminal prints
+    /// them (the first [`SHOWN_INPUT_ERRORS`]): a reader of the page must
+    /// see that a file was skipped, not only one who watched the run.
+    input_errors: Vec<String>,
+    /// How many there were in all.
+    input_errors_total: usize,
 }
+
+/// Input problems listed on the page; the JSON report has them all.
+const SHOWN_INPUT_ERRORS: usize = 50;
 
 /// What the page does not show, and why.
 #[derive(Serialize)]
@@ -392,6 +402,8 @@ fn model(analysis: &Analysis, max_bytes: usize, text_budget: usize) -> Model<'_>
         documents,
         relations,
         stories,
+        input_errors: Vec::new(),
+        input_errors_total: 0,
     }
 }
 
@@ -428,7 +440,14 @@ fn char_floor(s: &str, at: usize) -> usize {
 }
 
 /// Writes the HTML report; sentence texts are embedded within `max_bytes`.
-pub fn write_html(out: &mut dyn Write, analysis: &Analysis, max_bytes: usize) -> io::Result<()> {
+/// `input_errors` are the problems met reading the inputs, named at the top
+/// of the page.
+pub fn write_html(
+    out: &mut dyn Write,
+    analysis: &Analysis,
+    input_errors: &[InputError],
+    max_bytes: usize,
+) -> io::Result<()> {
     // The page without texts is measured first; texts fill what is left.
     // Diffs are estimated, so a page that still comes out over the budget
     // is rebuilt with the overshoot (and a margin) taken off the texts.
@@ -437,6 +456,8 @@ pub fn write_html(out: &mut dyn Write, analysis: &Analysis, max_bytes: usize) ->
     let json = loop {
         let mut m = model(analysis, max_bytes, text_budget);
         m.left_out.skeleton_bytes = skeleton;
+        m.input_errors = input_errors.iter().take(SHOWN_INPUT_ERRORS).map(ToString::to_string).collect();
+        m.input_errors_total = input_errors.len();
         // Inside a <script> element, "</" could close it; "<\/" is the same JSON.
         let json = serde_json::to_string(&m)?.replace("</", "<\\/");
         let size = TEMPLATE.len() + json.len();
@@ -473,7 +494,7 @@ mod tests {
 
     fn page(analysis: &Analysis, max_bytes: usize) -> String {
         let mut out = Vec::new();
-        write_html(&mut out, analysis, max_bytes).unwrap();
+        write_html(&mut out, analysis, &[], max_bytes).unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -35,9 +35,9 @@ function report(input, name) {
 }
 
 // The HTML report and the JSON report of one input, in one run.
-function reportWithJson(input, name) {
+function reportWithJson(input, name, extra = []) {
   const out = join(artifacts, name + ".html"), json = join(artifacts, name + ".json");
-  execFileSync(stemma, ["analyze", input, "--html", out, "--format", "json", "-o", json, "--quiet"], { stdio: ["ignore", "ignore", "inherit"], maxBuffer: 1 << 30 });
+  execFileSync(stemma, ["analyze", input, "--html", out, "--format", "json", "-o", json, "--quiet", ...extra], { stdio: ["ignore", "ignore", "inherit"], maxBuffer: 1 << 30 });
   console.log(`${name}: ${out} (${(statSync(out).size / 1024).toFixed(1)} KiB)`);
   return [out, JSON.parse(readFileSync(json, "utf8"))];
 }
@@ -440,10 +440,13 @@ async function ecbplus(browser) {
   await page.close();
 }
 
-// A 20 MB one-line "article" added to the seeds' story must leave out its
-// own text only, and be named on the page. The core takes minutes on such a
-// document (quadratic in its length), so by default the junk is 3 MB, over
-// the 2 MB one document may take; STEMMA_JUNK_MB=20 runs the full size.
+// A 20 MB one-line "article" added to the seeds' story. By default the
+// core does not read a body over ingest.max_document_bytes (1 MB): the page
+// must name the skipped file at its top. With the limit raised, the junk
+// joins the story and the page must leave out its own text only and name
+// it. The core takes minutes on such a document (quadratic in its length),
+// so by default the junk is 3 MB, over the 2 MB one document may take on
+// the page; STEMMA_JUNK_MB=20 runs the full size.
 async function junk(browser) {
   const seedsDir = join(repo, "..", "shared", "seeds");
   if (!existsSync(seedsDir)) {
@@ -459,7 +462,20 @@ async function junk(browser) {
   for (const f of seedFiles) symlinkSync(join(seedsDir, f), join(dir, f));
   const wire = readFileSync(join(seedsDir, seedFiles.find((f) => f.startsWith("002_"))), "utf8").replace(/\s+/g, " ");
   writeFileSync(join(dir, "zz_junk.txt"), (wire + " ").repeat(Math.ceil(size / wire.length)).slice(0, size));
-  const [file, json] = reportWithJson(dir, "seeds-with-junk");
+
+  const [skippedFile, skipped] = reportWithJson(dir, "seeds-skipping-junk");
+  check(!skipped.documents.some((d) => d.id === "zz_junk") && skipped.input_errors.some((e) => /zz_junk\.txt/.test(e.path)), "by default the core skips the junk and says so in the JSON");
+  {
+    const { page, errors } = await open(browser, skippedFile);
+    const notice = (await page.locator(".input-errors").first().textContent()) || "";
+    check(/zz_junk\.txt/.test(notice) && /max_document_bytes/.test(notice), "the page names the skipped junk file at its top: " + notice.slice(0, 200));
+    check(errors.length === 0, "no console errors or network requests: " + JSON.stringify(errors));
+    await page.close();
+  }
+
+  const config = join(dir, "..", "seeds-with-junk.toml");
+  writeFileSync(config, "[ingest]\nmax_document_bytes = " + (size + 1048576) + "\n");
+  const [file, json] = reportWithJson(dir, "seeds-with-junk", ["--config", config]);
   const story = json.stories.find((s) => s.documents.includes("zz_junk"));
   check(story !== undefined, "the junk document joined a story (as in issue 11)");
   const { page, errors } = await open(browser, file);
