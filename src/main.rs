@@ -225,7 +225,7 @@ fn main() -> ExitCode {
 fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     match args.which {
         EvalCommand::Mrpc { data, out } => {
-            let result = stemma::eval::mrpc(&data.join("msr_paraphrase_train.txt"), &data.join("msr_paraphrase_test.txt"))?;
+            let result = stemma_eval::mrpc(&data.join("msr_paraphrase_train.txt"), &data.join("msr_paraphrase_test.txt"))?;
             if let Some(dir) = out.parent() {
                 std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             }

@@ -28,7 +28,6 @@
 pub mod align;
 pub mod candidates;
 pub mod config;
-pub mod eval;
 pub mod ingest;
 pub mod neardup;
 pub mod relate;

@@ -13,14 +13,14 @@ use std::path::Path;
 use anyhow::Context;
 use serde::Serialize;
 
-use crate::align::{Alignment, Link};
-use crate::config::Config;
-use crate::ingest::Article;
-use crate::relate::changes;
-use crate::sketch::CorpusStats;
-use crate::text::facts::FactKind;
-use crate::text::tokens::{words, Terms};
-use crate::text::Doc;
+use stemma::align::{Alignment, Link};
+use stemma::config::Config;
+use stemma::ingest::Article;
+use stemma::relate::changes;
+use stemma::sketch::CorpusStats;
+use stemma::text::facts::FactKind;
+use stemma::text::tokens::{words, Terms};
+use stemma::text::Doc;
 
 /// One labelled sentence pair.
 #[derive(Debug, Clone)]
@@ -102,7 +102,7 @@ pub fn features(a: &Doc, b: &Doc, stats: &CorpusStats, config: &Config) -> Vec<f
     let similarity = if ta + tb > 0.0 { 2.0 * shared / (ta + tb) } else { 0.0 };
     let overlap = if ta.min(tb) > 0.0 { shared / ta.min(tb) } else { 0.0 };
     let length_ratio = if ta.max(tb) > 0.0 { ta.min(tb) / ta.max(tb) } else { 1.0 };
-    let (ws, wa, wb) = weighted(&union(a, crate::text::WORDING), &union(b, crate::text::WORDING));
+    let (ws, wa, wb) = weighted(&union(a, stemma::text::WORDING), &union(b, stemma::text::WORDING));
     let wording_similarity = if wa + wb > 0.0 { 2.0 * ws / (wa + wb) } else { 1.0 };
 
     // Facts: every sentence of one aligned with every sentence of the other.
@@ -129,7 +129,7 @@ pub fn features(a: &Doc, b: &Doc, stats: &CorpusStats, config: &Config) -> Vec<f
 
     let values = |d: &Doc| -> Vec<(u64, f64)> {
         (0..d.sentences.len())
-            .flat_map(|i| crate::text::facts::quantities(d.sentence_text(i)).into_iter().map(|q| (q.kind as u64, q.value)))
+            .flat_map(|i| stemma::text::facts::quantities(d.sentence_text(i)).into_iter().map(|q| (q.kind as u64, q.value)))
             .collect()
     };
     let (va, vb) = (values(a), values(b));
