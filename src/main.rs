@@ -225,21 +225,30 @@ fn main() -> ExitCode {
 fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     match args.which {
         EvalCommand::Mrpc { data, out } => {
-            let result = stemma_eval::mrpc(&data.join("msr_paraphrase_train.txt"), &data.join("msr_paraphrase_test.txt"))?;
+            let result =
+                stemma_eval::mrpc(&data.join("msr_paraphrase_train.txt"), &data.join("msr_paraphrase_test.txt"))?;
             if let Some(dir) = out.parent() {
                 std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             }
             let json = serde_json::to_string_pretty(&result).context("serializing the result")?;
             std::fs::write(&out, json + "\n").with_context(|| format!("writing {}", out.display()))?;
             emit(|w| {
-                writeln!(w, "MRPC paraphrase judgment ({} train pairs, {} test pairs)", result.train_pairs, result.test_pairs)?;
+                writeln!(
+                    w,
+                    "MRPC paraphrase judgment ({} train pairs, {} test pairs)",
+                    result.train_pairs, result.test_pairs
+                )?;
                 writeln!(w, "{:<34} {:>9} {:>7} {:>10} {:>7}", "", "accuracy", "F1", "precision", "recall")?;
                 for (name, s) in [
                     ("train (fitted there)", result.train),
                     ("test: Stemma judgment", result.test),
                     ("test: similarity alone", result.similarity_only_test),
                 ] {
-                    writeln!(w, "{name:<34} {:>9.3} {:>7.3} {:>10.3} {:>7.3}", s.accuracy, s.f1, s.precision, s.recall)?;
+                    writeln!(
+                        w,
+                        "{name:<34} {:>9.3} {:>7.3} {:>10.3} {:>7.3}",
+                        s.accuracy, s.f1, s.precision, s.recall
+                    )?;
                 }
                 writeln!(w, "written to {}", out.display())
             })
@@ -287,7 +296,10 @@ fn progress(args: &InputArgs) -> (bool, Box<dyn Progress>) {
 fn report_rate(show: bool, started: Instant, documents: usize) {
     if show {
         let seconds = started.elapsed().as_secs_f64();
-        eprintln!("stemma: {documents} documents in {seconds:.1}s ({:.0} documents/s)", documents as f64 / seconds.max(1e-9));
+        eprintln!(
+            "stemma: {documents} documents in {seconds:.1}s ({:.0} documents/s)",
+            documents as f64 / seconds.max(1e-9)
+        );
     }
 }
 

@@ -61,7 +61,9 @@ fn nothing_readable_exits_with_1() {
 #[test]
 fn a_missing_input_fails_at_once_even_among_good_ones() {
     let good = examples().join("corpus.jsonl");
-    for args in [vec!["analyze", "/nonexistent/file.txt"], vec!["analyze", good.to_str().unwrap(), "/nonexistent/file.txt"]] {
+    for args in
+        [vec!["analyze", "/nonexistent/file.txt"], vec!["analyze", good.to_str().unwrap(), "/nonexistent/file.txt"]]
+    {
         let out = stemma(&args);
         assert_eq!(out.status.code(), Some(2), "{out:?}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("input not found: /nonexistent/file.txt"), "{out:?}");
@@ -84,7 +86,16 @@ fn a_bad_output_path_fails_before_reading_and_one_late_failure_spares_the_other(
     if Path::new("/dev/full").exists() {
         let dir = scratch("late");
         let json = dir.join("o.json");
-        let out = stemma(&["analyze", "--format", "json", corpus.to_str().unwrap(), "--html", "/dev/full", "-o", json.to_str().unwrap()]);
+        let out = stemma(&[
+            "analyze",
+            "--format",
+            "json",
+            corpus.to_str().unwrap(),
+            "--html",
+            "/dev/full",
+            "-o",
+            json.to_str().unwrap(),
+        ]);
         assert_eq!(out.status.code(), Some(2), "{out:?}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("writing the report to /dev/full"), "{out:?}");
         let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
@@ -145,7 +156,10 @@ fn input_problems_are_named_once_with_a_hint() {
     let out = stemma(&["analyze", dir.join("body.jsonl").to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.matches("no `text` field").count(), 4, "3 in full, then one count:\n{stderr}");
-    assert!(stderr.contains("--text-field") && stderr.contains("2 more records with the same problem (lines 4-5)"), "{stderr}");
+    assert!(
+        stderr.contains("--text-field") && stderr.contains("2 more records with the same problem (lines 4-5)"),
+        "{stderr}"
+    );
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_stemma"))
         .args(["analyze", "-"])
@@ -161,14 +175,14 @@ fn input_problems_are_named_once_with_a_hint() {
     assert!(stderr.contains("save it as a .txt file"), "{stderr}");
 
     // Invalid bytes: skipped with line and column, or read with --lossy-utf8.
-    std::fs::write(dir.join("bad.txt"), b"Headline\n\nThe caf\xe9 opened on the quay this morning to crowds.\n").unwrap();
+    std::fs::write(dir.join("bad.txt"), b"Headline\n\nThe caf\xe9 opened on the quay this morning to crowds.\n")
+        .unwrap();
     let strict = stemma(&["analyze", dir.join("bad.txt").to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&strict.stderr).contains("bad.txt:3: column 8: invalid UTF-8"), "{strict:?}");
     let lossy = stemma(&["analyze", "--format", "json", "--lossy-utf8", dir.join("bad.txt").to_str().unwrap()]);
     let report: serde_json::Value = serde_json::from_slice(&lossy.stdout).unwrap();
     assert_eq!(report["documents"].as_array().unwrap().len(), 1, "{lossy:?}");
 }
-
 
 #[test]
 fn json_follows_the_contract() {
@@ -286,11 +300,11 @@ fn stories_are_in_the_json_and_html_is_written_alongside() {
     }
     // Every relation's two documents share a family, and so a story.
     for rel in r["relations"].as_array().unwrap() {
-        assert!(stories.iter().any(|s| s["families"]
+        assert!(stories.iter().any(|s| s["families"].as_array().unwrap().iter().any(|f| f["members"]
             .as_array()
             .unwrap()
-            .iter()
-            .any(|f| f["members"].as_array().unwrap().contains(&rel["a"]) && f["members"].as_array().unwrap().contains(&rel["b"]))));
+            .contains(&rel["a"])
+            && f["members"].as_array().unwrap().contains(&rel["b"]))));
     }
     // The fields of the contract (docs/schema.md) that say how a relation
     // was decided: its direction's evidence, and the family root (the wire
@@ -302,7 +316,8 @@ fn stories_are_in_the_json_and_html_is_written_alongside() {
         assert!(rel["changes"]["meaning_shifts"].is_array(), "changes lack meaning_shifts");
         assert!(!rel["direction_evidence"].as_array().unwrap().is_empty(), "dated relations have a direction: {rel}");
     }
-    let family = stories[0]["families"].as_array().unwrap().iter().find(|f| f["members"].as_array().unwrap().len() == 3);
+    let family =
+        stories[0]["families"].as_array().unwrap().iter().find(|f| f["members"].as_array().unwrap().len() == 3);
     let family = family.expect("the wire family");
     assert_eq!(family["root"], family["witness"]);
     assert!(family["root"].as_str().unwrap().starts_with("01"));
@@ -310,7 +325,10 @@ fn stories_are_in_the_json_and_html_is_written_alongside() {
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("id=\"data\""));
     let size_kb = std::fs::metadata(&page).unwrap().len() as f64 / 1e3;
     let said = format!("({:.0} KB)", size_kb);
-    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("HTML report written to {} {said}", page.display())), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!("HTML report written to {} {said}", page.display())),
+        "{out:?}"
+    );
 
     // The terminal numbers sentences from 1, as the page does; the JSON
     // keeps 0-based indices. The seeds have conflicts to cite.
@@ -321,17 +339,26 @@ fn stories_are_in_the_json_and_html_is_written_alongside() {
         let text = stemma(&["analyze", seeds.to_str().unwrap()]);
         let text = String::from_utf8_lossy(&text.stdout).to_string();
         let citation = &json["stories"][0]["conflicts"][0]["statements"][0]["citation"];
-        let cited = format!("[{}#{}]", citation["document"].as_str().unwrap(), citation["sentence"].as_u64().unwrap() + 1);
+        let cited =
+            format!("[{}#{}]", citation["document"].as_str().unwrap(), citation["sentence"].as_u64().unwrap() + 1);
         assert!(text.contains(&cited), "{cited} not in:\n{text}");
     } else {
         eprintln!("SKIPPED: ../shared/seeds is absent; the 1-based sentence check needs it");
     }
 
     // --no-stories leaves them out; a zero page budget is refused.
-    let out = stemma(&["analyze", "--format", "json", "--no-stories", examples().join("corpus.jsonl").to_str().unwrap()]);
+    let out =
+        stemma(&["analyze", "--format", "json", "--no-stories", examples().join("corpus.jsonl").to_str().unwrap()]);
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(r["stories"].as_array().unwrap().is_empty());
-    let out = stemma(&["analyze", "--html", page.to_str().unwrap(), "--html-max-mb", "0", examples().join("corpus.jsonl").to_str().unwrap()]);
+    let out = stemma(&[
+        "analyze",
+        "--html",
+        page.to_str().unwrap(),
+        "--html-max-mb",
+        "0",
+        examples().join("corpus.jsonl").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -344,7 +371,8 @@ fn timings_name_every_stage_with_its_time() {
     for stage in ["read+text", "sketch", "candidates", "align", "stories", "confirm", "witnesses", "collate"] {
         let line = stderr.lines().find(|l| l.split_whitespace().nth(1) == Some(stage));
         let line = line.unwrap_or_else(|| panic!("no timing line for {stage}:\n{stderr}"));
-        let seconds = line.split_whitespace().nth(2).and_then(|s| s.strip_suffix('s')).and_then(|s| s.parse::<f64>().ok());
+        let seconds =
+            line.split_whitespace().nth(2).and_then(|s| s.strip_suffix('s')).and_then(|s| s.parse::<f64>().ok());
         assert!(seconds.is_some_and(|s| s >= 0.0), "unreadable time in {line:?}");
     }
     assert!(stderr.contains("documents in"), "closing rate line missing:\n{stderr}");
@@ -370,7 +398,10 @@ fn help_config_and_completions_serve_a_new_user() {
     // Counts read as English.
     let one = stemma(&["dedup", "--threshold", "0.3", examples().join("corpus.jsonl").to_str().unwrap()]);
     let line = String::from_utf8_lossy(&one.stdout).lines().next().unwrap_or_default().to_string();
-    assert!(line.contains("1 near-duplicate pair in 1 cluster") && line.contains("1 document can be dropped"), "{line}");
+    assert!(
+        line.contains("1 near-duplicate pair in 1 cluster") && line.contains("1 document can be dropped"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -403,7 +434,14 @@ fn a_run_that_reads_nothing_leaves_an_earlier_report_alone() {
     let report = dir.join("report.json");
     std::fs::write(&report, "earlier report").unwrap();
     std::fs::write(dir.join("empty.txt"), "").unwrap();
-    let out = stemma(&["analyze", dir.join("empty.txt").to_str().unwrap(), "-o", report.to_str().unwrap(), "--html", dir.join("new.html").to_str().unwrap()]);
+    let out = stemma(&[
+        "analyze",
+        dir.join("empty.txt").to_str().unwrap(),
+        "-o",
+        report.to_str().unwrap(),
+        "--html",
+        dir.join("new.html").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(std::fs::read_to_string(&report).unwrap(), "earlier report");
     assert!(!dir.join("new.html").exists(), "a file this run created for nothing is removed");

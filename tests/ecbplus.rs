@@ -117,7 +117,11 @@ fn stories_match_the_gold_events() {
     let mut text = Vec::new();
     stemma::report::write_terminal(&mut text, &analysis).unwrap();
     let text = String::from_utf8(text).unwrap();
-    let capped = analysis.stories.iter().filter(|s| s.collation.witnesses.len() >= 2 && s.collation.witnesses.len() < s.families.len()).count();
+    let capped = analysis
+        .stories
+        .iter()
+        .filter(|s| s.collation.witnesses.len() >= 2 && s.collation.witnesses.len() < s.families.len())
+        .count();
     assert!(capped > 0, "ECB+ has stories of more than 12 witnesses");
     assert_eq!(text.matches("the rest are listed, not compared").count(), capped);
 }
@@ -153,8 +157,11 @@ fn paragraphless_copies_with_stray_quotes_are_found() {
         analysis.relations.iter().find(|r| (r.a.min(r.b), r.a.max(r.b)) == (a.min(b), a.max(b))).map(|r| r.kind)
     };
     let copy_like = |k: Option<RelationKind>| matches!(k, Some(RelationKind::Duplicate | RelationKind::Version));
-    let missed: Vec<&str> =
-        (0..articles.len()).step_by(2).filter(|&i| !copy_like(kind(i, i + 1))).map(|i| articles[i].id.as_str()).collect();
+    let missed: Vec<&str> = (0..articles.len())
+        .step_by(2)
+        .filter(|&i| !copy_like(kind(i, i + 1)))
+        .map(|i| articles[i].id.as_str())
+        .collect();
     assert!(missed.is_empty(), "{} of {} planted near-copies missed: {missed:?}", missed.len(), articles.len() / 2);
     let (pairs, _) = stemma::neardup::near_duplicates(
         &articles,

@@ -78,7 +78,10 @@ fn example_story_holds_the_bridge_reports_and_leaves_the_fair_alone() {
         let story = &analysis.stories[0];
         let ids: Vec<String> = story.documents.iter().map(|&d| id(d)).collect();
         for prefix in ["01", "02", "03", "04"] {
-            assert!(ids.iter().any(|i| i.starts_with(prefix)), "{input}: {prefix} belongs to the bridge story: {ids:?}");
+            assert!(
+                ids.iter().any(|i| i.starts_with(prefix)),
+                "{input}: {prefix} belongs to the bridge story: {ids:?}"
+            );
         }
         assert!(!ids.iter().any(|i| i.starts_with("05")), "{input}: the county fair is another event: {ids:?}");
         // The wire family and the independent report are the two witnesses.

@@ -139,9 +139,13 @@ fn seeds_form_one_story_of_three_witnesses() {
     let length = c
         .conflicts
         .iter()
-        .find(|x| x.kind == stemma::stories::collate::ConflictKind::Measure && x.about.as_deref().is_some_and(|a| a.starts_with("call")))
+        .find(|x| {
+            x.kind == stemma::stories::collate::ConflictKind::Measure
+                && x.about.as_deref().is_some_and(|a| a.starts_with("call"))
+        })
         .expect("the call-length conflict");
-    let said: Vec<(String, String)> = length.statements.iter().map(|s| (id(s.citation.document), s.text.clone())).collect();
+    let said: Vec<(String, String)> =
+        length.statements.iter().map(|s| (id(s.citation.document), s.text.clone())).collect();
     assert!(said.contains(&("002".to_string(), "almost two hours".to_string())), "{said:?}");
     assert!(said.contains(&("003".to_string(), "2½-hour".to_string())), "{said:?}");
 

@@ -43,7 +43,13 @@ pub fn read_mrpc(path: &Path) -> anyhow::Result<Vec<LabelledPair>> {
             continue;
         }
         let cols: Vec<&str> = line.split('\t').collect();
-        anyhow::ensure!(cols.len() == 5, "{}:{}: expected 5 tab-separated columns, found {}", path.display(), k + 1, cols.len());
+        anyhow::ensure!(
+            cols.len() == 5,
+            "{}:{}: expected 5 tab-separated columns, found {}",
+            path.display(),
+            k + 1,
+            cols.len()
+        );
         let paraphrase = match cols[0] {
             "1" => true,
             "0" => false,
@@ -107,7 +113,9 @@ pub fn features(a: &Doc, b: &Doc, stats: &CorpusStats, config: &Config) -> Vec<f
 
     // Facts: every sentence of one aligned with every sentence of the other.
     let links = (0..a.sentences.len())
-        .flat_map(|i| (0..b.sentences.len()).map(move |j| Link { a_sentence: i, b_sentence: j, similarity, wording_similarity }))
+        .flat_map(|i| {
+            (0..b.sentences.len()).map(move |j| Link { a_sentence: i, b_sentence: j, similarity, wording_similarity })
+        })
         .collect();
     let alignment = Alignment {
         links,
@@ -129,11 +137,15 @@ pub fn features(a: &Doc, b: &Doc, stats: &CorpusStats, config: &Config) -> Vec<f
 
     let values = |d: &Doc| -> Vec<(u64, f64)> {
         (0..d.sentences.len())
-            .flat_map(|i| stemma::text::facts::quantities(d.sentence_text(i)).into_iter().map(|q| (q.kind as u64, q.value)))
+            .flat_map(|i| {
+                stemma::text::facts::quantities(d.sentence_text(i)).into_iter().map(|q| (q.kind as u64, q.value))
+            })
             .collect()
     };
     let (va, vb) = (values(a), values(b));
-    let lacks = |x: &[(u64, f64)], y: &[(u64, f64)]| x.iter().filter(|p| !y.iter().any(|q| q.0 == p.0 && (q.1 - p.1).abs() < 1e-9)).count();
+    let lacks = |x: &[(u64, f64)], y: &[(u64, f64)]| {
+        x.iter().filter(|p| !y.iter().any(|q| q.0 == p.0 && (q.1 - p.1).abs() < 1e-9)).count()
+    };
     let unmatched_numbers = (lacks(&va, &vb) + lacks(&vb, &va)) as f64;
 
     let names = |d: &Doc| -> HashSet<String> {
@@ -155,7 +167,8 @@ pub fn features(a: &Doc, b: &Doc, stats: &CorpusStats, config: &Config) -> Vec<f
 
     let lower = |t: &str| -> Vec<String> { words(t).iter().map(|w| w.text.to_lowercase()).collect() };
     let (la, lb) = (lower(&a.text), lower(&b.text));
-    let bigrams = |w: &[String]| -> HashSet<(String, String)> { w.windows(2).map(|p| (p[0].clone(), p[1].clone())).collect() };
+    let bigrams =
+        |w: &[String]| -> HashSet<(String, String)> { w.windows(2).map(|p| (p[0].clone(), p[1].clone())).collect() };
     let word_bigram_dice = dice(&bigrams(&la), &bigrams(&lb));
     let word_dice = dice(&la.iter().collect(), &lb.iter().collect());
     let trigrams = |w: &[String]| -> HashSet<Vec<String>> { w.windows(3).map(|p| p.to_vec()).collect() };
@@ -206,9 +219,8 @@ impl Logistic {
         let d = x.first().map_or(0, Vec::len);
         let n = x.len().max(1) as f64;
         let mean: Vec<f64> = (0..d).map(|j| x.iter().map(|r| r[j]).sum::<f64>() / n).collect();
-        let scale: Vec<f64> = (0..d)
-            .map(|j| (x.iter().map(|r| (r[j] - mean[j]).powi(2)).sum::<f64>() / n).sqrt().max(1e-9))
-            .collect();
+        let scale: Vec<f64> =
+            (0..d).map(|j| (x.iter().map(|r| (r[j] - mean[j]).powi(2)).sum::<f64>() / n).sqrt().max(1e-9)).collect();
         let z: Vec<Vec<f64>> = x.iter().map(|r| (0..d).map(|j| (r[j] - mean[j]) / scale[j]).collect()).collect();
         let (mut w, mut b) = (vec![0.0; d], 0.0);
         for _ in 0..3000 {
@@ -303,7 +315,8 @@ pub fn mrpc(train: &Path, test: &Path) -> anyhow::Result<MrpcResult> {
         stats.add(b);
     }
     let test_docs = docs(&test_pairs);
-    let featurize = |docs: &[(Doc, Doc)]| -> Vec<Vec<f64>> { docs.iter().map(|(a, b)| features(a, b, &stats, &config)).collect() };
+    let featurize =
+        |docs: &[(Doc, Doc)]| -> Vec<Vec<f64>> { docs.iter().map(|(a, b)| features(a, b, &stats, &config)).collect() };
     let (x_train, x_test) = (featurize(&train_docs), featurize(&test_docs));
     let y_train: Vec<bool> = train_pairs.iter().map(|p| p.paraphrase).collect();
     let y_test: Vec<bool> = test_pairs.iter().map(|p| p.paraphrase).collect();

@@ -87,7 +87,6 @@ impl Alignment {
     pub fn aligned_b(&self, j: usize) -> bool {
         self.links.iter().any(|l| l.b_sentence == j)
     }
-
 }
 
 /// A sentence's terms with their IDF weights, computed once per sentence

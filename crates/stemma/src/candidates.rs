@@ -56,7 +56,8 @@ impl<'a> Keys<'a> {
     pub fn of_documents(documents: &'a [Doc], sketcher: &'a Sketcher) -> Keys<'a> {
         let hashed: Vec<(u64, Vec<u64>)> = documents.par_iter().map(|d| sketcher.exact_and_bands(d)).collect();
         let exact = hashed.iter().enumerate().map(|(i, h)| (h.0, i as u32)).collect();
-        let bands = hashed.into_iter().enumerate().flat_map(|(i, h)| h.1.into_iter().map(move |k| (k, i as u32))).collect();
+        let bands =
+            hashed.into_iter().enumerate().flat_map(|(i, h)| h.1.into_iter().map(move |k| (k, i as u32))).collect();
         let sentences: usize = documents.iter().map(|d| d.sentences.len()).sum();
         Keys {
             exact,
@@ -162,7 +163,8 @@ fn sentence_pairs(keys: &Keys<'_>, known: &HashSet<(u32, u32)>, config: &Candida
     // seeing every key pass again: time for memory, only above
     // `2 * postings_per_pass` keys.
     let partitions = keys.sentence_keys_bound.div_ceil(2 * per_pass).max(1) as u64;
-    let partition_of = |a: u32, b: u32| (((a as u64) << 32 | b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % partitions;
+    let partition_of =
+        |a: u32, b: u32| (((a as u64) << 32 | b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % partitions;
     // 12 bytes a hit: sentence indices saturate at 65,535 (a document that
     // long counts its later sentences as one).
     let short = |s: u32| s.min(u16::MAX as u32) as u16;

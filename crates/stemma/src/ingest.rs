@@ -602,7 +602,8 @@ fn json_article(line: &str, fields: &JsonFields, stem: &str, origin: &str, line_
     // `strict`: the value must be a string; an id may also be a number.
     let field = |name: &str, strict: bool| -> Result<Option<String>, String> {
         let Some(raw) = object.get(name) else { return Ok(None) };
-        let value: serde_json::Value = serde_json::from_str(raw.get()).map_err(|err| format!("field `{name}`: {err}"))?;
+        let value: serde_json::Value =
+            serde_json::from_str(raw.get()).map_err(|err| format!("field `{name}`: {err}"))?;
         match value {
             serde_json::Value::Null => Ok(None),
             serde_json::Value::String(s) => Ok(Some(s)),
@@ -757,7 +758,11 @@ mod tests {
         let batch = read_jsonl_with(input.as_bytes(), "big.jsonl", &reading);
         assert_eq!(batch.articles.len(), 1);
         assert_eq!(batch.articles[0].id, "ok");
-        assert!(batch.errors[0].to_string().starts_with("big.jsonl:1: document of 0.0 MB is longer"), "{:?}", batch.errors);
+        assert!(
+            batch.errors[0].to_string().starts_with("big.jsonl:1: document of 0.0 MB is longer"),
+            "{:?}",
+            batch.errors
+        );
     }
 
     #[test]
@@ -776,7 +781,11 @@ mod tests {
 
     #[test]
     fn a_byte_order_mark_does_not_cost_the_first_record() {
-        let batch = read_jsonl_with(b"\xef\xbb\xbf{\"id\":\"a\",\"text\":\"One.\"}\n{\"id\":\"b\",\"text\":\"Two.\"}\n", "bom.jsonl", &Reading::default());
+        let batch = read_jsonl_with(
+            b"\xef\xbb\xbf{\"id\":\"a\",\"text\":\"One.\"}\n{\"id\":\"b\",\"text\":\"Two.\"}\n",
+            "bom.jsonl",
+            &Reading::default(),
+        );
         assert_eq!(batch.articles.len(), 2, "{:?}", batch.errors);
         assert!(batch.errors.is_empty());
     }
@@ -794,7 +803,11 @@ mod tests {
 
     #[test]
     fn text_must_be_a_string_though_an_id_may_be_a_number() {
-        let batch = read_jsonl_str("{\"id\":7,\"text\":\"Seven.\"}\n{\"id\":\"n\",\"text\":12345}\n", "n.jsonl", &JsonFields::default());
+        let batch = read_jsonl_str(
+            "{\"id\":7,\"text\":\"Seven.\"}\n{\"id\":\"n\",\"text\":12345}\n",
+            "n.jsonl",
+            &JsonFields::default(),
+        );
         assert_eq!(batch.articles.len(), 1);
         assert_eq!(batch.articles[0].id, "7");
         assert!(batch.errors[0].message.contains("`text` must be a string"), "{:?}", batch.errors);
@@ -845,7 +858,11 @@ mod tests {
 
     #[test]
     fn duplicate_ids_are_renamed_with_a_notice() {
-        let batch = read_jsonl_str("{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"a\",\"text\":\"y\"}\n", "d.jsonl", &JsonFields::default());
+        let batch = read_jsonl_str(
+            "{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"a\",\"text\":\"y\"}\n",
+            "d.jsonl",
+            &JsonFields::default(),
+        );
         assert_eq!(batch.articles[1].id, "a#2");
         assert_eq!(batch.errors[0].line, Some(2));
     }

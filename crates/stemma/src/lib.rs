@@ -150,9 +150,11 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
             let alignment = align::align(a, b, &stats, &config.align);
             // Signatures are computed again, for the pairs that share an LSH
             // band, rather than held for every document.
-            let jaccard = || sketch::estimated_jaccard(&sketcher.minhash_text(&a.text), &sketcher.minhash_text(&b.text));
+            let jaccard =
+                || sketch::estimated_jaccard(&sketcher.minhash_text(&a.text), &sketcher.minhash_text(&b.text));
             let resemblance = relate::Resemblance { exact: c.exact, jaccard: None };
-            let relation = relate::relate((ia, a), (ib, b), alignment, resemblance, c.lsh.then_some(&jaccard), &config.relate);
+            let relation =
+                relate::relate((ia, a), (ib, b), alignment, resemblance, c.lsh.then_some(&jaccard), &config.relate);
             progress.advance(1);
             relation
         })

@@ -91,7 +91,9 @@ impl Finder {
         progress.stage("candidates", 1);
         let keyed: Vec<(u64, u32)> = (0..self.len())
             .into_par_iter()
-            .flat_map_iter(|i| self.sketcher.band_keys_with(signature(i), banding).into_iter().map(move |k| (k, i as u32)))
+            .flat_map_iter(|i| {
+                self.sketcher.band_keys_with(signature(i), banding).into_iter().map(move |k| (k, i as u32))
+            })
             .collect();
         let mut candidates = crate::candidates::group_pairs(keyed, max_bucket);
         candidates.par_sort_unstable();
@@ -154,15 +156,17 @@ mod tests {
     use super::*;
     use crate::Quiet;
 
-
     #[test]
     fn copies_cluster_and_unrelated_texts_do_not() {
-        let base = "The harbour council approved a new budget on Monday after a long debate about the three old bridges \
+        let base =
+            "The harbour council approved a new budget on Monday after a long debate about the three old bridges \
                     that carry most of the traffic into the city centre every morning and evening.";
         let edited = base.replace("Monday", "Tuesday");
-        let other = "A pygmy goat named Clover won best in show at the county fair, beating forty rivals from six valleys \
+        let other =
+            "A pygmy goat named Clover won best in show at the county fair, beating forty rivals from six valleys \
                      in a contest that drew the largest crowd the fairground has seen in a decade.";
-        let articles = [("a", base), ("b", &edited), ("c", other), ("d", base)].map(|(id, text)| Article::from_text(id, text));
+        let articles =
+            [("a", base), ("b", &edited), ("c", other), ("d", base)].map(|(id, text)| Article::from_text(id, text));
         let (pairs, clusters) = near_duplicates(&articles, &SketchConfig::default(), 50, 0.5, &Quiet);
         assert!(pairs.iter().all(|p| p.jaccard >= 0.5 && p.a < p.b));
         assert_eq!(clusters, vec![Cluster { keep: 0, duplicates: vec![1, 3] }]);

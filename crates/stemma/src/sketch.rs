@@ -130,7 +130,11 @@ impl Sketcher {
     /// Sketches an analysed document.
     pub fn sketch(&self, doc: &Doc) -> Sketch {
         let word_hashes = word_hashes(&doc.text);
-        Sketch { exact: exact_hash(&word_hashes), minhash: self.minhash(&word_hashes), sentence_keys: self.sentence_keys(doc) }
+        Sketch {
+            exact: exact_hash(&word_hashes),
+            minhash: self.minhash(&word_hashes),
+            sentence_keys: self.sentence_keys(doc),
+        }
     }
 
     /// MinHash signature of a text's lowercased words.
@@ -485,10 +489,14 @@ mod tests {
 
     #[test]
     fn word_hashes_of_a_text_equal_word_hash_of_each_word() {
-        let text = "Zelenskyy-Trump-Putin-Summit: the U.S. PRESIDENT said \"Café\" 1,000 times; 2½ hours, n'est-ce pas? ab";
+        let text =
+            "Zelenskyy-Trump-Putin-Summit: the U.S. PRESIDENT said \"Café\" 1,000 times; 2½ hours, n'est-ce pas? ab";
         let one_by_one: Vec<u64> = crate::text::tokens::words(text).iter().map(|w| word_hash(w.text)).collect();
         assert_eq!(word_hashes(text), one_by_one);
-        assert_eq!(word_hashes("exactly16letters and then some"), vec![word_hash("exactly16letters"), word_hash("and"), word_hash("then"), word_hash("some")]);
+        assert_eq!(
+            word_hashes("exactly16letters and then some"),
+            vec![word_hash("exactly16letters"), word_hash("and"), word_hash("then"), word_hash("some")]
+        );
     }
 
     #[test]

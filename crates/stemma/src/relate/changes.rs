@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use crate::align::{Alignment, Link};
 use crate::config::RelateConfig;
 use crate::text::facts::{FactKind, Quantity};
-use crate::text::tokens::words;
 use crate::text::quotes::Quote;
+use crate::text::tokens::words;
 use crate::text::Doc;
 pub use shift::{scopes, Scope, ShiftKind};
 
@@ -406,7 +406,13 @@ fn rejoined(
                 used_x[kx..k].iter_mut().for_each(|u| *u = true);
                 break;
             }
-            if k > kx && at >= 3 && at < wy.len() && k < x.len() && !used_x[k] && word_jaccard(&wy[at..], &x[k]) >= threshold {
+            if k > kx
+                && at >= 3
+                && at < wy.len()
+                && k < x.len()
+                && !used_x[k]
+                && word_jaccard(&wy[at..], &x[k]) >= threshold
+            {
                 used_y[ky] = true;
                 used_x[kx..=k].iter_mut().for_each(|u| *u = true);
                 altered.push((kx..k + 1, ky));
@@ -635,7 +641,10 @@ mod tests {
         // The conversion in parentheses is no second value.
         assert!(facts("He fell about 600 metres (2,000 feet).", "He fell about 600m while climbing.").is_empty());
         // A count in parentheses is a breakdown, not a conversion.
-        let f = facts("Police held 23 pirates (12 Somali and 11 Yemeni).", "Police held 23 pirates (14 Somali and 9 Yemeni).");
+        let f = facts(
+            "Police held 23 pirates (12 Somali and 11 Yemeni).",
+            "Police held 23 pirates (14 Somali and 9 Yemeni).",
+        );
         assert!(has(&f, FactKind::Number, "12", "14"), "{f:?}");
         // A number present on one side only is an omission.
         assert!(facts("The blast killed 5 people and injured 12.", "The blast killed 5 people.").is_empty());

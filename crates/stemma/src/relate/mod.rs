@@ -170,7 +170,9 @@ fn condensed(alignment: &Alignment, sentences: (usize, usize), config: &RelateCo
     if short <= config.min_passage_links || short as f64 > config.condensed_length_ratio * long as f64 {
         return false;
     }
-    if coverage < config.condensed_coverage || vocabulary < config.condensed_vocabulary.min(config.condensed_vocabulary_floor) {
+    if coverage < config.condensed_coverage
+        || vocabulary < config.condensed_vocabulary.min(config.condensed_vocabulary_floor)
+    {
         return false;
     }
     let specific: Vec<Link> = alignment
@@ -211,7 +213,11 @@ pub fn direction(
     }
     let margin = alignment.coverage_b - alignment.coverage_a;
     let contained = |b_is_copy: bool| {
-        let (copy, source) = if b_is_copy { (alignment.coverage_b, alignment.coverage_a) } else { (alignment.coverage_a, alignment.coverage_b) };
+        let (copy, source) = if b_is_copy {
+            (alignment.coverage_b, alignment.coverage_a)
+        } else {
+            (alignment.coverage_a, alignment.coverage_b)
+        };
         vec![format!(
             "the copy's narration is {:.0}% aligned with the source, the source's {:.0}% with the copy",
             copy * 100.0,
@@ -285,7 +291,8 @@ fn unnamed_sources(x: &Doc, y: &Doc, links: impl Iterator<Item = (usize, usize)>
     let mut out = Vec::new();
     for (i, js) in &partners {
         let Some(dropped) = changes::dropped_attribution(x, y, *i, js) else { continue };
-        let generic = y.sentences[dropped.b_sentence].attribution.as_ref().filter(|g| !g.named && !quotes::is_pronoun(&g.source));
+        let generic =
+            y.sentences[dropped.b_sentence].attribution.as_ref().filter(|g| !g.named && !quotes::is_pronoun(&g.source));
         let (Some(generic), Some(named)) = (generic, &x.sentences[*i].attribution) else { continue };
         let note = format!("the copy cites \"{}\" where the source names {}", generic.source, named.source);
         if !out.contains(&note) {
@@ -468,7 +475,10 @@ pub(crate) mod tests {
             .map(|j| Link { a_sentence: 5 * j, b_sentence: j, similarity: 0.5, wording_similarity: 0.45 })
             .collect();
         let lengths = (40, 8);
-        assert_eq!(classify(&summary, Resemblance::default(), lengths, lengths, &config), Some(RelationKind::Condensed));
+        assert_eq!(
+            classify(&summary, Resemblance::default(), lengths, lengths, &config),
+            Some(RelationKind::Condensed)
+        );
         // The same alignment in a vocabulary of its own: an independent brief.
         let mut brief = summary.clone();
         brief.vocabulary_b = 0.4;
@@ -579,12 +589,24 @@ pub(crate) mod tests {
     fn kinds_follow_coverage_and_verbatim_share() {
         let config = RelateConfig::default();
         let long = (20, 20);
-        assert_eq!(classify(&alignment(10, 0.95, 0.97, 0.95), Resemblance::default(), long, long, &config), Some(RelationKind::Duplicate));
-        assert_eq!(classify(&alignment(7, 0.3, 0.8, 0.9), Resemblance::default(), long, long, &config), Some(RelationKind::Version));
-        assert_eq!(classify(&alignment(12, 0.6, 0.65, 0.1), Resemblance::default(), long, long, &config), Some(RelationKind::Rewrite));
+        assert_eq!(
+            classify(&alignment(10, 0.95, 0.97, 0.95), Resemblance::default(), long, long, &config),
+            Some(RelationKind::Duplicate)
+        );
+        assert_eq!(
+            classify(&alignment(7, 0.3, 0.8, 0.9), Resemblance::default(), long, long, &config),
+            Some(RelationKind::Version)
+        );
+        assert_eq!(
+            classify(&alignment(12, 0.6, 0.65, 0.1), Resemblance::default(), long, long, &config),
+            Some(RelationKind::Rewrite)
+        );
         assert_eq!(classify(&alignment(2, 0.9, 0.9, 0.1), Resemblance::default(), long, long, &config), None);
         assert_eq!(classify(&alignment(4, 0.1, 0.05, 0.9), Resemblance::default(), long, long, &config), None);
-        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), Resemblance { exact: true, jaccard: None }, long, long, &config), Some(RelationKind::Duplicate));
+        assert_eq!(
+            classify(&alignment(0, 0.0, 0.0, 0.0), Resemblance { exact: true, jaccard: None }, long, long, &config),
+            Some(RelationKind::Duplicate)
+        );
     }
 
     #[test]
@@ -592,8 +614,14 @@ pub(crate) mod tests {
         let config = RelateConfig::default();
         let near = Resemblance { exact: false, jaccard: Some(config.near_duplicate_jaccard) };
         // Nothing aligned as narration (a quotation swallowed it, say): still a version.
-        assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), near, (20, 20), (20, 20), &config), Some(RelationKind::Version));
-        assert_eq!(classify(&alignment(20, 0.95, 0.95, 0.95), near, (20, 20), (20, 20), &config), Some(RelationKind::Duplicate));
+        assert_eq!(
+            classify(&alignment(0, 0.0, 0.0, 0.0), near, (20, 20), (20, 20), &config),
+            Some(RelationKind::Version)
+        );
+        assert_eq!(
+            classify(&alignment(20, 0.95, 0.95, 0.95), near, (20, 20), (20, 20), &config),
+            Some(RelationKind::Duplicate)
+        );
         let below = Resemblance { exact: false, jaccard: Some(config.near_duplicate_jaccard - 0.01) };
         assert_eq!(classify(&alignment(0, 0.0, 0.0, 0.0), below, (20, 20), (20, 20), &config), None);
     }
@@ -601,8 +629,14 @@ pub(crate) mod tests {
     #[test]
     fn short_documents_are_copies_only_when_fully_aligned_and_verbatim() {
         let config = RelateConfig::default();
-        assert_eq!(classify(&alignment(1, 1.0, 1.0, 1.0), Resemblance::default(), (1, 1), (1, 1), &config), Some(RelationKind::Duplicate));
-        assert_eq!(classify(&alignment(1, 1.0, 0.2, 1.0), Resemblance::default(), (1, 8), (1, 8), &config), Some(RelationKind::Version));
+        assert_eq!(
+            classify(&alignment(1, 1.0, 1.0, 1.0), Resemblance::default(), (1, 1), (1, 1), &config),
+            Some(RelationKind::Duplicate)
+        );
+        assert_eq!(
+            classify(&alignment(1, 1.0, 0.2, 1.0), Resemblance::default(), (1, 8), (1, 8), &config),
+            Some(RelationKind::Version)
+        );
         assert_eq!(classify(&alignment(1, 1.0, 1.0, 0.0), Resemblance::default(), (1, 1), (1, 1), &config), None);
         assert_eq!(classify(&alignment(1, 0.5, 0.5, 1.0), Resemblance::default(), (2, 2), (2, 2), &config), None);
     }

@@ -15,9 +15,9 @@ use serde::Serialize;
 
 use super::round;
 use crate::align::{word_diff, DiffTag};
+use crate::ingest::InputError;
 use crate::relate::{Changes, DirectionBasis, RelationKind};
 use crate::stories::collate::{Citation, ConflictKind};
-use crate::ingest::InputError;
 use crate::Analysis;
 
 /// The viewer: HTML, CSS and script, with `/*DATA*/` where the model goes.

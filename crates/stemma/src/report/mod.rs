@@ -13,8 +13,8 @@ use crate::align::{word_diff, DiffOp};
 use crate::config::{Config, SketchConfig};
 use crate::ingest::InputError;
 use crate::neardup::{Cluster, NearDuplicate};
-use crate::sketch::Banding;
 use crate::relate::{Changes, DirectionBasis, Relation, RelationKind};
+use crate::sketch::Banding;
 use crate::stories::collate::{Citation, ConflictKind};
 use crate::stories::Story;
 use crate::text::Doc;
@@ -160,7 +160,11 @@ pub struct StatementOut<'a> {
 }
 
 fn citation(c: Citation, docs: &[Doc]) -> CitationOut<'_> {
-    CitationOut { document: &docs[c.document].id, sentence: c.sentence, text: docs[c.document].sentence_text(c.sentence) }
+    CitationOut {
+        document: &docs[c.document].id,
+        sentence: c.sentence,
+        text: docs[c.document].sentence_text(c.sentence),
+    }
 }
 
 fn story_out<'a>(i: usize, story: &'a Story, docs: &'a [Doc]) -> StoryOut<'a> {
@@ -595,7 +599,12 @@ fn write_stories(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
             writeln!(out, "  {} reported by several witnesses (up to {widest})", count(c.agreements.len(), "claim"))?;
             for a in c.agreements.iter().take(3) {
                 let x = a.citations[0];
-                writeln!(out, "      {} [{}]", docs[x.document].sentence_text(x.sentence), a.citations.iter().map(|&x| cite(x)).collect::<Vec<_>>().join(", "))?;
+                writeln!(
+                    out,
+                    "      {} [{}]",
+                    docs[x.document].sentence_text(x.sentence),
+                    a.citations.iter().map(|&x| cite(x)).collect::<Vec<_>>().join(", ")
+                )?;
             }
         }
         for f in &c.witnesses {

@@ -315,7 +315,12 @@ pub(crate) fn average_linkage(n: usize, initial: &[u32], edges: &[(u32, u32, f32
             let avg = average(sum, size[keep], size[c as usize]);
             if avg >= threshold {
                 let (x, y) = (keep.min(c as usize), keep.max(c as usize));
-                heap.push(Merge { average: avg, a: x as u32, b: y as u32, generations: (generation[x], generation[y]) });
+                heap.push(Merge {
+                    average: avg,
+                    a: x as u32,
+                    b: y as u32,
+                    generations: (generation[x], generation[y]),
+                });
             }
         }
     }

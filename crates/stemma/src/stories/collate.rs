@@ -26,9 +26,9 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Serialize;
 
 use super::{wording, Family};
+use crate::align::{similarity, weigh, DiffTag, Weighted};
 use crate::config::StoryConfig;
 use crate::sketch::CorpusStats;
-use crate::align::{similarity, weigh, DiffTag, Weighted};
 use crate::text::facts::{self, FactKind};
 use crate::text::tokens::{is_stopword, words};
 use crate::text::{Doc, NARRATION, WORDING};
@@ -298,7 +298,9 @@ fn names(doc: &Doc, s: usize, terms: &crate::text::tokens::Terms) -> Vec<(u64, S
         buf.clear();
         terms.of_word(tokens[k].text, &mut buf);
         let head = buf.iter().copied().find(|t| {
-            doc.terms(s).binary_search(t).is_ok_and(|p| doc.roles(s)[p] & NARRATION != 0 && doc.roles(s)[p] & WORDING == 0)
+            doc.terms(s)
+                .binary_search(t)
+                .is_ok_and(|p| doc.roles(s)[p] & NARRATION != 0 && doc.roles(s)[p] & WORDING == 0)
         });
         if let Some(head) = head {
             out.push((head, text[tokens[start].start..tokens[k].end()].to_string()));
@@ -327,7 +329,11 @@ fn unique_claims(witnesses: &[Witness<'_>]) -> Vec<UniqueClaim> {
                 }
             }
             if !found.is_empty() {
-                out.push(UniqueClaim { witness: witness.index, names: found, citation: Citation { document: d, sentence: s } });
+                out.push(UniqueClaim {
+                    witness: witness.index,
+                    names: found,
+                    citation: Citation { document: d, sentence: s },
+                });
             }
         }
     }
@@ -365,7 +371,8 @@ fn quotation_conflicts(witnesses: &[Witness<'_>], config: &StoryConfig) -> Vec<C
             for (q, quote) in doc.quotes.iter().enumerate() {
                 let words = quote_words(&quote.text);
                 let content: HashSet<String> = words.iter().filter(|w| !is_stopword(w)).cloned().collect();
-                let spelling: String = quote.text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+                let spelling: String =
+                    quote.text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
                 if content.len() < 2 {
                     continue;
                 }
@@ -403,10 +410,17 @@ fn quotation_conflicts(witnesses: &[Witness<'_>], config: &StoryConfig) -> Vec<C
             // it was written down; one article giving both wordings (the
             // White House's and the Kremlin's) reports the disagreement itself.
             let (ta, tb) = (&a.doc.quotes[a.quote].text, &b.doc.quotes[b.quote].text);
-            if !wording::one_statement(ta, tb) || (a.citation.document != b.citation.document && !wording::reworded(ta, tb, config.quote_elision_words)) {
+            if !wording::one_statement(ta, tb)
+                || (a.citation.document != b.citation.document
+                    && !wording::reworded(ta, tb, config.quote_elision_words))
+            {
                 continue;
             }
-            let key = if a.words <= b.words { (a.words.clone(), b.words.clone()) } else { (b.words.clone(), a.words.clone()) };
+            let key = if a.words <= b.words {
+                (a.words.clone(), b.words.clone())
+            } else {
+                (b.words.clone(), a.words.clone())
+            };
             let entry = found.entry(key).or_default();
             entry.extend([x, y]);
         }
@@ -446,7 +460,10 @@ fn differ(a: f64, b: f64) -> bool {
 }
 
 /// Words that may stand beside a number without changing what it counts.
-const HEDGES: &[&str] = &["at", "least", "about", "almost", "nearly", "more", "than", "some", "around", "over", "under", "just", "roughly", "up", "to"];
+const HEDGES: &[&str] = &[
+    "at", "least", "about", "almost", "nearly", "more", "than", "some", "around", "over", "under", "just", "roughly",
+    "up", "to",
+];
 
 /// The number a diff step consists of, hedges aside ("at least four"), as
 /// written and as a value.
@@ -507,7 +524,12 @@ fn replaced_numbers(a: &str, b: &str) -> Vec<(String, String, String)> {
         }
         let shared_before = word_before(a, start_a) == word_before(b, start_b);
         let elsewhere = values_b.iter().any(|&v| !differ(v, vx)) || values_a.iter().any(|&v| !differ(v, vy));
-        if is_stopword(&next) || next.chars().any(|c| c.is_ascii_digit()) || !differ(vx, vy) || !shared_before || elsewhere {
+        if is_stopword(&next)
+            || next.chars().any(|c| c.is_ascii_digit())
+            || !differ(vx, vy)
+            || !shared_before
+            || elsewhere
+        {
             continue;
         }
         out.push((x, y, next));
@@ -521,7 +543,11 @@ fn replaced_numbers(a: &str, b: &str) -> Vec<(String, String, String)> {
 /// times" in all / "three times since October") or of different events.
 fn one_sentence(a: &str, b: &str, overlap: f64) -> bool {
     let content = |t: &str| -> HashSet<String> {
-        words(t).iter().map(|w| w.text.to_lowercase()).filter(|w| !is_stopword(w) && !w.chars().any(|c| c.is_ascii_digit())).collect()
+        words(t)
+            .iter()
+            .map(|w| w.text.to_lowercase())
+            .filter(|w| !is_stopword(w) && !w.chars().any(|c| c.is_ascii_digit()))
+            .collect()
     };
     let (x, y) = (content(a), content(b));
     let union = x.union(&y).count();
@@ -540,8 +566,10 @@ fn quantity_conflicts(agreements: &[Agreement], documents: &[Doc], config: &Stor
         for x in 0..a.citations.len() {
             for y in x + 1..a.citations.len() {
                 let (cx, cy) = (a.citations[x], a.citations[y]);
-                let (tx, ty) =
-                    (documents[cx.document].sentence_text(cx.sentence), documents[cy.document].sentence_text(cy.sentence));
+                let (tx, ty) = (
+                    documents[cx.document].sentence_text(cx.sentence),
+                    documents[cy.document].sentence_text(cy.sentence),
+                );
                 if !one_sentence(tx, ty, config.quantity_sentence_overlap) {
                     continue;
                 }
@@ -568,13 +596,44 @@ fn quantity_conflicts(agreements: &[Agreement], documents: &[Doc], config: &Stor
 /// Sums of money and shares are left out too: a story holds many (two
 /// teams' offers, a price and a fine), and on ECB+ they paired different
 /// things.
-const MEASURES: &[&str] =
-    &["second", "minute", "hour", "day", "week", "month", "mile", "kilometer", "kilometre", "km", "meter", "metre", "foot", "feet"];
+const MEASURES: &[&str] = &[
+    "second",
+    "minute",
+    "hour",
+    "day",
+    "week",
+    "month",
+    "mile",
+    "kilometer",
+    "kilometre",
+    "km",
+    "meter",
+    "metre",
+    "foot",
+    "feet",
+];
 
 /// Verbs that give the measure of the thing they follow.
 const MEASURING: &[&str] = &[
-    "lasted", "lasting", "lasts", "took", "takes", "cost", "costs", "costing", "ran", "spanned", "measured", "measuring",
-    "weighed", "weighing", "totaled", "totalled", "totaling", "totalling", "amounted",
+    "lasted",
+    "lasting",
+    "lasts",
+    "took",
+    "takes",
+    "cost",
+    "costs",
+    "costing",
+    "ran",
+    "spanned",
+    "measured",
+    "measuring",
+    "weighed",
+    "weighing",
+    "totaled",
+    "totalled",
+    "totaling",
+    "totalling",
+    "amounted",
 ];
 
 /// A measure one sentence states: its unit, the range of values its
@@ -610,7 +669,11 @@ fn bounds(hedge: &[String], value: f64) -> (f64, f64) {
 
 fn measured(witness: usize, d: usize, doc: &Doc) -> Vec<Measured> {
     let lower_content = |text: &str| -> Vec<String> {
-        words(text).iter().map(|w| w.text.to_lowercase()).filter(|w| !is_stopword(w) && w.chars().all(char::is_alphabetic)).collect()
+        words(text)
+            .iter()
+            .map(|w| w.text.to_lowercase())
+            .filter(|w| !is_stopword(w) && w.chars().all(char::is_alphabetic))
+            .collect()
     };
     let mut out = Vec::new();
     for s in 0..doc.sentences.len() {
@@ -623,7 +686,10 @@ fn measured(witness: usize, d: usize, doc: &Doc) -> Vec<Measured> {
             if q.kind != FactKind::Number || q.aside {
                 continue;
             }
-            let before: Vec<String> = text.get(..q.start).map(|t| words(t).iter().rev().take(3).map(|w| w.text.to_lowercase()).collect()).unwrap_or_default();
+            let before: Vec<String> = text
+                .get(..q.start)
+                .map(|t| words(t).iter().rev().take(3).map(|w| w.text.to_lowercase()).collect())
+                .unwrap_or_default();
             let (low, high) = bounds(&before, q.value);
             // A noun of its own only in the compound form, "a 2½-hour call",
             // "a 30-mile chase": "12 weeks ago", "15 miles north" measure a
@@ -641,7 +707,8 @@ fn measured(witness: usize, d: usize, doc: &Doc) -> Vec<Measured> {
                 context.extend(lower_content(doc.sentence_text(s - 1)));
             }
             let hedge: Vec<&str> = before.iter().rev().map(String::as_str).filter(|w| HEDGES.contains(w)).collect();
-            let mut said = if hedge.is_empty() { q.surface.clone() } else { format!("{} {}", hedge.join(" "), q.surface) };
+            let mut said =
+                if hedge.is_empty() { q.surface.clone() } else { format!("{} {}", hedge.join(" "), q.surface) };
             // "two" read with its unit from the next word: "two hours".
             if !q.surface.to_lowercase().contains(unit) {
                 if let Some(next) = text.get(q.end..).and_then(|rest| words(rest).into_iter().next()) {
@@ -650,7 +717,16 @@ fn measured(witness: usize, d: usize, doc: &Doc) -> Vec<Measured> {
                     }
                 }
             }
-            out.push(Measured { witness, unit: unit.to_string(), low, high, noun, context, text: said, citation: Citation { document: d, sentence: s } });
+            out.push(Measured {
+                witness,
+                unit: unit.to_string(),
+                low,
+                high,
+                noun,
+                context,
+                text: said,
+                citation: Citation { document: d, sentence: s },
+            });
         }
     }
     out
@@ -677,7 +753,12 @@ fn head_noun(rest: &str, unit: &str) -> Option<String> {
         if is_unit && taken == 0 && head.is_none() {
             continue;
         }
-        if w.len() < 3 || !w.chars().all(char::is_alphabetic) || is_stopword(&w) || w == "old" || facts::MONTHS.contains(&w.as_str()) {
+        if w.len() < 3
+            || !w.chars().all(char::is_alphabetic)
+            || is_stopword(&w)
+            || w == "old"
+            || facts::MONTHS.contains(&w.as_str())
+        {
             break;
         }
         head = Some(w);
@@ -692,8 +773,11 @@ fn head_noun(rest: &str, unit: &str) -> Option<String> {
 /// One measured thing given values by two witnesses that no member of
 /// either family could share (see the module's doc).
 fn measure_conflicts(witnesses: &[Witness<'_>]) -> Vec<Conflict> {
-    let mentions: Vec<Measured> =
-        witnesses.iter().enumerate().flat_map(|(w, wit)| wit.docs.iter().flat_map(move |&(d, doc)| measured(w, d, doc))).collect();
+    let mentions: Vec<Measured> = witnesses
+        .iter()
+        .enumerate()
+        .flat_map(|(w, wit)| wit.docs.iter().flat_map(move |&(d, doc)| measured(w, d, doc)))
+        .collect();
     // What is measured: a unit and the noun it modifies somewhere; a
     // mention without a noun of its own joins when its context names it.
     let mut things: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
@@ -704,7 +788,8 @@ fn measure_conflicts(witnesses: &[Witness<'_>]) -> Vec<Conflict> {
     }
     for (k, m) in mentions.iter().enumerate() {
         for ((unit, noun), members) in things.iter_mut() {
-            let names = m.noun.as_deref() == Some(noun.as_str()) || (m.noun.is_none() && (m.context.contains(noun) || m.context.contains(&format!("{noun}s"))));
+            let names = m.noun.as_deref() == Some(noun.as_str())
+                || (m.noun.is_none() && (m.context.contains(noun) || m.context.contains(&format!("{noun}s"))));
             if &m.unit == unit && names {
                 members.push(k);
             }
@@ -728,7 +813,12 @@ fn measure_conflicts(witnesses: &[Witness<'_>]) -> Vec<Conflict> {
                     let m = &mentions[k];
                     let family = witnesses[m.witness].index;
                     if !statements.iter().any(|s| s.witness == family) {
-                        statements.push(Statement { witness: family, text: m.text.clone(), speaker: None, citation: m.citation });
+                        statements.push(Statement {
+                            witness: family,
+                            text: m.text.clone(),
+                            speaker: None,
+                            citation: m.citation,
+                        });
                     }
                 }
             }
@@ -788,14 +878,20 @@ mod tests {
             .filter(|x| x.kind == ConflictKind::Quotation)
             .map(|x| x.statements.iter().map(|s| s.text.clone()).collect())
             .collect();
-        assert_eq!(quotations, vec![vec!["energy and infrastructure".to_string(), "energy infrastructure".to_string()]]);
+        assert_eq!(
+            quotations,
+            vec![vec!["energy and infrastructure".to_string(), "energy infrastructure".to_string()]]
+        );
     }
 
     #[test]
     fn one_measured_thing_given_two_values_is_a_conflict_however_worded() {
         let a = doc("a", "Putin and Trump spoke in a 2½-hour call on Tuesday. The Kremlin said the talks were useful.");
         let b = doc("b", "\"We had a great call. It lasted almost two hours,\" Trump said afterwards.");
-        let c = doc("c", "More than 2½ hours later, the White House said the call was over. He had promised peace in 24 hours.");
+        let c = doc(
+            "c",
+            "More than 2½ hours later, the White House said the call was over. He had promised peace in 24 hours.",
+        );
         let docs = vec![a, b, c];
         let collation = collate(&docs, &families(3), &stats(&[&docs[0], &docs[1], &docs[2]]), &StoryConfig::default());
         let measures: Vec<&Conflict> = collation.conflicts.iter().filter(|x| x.kind == ConflictKind::Measure).collect();
@@ -810,14 +906,24 @@ mod tests {
 
     #[test]
     fn agreeing_sentences_with_different_numbers_conflict() {
-        let a = doc("a", "Three undersea cables in the Mediterranean were cut on Friday, disrupting internet access across Asia.");
-        let b = doc("b", "Two undersea cables in the Mediterranean were cut on Friday, disrupting internet access across Asia.");
-        let c = doc("c", "Two undersea cables in the Mediterranean were cut on Friday, disrupting internet access across Asia.");
+        let a = doc(
+            "a",
+            "Three undersea cables in the Mediterranean were cut on Friday, disrupting internet access across Asia.",
+        );
+        let b = doc(
+            "b",
+            "Two undersea cables in the Mediterranean were cut on Friday, disrupting internet access across Asia.",
+        );
+        let c = doc(
+            "c",
+            "Two undersea cables in the Mediterranean were cut on Friday, disrupting internet access across Asia.",
+        );
         let docs = vec![a, b, c];
         let collation = collate(&docs, &families(3), &stats(&[&docs[0], &docs[1], &docs[2]]), &StoryConfig::default());
         assert_eq!(collation.agreements.len(), 1);
         assert_eq!(collation.agreements[0].witnesses, vec![0, 1, 2]);
-        let conflict = collation.conflicts.iter().find(|x| x.kind == ConflictKind::Quantity).expect("a quantity conflict");
+        let conflict =
+            collation.conflicts.iter().find(|x| x.kind == ConflictKind::Quantity).expect("a quantity conflict");
         assert_eq!(conflict.about.as_deref(), Some("undersea"));
         let values: Vec<&str> = conflict.statements.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(values, vec!["Three", "Two", "Two"]);
@@ -834,7 +940,11 @@ mod tests {
         // Different numbers of different things are no conflict.
         assert!(replaced_numbers("McDermott scored 23 points", "McDermott had five rebounds").is_empty());
         assert!(replaced_numbers("He needed nine points to pass Ford", "He posted 20 points to pass Ford").is_empty());
-        assert!(replaced_numbers("ran for 404 yards and caught passes for 440 yards", "ran for 440 yards and caught passes for 404 yards").is_empty());
+        assert!(replaced_numbers(
+            "ran for 404 yards and caught passes for 440 yards",
+            "ran for 440 yards and caught passes for 404 yards"
+        )
+        .is_empty());
     }
 
     #[test]
@@ -865,11 +975,17 @@ mod tests {
             vec!["Maria Snegovaya", "Center for Strategic and International Studies"]
         );
         // Two people are two names.
-        assert_eq!(found("The call between Donald Trump and Vladimir Putin lasted two hours."), vec!["Donald Trump", "Vladimir Putin"]);
+        assert_eq!(
+            found("The call between Donald Trump and Vladimir Putin lasted two hours."),
+            vec!["Donald Trump", "Vladimir Putin"]
+        );
         assert_eq!(
             found("The talks were led by Secretary of State Marco Rubio and National Security Adviser Mike Waltz."),
             vec!["Secretary of State Marco Rubio", "National Security Adviser Mike Waltz"]
         );
-        assert_eq!(found("He spoke at the Ministry of Trade and Industry on Monday."), vec!["Ministry of Trade and Industry"]);
+        assert_eq!(
+            found("He spoke at the Ministry of Trade and Industry on Monday."),
+            vec!["Ministry of Trade and Industry"]
+        );
     }
 }

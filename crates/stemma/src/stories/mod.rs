@@ -18,8 +18,8 @@ use crate::config::StoryConfig;
 use crate::relate::Relation;
 use crate::sketch::CorpusStats;
 use crate::text::Doc;
-pub use collate::Collation;
 pub use cluster::Clustering;
+pub use collate::Collation;
 pub use name::Timeline;
 
 /// Articles about one event.
@@ -131,7 +131,8 @@ pub fn labels_of<'r>(
     stats: &CorpusStats,
     config: &StoryConfig,
 ) -> Clustering {
-    let initial: Vec<u32> = components(documents.len(), relations.map(|r| (r.a, r.b))).iter().map(|&f| f as u32).collect();
+    let initial: Vec<u32> =
+        components(documents.len(), relations.map(|r| (r.a, r.b))).iter().map(|&f| f as u32).collect();
     cluster::cluster(documents, &initial, stats, config)
 }
 
@@ -188,7 +189,10 @@ mod tests {
     use super::*;
 
     fn doc(id: &str, text: &str, published: Option<&str>) -> Doc {
-        let article = crate::ingest::Article { published: published.map(str::to_string), ..crate::ingest::Article::from_text(id, text) };
+        let article = crate::ingest::Article {
+            published: published.map(str::to_string),
+            ..crate::ingest::Article::from_text(id, text)
+        };
         Doc::from_article(&article, &crate::text::tokens::Terms::default())
     }
 

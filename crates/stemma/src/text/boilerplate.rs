@@ -70,7 +70,9 @@ pub fn is_frame(sentence: &str) -> bool {
 
 /// A web address without its scheme: "nypost. com / 2013 / …".
 fn looks_like_address(lower: &str) -> bool {
-    [". com /", ".com/", ". co. uk", ".co.uk/", ". org /", ".org/", ". net /", ".net/"].iter().any(|d| lower.contains(d))
+    [". com /", ".com/", ". co. uk", ".co.uk/", ". org /", ".org/", ". net /", ".net/"]
+        .iter()
+        .any(|d| lower.contains(d))
 }
 
 #[cfg(test)]

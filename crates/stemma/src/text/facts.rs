@@ -513,7 +513,11 @@ fn date_at(sentence: &str, tokens: &[Token<'_>], i: usize) -> Option<(DateParts,
         // "May" alone is too often the verb, and "Mar" or "Dec" too often
         // something else: a month needs a day or a year beside it, or for
         // "May" a word of time before it ("in May", "since May").
-        let timed = k > 0 && matches!(tokens[k - 1].text, "in" | "since" | "until" | "by" | "early" | "late" | "mid" | "last" | "next" | "this" | "of");
+        let timed = k > 0
+            && matches!(
+                tokens[k - 1].text,
+                "in" | "since" | "until" | "by" | "early" | "late" | "mid" | "last" | "next" | "this" | "of"
+            );
         if !abbreviated && (tokens[k].text != "May" || timed) {
             parts.month = Some(month);
             return Some((parts, k + 1 - i));
@@ -761,11 +765,13 @@ fn mark_asides(sentence: &str, quantities: &mut [Quantity]) {
         // "(2,000 feet)" right after "600 metres": a conversion. A count in
         // parentheses ("23 pirates (12 Somali and 11 Yemeni)") is a
         // breakdown, stated for itself.
-        let converted = q.unit.as_deref().is_some_and(|u| in_base_units(1.0, u).is_some() || u.contains(['$', '£', '€', '¥']));
-        let gloss = converted && previous_end.is_some_and(|end| {
-            let between = &sentence[end.min(q.start)..q.start];
-            between.len() < 40 && between.contains('(') && !between.contains(')') && words(between).len() <= 3
-        });
+        let converted =
+            q.unit.as_deref().is_some_and(|u| in_base_units(1.0, u).is_some() || u.contains(['$', '£', '€', '¥']));
+        let gloss = converted
+            && previous_end.is_some_and(|end| {
+                let between = &sentence[end.min(q.start)..q.start];
+                between.len() < 40 && between.contains('(') && !between.contains(')') && words(between).len() <= 3
+            });
         if address || clock || gloss || lost {
             q.aside = true;
         }

@@ -286,8 +286,11 @@ fn source_after(text: &str, tokens: &[Token<'_>], from: usize) -> Option<Attribu
     // Lowercase words from `start` that end in a role ("analyst",
     // "defense lawyer", "legislative policy director"): how many.
     let roles = |start: usize| {
-        let lowercase =
-            tokens[start.min(tokens.len())..].iter().take(3).take_while(|t| t.text.chars().all(char::is_lowercase)).count();
+        let lowercase = tokens[start.min(tokens.len())..]
+            .iter()
+            .take(3)
+            .take_while(|t| t.text.chars().all(char::is_lowercase))
+            .count();
         (1..=lowercase)
             .rev()
             .find(|&n| crate::text::facts::is_role_word(&tokens[start + n - 1].text.to_lowercase()))
@@ -388,7 +391,8 @@ mod tests {
     }
 
     fn source_of(sentence: &str) -> Option<(String, bool)> {
-        let ranges: Vec<(usize, usize)> = quotations(sentence, 0, &[(0, sentence.len())], true).iter().map(|q| (q.start, q.end)).collect();
+        let ranges: Vec<(usize, usize)> =
+            quotations(sentence, 0, &[(0, sentence.len())], true).iter().map(|q| (q.start, q.end)).collect();
         attribution(&mask(sentence, &ranges)).map(|a| (a.source, a.named))
     }
 
@@ -412,9 +416,15 @@ mod tests {
     #[test]
     fn a_role_before_a_name_describes_the_person() {
         let a = attribution("Clashes could ruin the union, said AMR Research analyst Dana Stiffler.").unwrap();
-        assert_eq!((a.source.as_str(), a.description.as_str()), ("Dana Stiffler", "AMR Research analyst Dana Stiffler"));
+        assert_eq!(
+            (a.source.as_str(), a.description.as_str()),
+            ("Dana Stiffler", "AMR Research analyst Dana Stiffler")
+        );
         let a = attribution("The case is weak, said defense lawyer Theodore Boutrous.").unwrap();
-        assert_eq!((a.source.as_str(), a.description.as_str()), ("Theodore Boutrous", "defense lawyer Theodore Boutrous"));
+        assert_eq!(
+            (a.source.as_str(), a.description.as_str()),
+            ("Theodore Boutrous", "defense lawyer Theodore Boutrous")
+        );
         assert!(a.named);
         let a = attribution("The talks failed, said White House officials.").unwrap();
         assert_eq!(a.source, "White House");

@@ -389,7 +389,10 @@ mod tests {
 
     #[test]
     fn words_handle_non_ascii_letters_and_marks() {
-        assert_eq!(texts("Zelenskyy’s café — naïve “quotes” 2½-hour"), ["Zelenskyy", "s", "café", "naïve", "quotes", "2½-hour"]);
+        assert_eq!(
+            texts("Zelenskyy’s café — naïve “quotes” 2½-hour"),
+            ["Zelenskyy", "s", "café", "naïve", "quotes", "2½-hour"]
+        );
         assert_eq!(texts("end. -x a-"), ["end", "x", "a"]);
     }
 
