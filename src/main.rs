@@ -405,7 +405,9 @@ fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     }
     if analysis.documents.is_empty() {
         eprintln!("stemma: no article could be read; nothing to analyse");
-        html_sink.map(Sink::discard);
+        if let Some(sink) = html_sink {
+            sink.discard();
+        }
         report_sink.discard();
         return Ok(ExitCode::from(1));
     }

@@ -421,7 +421,7 @@ fn text_article(path: &Path, bytes: &[u8], lossy: bool) -> Result<(Article, Opti
 /// Decodes UTF-8, or says at which line and column and why it is not text.
 /// With `lossy`, invalid bytes become U+FFFD and the first of them is
 /// returned as a notice `(line, message)` instead of an error.
-fn decode(bytes: &[u8], lossy: bool) -> Result<(std::borrow::Cow<'_, str>, Option<(usize, String)>), (usize, String)> {
+fn decode(bytes: &[u8], lossy: bool) -> Result<(std::borrow::Cow<'_, str>, Option<Located>), Located> {
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
         return Err((line, "binary file (NUL byte); not read".into()));
@@ -444,6 +444,9 @@ fn decode(bytes: &[u8], lossy: bool) -> Result<(std::borrow::Cow<'_, str>, Optio
         }
     }
 }
+
+/// A message and the 1-based line it is about.
+type Located = (usize, String);
 
 /// 1-based line and column (in characters) of byte `pos`.
 fn line_and_column(bytes: &[u8], pos: usize) -> (usize, usize) {

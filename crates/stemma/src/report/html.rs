@@ -23,6 +23,15 @@ use crate::Analysis;
 /// The viewer: HTML, CSS and script, with `/*DATA*/` where the model goes.
 const TEMPLATE: &str = include_str!("report.html");
 
+/// A cited sentence on the page: `[document, sentence]`. The view model
+/// uses arrays, not objects, where it repeats: a 10k-document page holds
+/// hundreds of thousands of them.
+type Cited = (usize, usize);
+
+/// An aligned sentence pair on the page: `[a sentence, b sentence,
+/// similarity, diff]`, the diff as `[op, text]` pairs.
+type LinkView = (usize, usize, f64, Vec<(u8, String)>);
+
 /// Default page budget, in MB (`--html-max-mb`): large enough for a few
 /// thousand copied articles side by side, small enough for a browser to
 /// open at once.
@@ -132,7 +141,7 @@ struct RelationView<'a> {
     coverage_b: f64,
     /// `[a sentence, b sentence, similarity, diff]`; diff is a list of
     /// `[op, text]` with op 0 equal, 1 delete, 2 insert, empty when equal.
-    links: Vec<(usize, usize, f64, Vec<(u8, String)>)>,
+    links: Vec<LinkView>,
     changes: &'a Changes,
     /// Whether both texts are embedded.
     text: bool,
@@ -150,8 +159,8 @@ struct StoryView<'a> {
     families: Vec<FamilyView<'a>>,
     /// Indices into `families` of the witnesses compared.
     collated: &'a [usize],
-    agreements: Vec<(Vec<usize>, Vec<(usize, usize)>)>,
-    unique: Vec<(usize, &'a [String], (usize, usize))>,
+    agreements: Vec<(Vec<usize>, Vec<Cited>)>,
+    unique: Vec<(usize, &'a [String], Cited)>,
     conflicts: Vec<ConflictView<'a>>,
 }
 
@@ -169,7 +178,7 @@ struct ConflictView<'a> {
     kind: ConflictKind,
     about: Option<&'a str>,
     /// `[witness, text, speaker, [document, sentence]]`.
-    statements: Vec<(usize, &'a str, Option<&'a str>, (usize, usize))>,
+    statements: Vec<(usize, &'a str, Option<&'a str>, Cited)>,
 }
 
 fn cite(c: Citation) -> (usize, usize) {
@@ -277,7 +286,7 @@ fn model(analysis: &Analysis, max_bytes: usize, text_budget: usize) -> Model<'_>
             in_story[i].then(|| DocumentView {
                 id: &d.id,
                 title: d.title.as_deref(),
-                headline: d.title.as_deref().map_or(true, |t| t.trim().is_empty()).then(|| headline(d)),
+                headline: d.title.as_deref().is_none_or(|t| t.trim().is_empty()).then(|| headline(d)),
                 outlet: d.outlet.as_deref(),
                 published: d.published.as_deref(),
                 dated: d.dateline.as_ref().map(|(_, words)| words.as_str()),

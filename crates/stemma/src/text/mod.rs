@@ -251,9 +251,13 @@ const MAX_RUN_ON_PARAGRAPHS: usize = 3;
 /// paragraphs only when they hold no marks and the one after them starts
 /// with a closing mark; AP style instead reopens the quotation on each
 /// paragraph, and there it ends at the paragraph.
+/// A byte range `(start, end)`.
+type Range = (usize, usize);
+
 fn quotations(text: &str, spans: &[segment::Span]) -> Vec<Quote> {
     let several = spans.last().is_some_and(|s| s.paragraph > 0);
-    let mut lines: Vec<(usize, &str, Vec<(usize, usize)>)> = Vec::new();
+    // Each line: its offset, its text, and the quotation spans found in it.
+    let mut lines: Vec<(usize, &str, Vec<Range>)> = Vec::new();
     let (mut offset, mut next) = (0, 0);
     for line in text.split('\n') {
         let end = offset + line.len();
@@ -300,19 +304,19 @@ mod tests {
             "Payton added, \"He will not be put on IR.\nThe news is fairly good.\nIt is encouraging. \"\nBush was unavailable for comment.",
             "Payton added, \"He will not be put on IR.\n\nThe news is fairly good.\n\nIt is encouraging. \"\n\nBush was unavailable for comment.",
         ] {
-            let doc = Doc::from_article(&Article::from_text("d", text), &mut Terms::default());
+            let doc = Doc::from_article(&Article::from_text("d", text), &Terms::default());
             let quoted: Vec<&str> = doc.quotes.iter().map(|q| q.text.as_str()).collect();
             assert_eq!(quoted, ["He will not be put on IR", "The news is fairly good", "It is encouraging"]);
         }
         // AP style reopens the quotation on each paragraph: it ends at each.
         let text =
             "Payton added, \"He will not be put on IR.\n\"The news is fairly good,\" he said.\nBush was unavailable.";
-        let doc = Doc::from_article(&Article::from_text("d", text), &mut Terms::default());
+        let doc = Doc::from_article(&Article::from_text("d", text), &Terms::default());
         let quoted: Vec<&str> = doc.quotes.iter().map(|q| q.text.as_str()).collect();
         assert_eq!(quoted, ["He will not be put on IR", "The news is fairly good"]);
         // With no closing mark to come, an open quotation ends at its paragraph.
         let text = "Payton added, \"He will not be put on IR.\nThe news is fairly good.\nBush was unavailable.";
-        let doc = Doc::from_article(&Article::from_text("d", text), &mut Terms::default());
+        let doc = Doc::from_article(&Article::from_text("d", text), &Terms::default());
         assert_eq!(doc.quotes.len(), 1);
     }
 
