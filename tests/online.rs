@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use common::shared;
 use stemma::config::Config;
 use stemma::ingest::{read_inputs, Article, Reading};
-use stemma::sketch::CorpusStats;
+use stemma::stats::CorpusStats;
 use stemma::stories::online::Online;
 use stemma::text::tokens::Terms;
 use stemma::text::Doc;

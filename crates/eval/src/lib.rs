@@ -17,7 +17,7 @@ use stemma::align::{Alignment, Link};
 use stemma::config::Config;
 use stemma::ingest::Article;
 use stemma::relate::changes;
-use stemma::sketch::CorpusStats;
+use stemma::stats::CorpusStats;
 use stemma::text::facts::FactKind;
 use stemma::text::tokens::{words, Terms};
 use stemma::text::Doc;

@@ -13,7 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::AlignConfig;
-use crate::sketch::CorpusStats;
+use crate::stats::CorpusStats;
 use crate::text::{Doc, NARRATION, WORDING};
 
 /// One aligned sentence pair.

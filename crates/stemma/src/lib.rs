@@ -33,6 +33,7 @@ pub mod neardup;
 pub mod relate;
 pub mod report;
 pub mod sketch;
+pub mod stats;
 pub mod stories;
 pub mod text;
 
@@ -41,7 +42,8 @@ use rayon::prelude::*;
 use config::Config;
 use ingest::Article;
 use relate::Relation;
-use sketch::{CorpusStats, Sketcher};
+use sketch::Sketcher;
+use stats::CorpusStats;
 use text::tokens::Terms;
 use text::Doc;
 

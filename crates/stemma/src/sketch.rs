@@ -18,12 +18,6 @@
 //! Everything is 32-bit so that eight permutations run per AVX2
 //! instruction. Every front end that follows this recipe gets identical
 //! signatures.
-//!
-//! [`CorpusStats`] (document frequencies of terms) is the one corpus-wide
-//! value: built explicitly from the documents, it can be persisted and
-//! updated.
-
-use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
@@ -337,79 +331,6 @@ pub fn estimated_jaccard(a: &[u32], b: &[u32]) -> f64 {
     a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / a.len() as f64
 }
 
-/// Document frequencies of content terms: the corpus statistics that weight
-/// terms by rarity. Built by [`CorpusStats::add`] per document; two halves of
-/// a corpus [`CorpusStats::merge`] into the whole.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct CorpusStats {
-    /// Number of documents counted.
-    pub documents: u64,
-    /// Documents containing each term.
-    pub df: TermMap<u32>,
-}
-
-/// A hash map keyed by term hashes ([`crate::text::tokens::term_hash`]):
-/// the keys are hashes already, so they are only mixed, not hashed again
-/// with SipHash. The term statistics are looked up for every term of every
-/// aligned sentence and story vector.
-pub type TermMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<TermHasher>>;
-
-/// The hasher of [`TermMap`]: one multiplication of the key.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TermHasher(u64);
-
-impl std::hash::Hasher for TermHasher {
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    #[inline]
-    fn write_u64(&mut self, key: u64) {
-        // Fibonacci hashing, folded so that the high bits (the table's
-        // control bytes) and the low bits (its bucket) both depend on all
-        // of the key.
-        let x = (self.0 ^ key).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = x ^ (x >> 32);
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(buf));
-        }
-    }
-}
-
-impl CorpusStats {
-    /// Counts one document's distinct terms.
-    pub fn add(&mut self, doc: &Doc) {
-        self.documents += 1;
-        let mut terms = doc.terms.clone();
-        terms.sort_unstable();
-        terms.dedup();
-        for term in terms {
-            *self.df.entry(term).or_insert(0) += 1;
-        }
-    }
-
-    /// Adds another part of the corpus.
-    pub fn merge(mut self, other: CorpusStats) -> CorpusStats {
-        self.documents += other.documents;
-        for (term, n) in other.df {
-            *self.df.entry(term).or_insert(0) += n;
-        }
-        self
-    }
-
-    /// Smoothed inverse document frequency, at least 1: `ln((N+1)/(df+1)) + 1`.
-    pub fn idf(&self, term: u64) -> f64 {
-        let df = self.df.get(&term).copied().unwrap_or(0) as f64;
-        ((self.documents as f64 + 1.0) / (df + 1.0)).ln() + 1.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -532,21 +453,5 @@ mod tests {
         let shared = a.sentence_keys.iter().filter(|(k, _)| b.sentence_keys.iter().any(|(l, _)| l == k)).count();
         assert!(shared > 0);
         assert!(sketcher.sketch(&doc("WASHINGTON (AP) —")).sentence_keys.is_empty());
-    }
-
-    #[test]
-    fn stats_merge_equals_stats_of_the_whole() {
-        let docs = [doc("Alpha beta gamma."), doc("Beta delta."), doc("Gamma gamma epsilon.")];
-        let mut whole = CorpusStats::default();
-        docs.iter().for_each(|d| whole.add(d));
-        let mut left = CorpusStats::default();
-        left.add(&docs[0]);
-        let mut right = CorpusStats::default();
-        docs[1..].iter().for_each(|d| right.add(d));
-        let merged = left.merge(right);
-        assert_eq!(merged.documents, whole.documents);
-        assert_eq!(merged.df, whole.df);
-        let beta = crate::text::tokens::term_hash("beta");
-        assert!(whole.idf(beta) < whole.idf(crate::text::tokens::term_hash("delta")));
     }
 }

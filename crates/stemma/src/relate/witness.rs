@@ -294,7 +294,7 @@ pub fn confirm_condensed(
     documents: &[Doc],
     relations: &mut Vec<Relation>,
     story: &[u32],
-    stats: &crate::sketch::CorpusStats,
+    stats: &crate::stats::CorpusStats,
     config: &RelateConfig,
 ) {
     let tentative = |r: &Relation| tentative(r, config);

@@ -24,7 +24,7 @@ use std::collections::{BinaryHeap, HashMap};
 use rayon::prelude::*;
 
 use crate::config::StoryConfig;
-use crate::sketch::{CorpusStats, TermMap};
+use crate::stats::{CorpusStats, TermMap};
 use crate::text::{Doc, NARRATION, WORDING};
 
 /// Seconds in a day, for `max_days_apart`.

@@ -28,7 +28,7 @@ use serde::Serialize;
 use super::{wording, Family};
 use crate::align::{similarity, weigh, DiffTag, Weighted};
 use crate::config::StoryConfig;
-use crate::sketch::CorpusStats;
+use crate::stats::CorpusStats;
 use crate::text::facts::{self, FactKind};
 use crate::text::tokens::{is_stopword, words};
 use crate::text::{Doc, NARRATION, WORDING};

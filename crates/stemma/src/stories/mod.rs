@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::config::StoryConfig;
 use crate::relate::Relation;
-use crate::sketch::CorpusStats;
+use crate::stats::CorpusStats;
 use crate::text::Doc;
 pub use cluster::Clustering;
 pub use collate::Collation;

@@ -20,7 +20,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::cluster::{average_linkage, day, kernel, neighbors, vector, Clustering};
 use crate::config::StoryConfig;
-use crate::sketch::CorpusStats;
+use crate::stats::CorpusStats;
 use crate::text::Doc;
 
 /// Story state that takes articles one at a time.

@@ -1,0 +1,113 @@
+//! Corpus statistics: how many documents hold each term, which weights
+//! terms by rarity everywhere (alignment, stories, collation).
+//!
+//! An explicit value rather than a by-product of one batch: it is built one
+//! document at a time ([`CorpusStats::add`]), merged from parts
+//! ([`CorpusStats::merge`]) and serialized, so that a persistent index can
+//! keep it up to date as articles arrive.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::Doc;
+
+/// Document frequencies of content terms: the corpus statistics that weight
+/// terms by rarity. Built by [`CorpusStats::add`] per document; two halves of
+/// a corpus [`CorpusStats::merge`] into the whole.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CorpusStats {
+    /// Number of documents counted.
+    pub documents: u64,
+    /// Documents containing each term.
+    pub df: TermMap<u32>,
+}
+
+/// A hash map keyed by term hashes ([`crate::text::tokens::term_hash`]):
+/// the keys are hashes already, so they are only mixed, not hashed again
+/// with SipHash. The term statistics are looked up for every term of every
+/// aligned sentence and story vector.
+pub type TermMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<TermHasher>>;
+
+/// The hasher of [`TermMap`]: one multiplication of the key.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TermHasher(u64);
+
+impl std::hash::Hasher for TermHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    #[inline]
+    fn write_u64(&mut self, key: u64) {
+        // Fibonacci hashing, folded so that the high bits (the table's
+        // control bytes) and the low bits (its bucket) both depend on all
+        // of the key.
+        let x = (self.0 ^ key).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 32);
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(buf));
+        }
+    }
+}
+
+impl CorpusStats {
+    /// Counts one document's distinct terms.
+    pub fn add(&mut self, doc: &Doc) {
+        self.documents += 1;
+        let mut terms = doc.terms.clone();
+        terms.sort_unstable();
+        terms.dedup();
+        for term in terms {
+            *self.df.entry(term).or_insert(0) += 1;
+        }
+    }
+
+    /// Adds another part of the corpus.
+    pub fn merge(mut self, other: CorpusStats) -> CorpusStats {
+        self.documents += other.documents;
+        for (term, n) in other.df {
+            *self.df.entry(term).or_insert(0) += n;
+        }
+        self
+    }
+
+    /// Smoothed inverse document frequency, at least 1: `ln((N+1)/(df+1)) + 1`.
+    pub fn idf(&self, term: u64) -> f64 {
+        let df = self.df.get(&term).copied().unwrap_or(0) as f64;
+        ((self.documents as f64 + 1.0) / (df + 1.0)).ln() + 1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Article;
+    use crate::text::tokens::Terms;
+
+    fn doc(text: &str) -> Doc {
+        Doc::from_article(&Article::from_text("d", text), &Terms::default())
+    }
+
+    #[test]
+    fn stats_merge_equals_stats_of_the_whole() {
+        let docs = [doc("Alpha beta gamma."), doc("Beta delta."), doc("Gamma gamma epsilon.")];
+        let mut whole = CorpusStats::default();
+        docs.iter().for_each(|d| whole.add(d));
+        let mut left = CorpusStats::default();
+        left.add(&docs[0]);
+        let mut right = CorpusStats::default();
+        docs[1..].iter().for_each(|d| right.add(d));
+        let merged = left.merge(right);
+        assert_eq!(merged.documents, whole.documents);
+        assert_eq!(merged.df, whole.df);
+        let beta = crate::text::tokens::term_hash("beta");
+        assert!(whole.idf(beta) < whole.idf(crate::text::tokens::term_hash("delta")));
+    }
+}
