@@ -476,31 +476,27 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!((0.0..=1.0).contains(&threshold), "--threshold must lie in 0..=1, got {threshold}");
     check_inputs(&input.paths)?;
     let sink = Sink::open(input.output.as_ref())?;
-    let banding = stemma::sketch::Banding::for_dedup(&config.sketch, threshold);
     let started = Instant::now();
     let (show_progress, progress) = progress(input);
-
-    // Streamed: texts are sketched a chunk at a time and dropped.
-    let mut finder = stemma::neardup::Finder::new(&config.sketch);
-    let mut ids: Vec<String> = Vec::new();
-    progress.stage("sketch", 0);
-    let errors = stemma::ingest::for_each_chunk(&input.paths, &input.reading(), &mut |chunk| {
-        let texts: Vec<&str> = chunk.iter().map(|a| a.text.as_str()).collect();
-        finder.add(&texts, progress.as_ref());
-        ids.extend(chunk.into_iter().map(|a| a.id));
-    });
-    for error in &errors {
+    let found = stemma::neardup::dedup_inputs(&input.paths, &input.reading(), &config, threshold, progress.as_ref());
+    for error in &found.errors {
         eprintln!("stemma: {error}");
     }
-    if ids.is_empty() {
+    if found.ids.is_empty() {
         eprintln!("stemma: no article could be read; nothing to analyse");
         sink.discard();
         return Ok(ExitCode::from(1));
     }
-    let (pairs, clusters) = finder.finish(banding, config.candidates.max_key_documents, threshold, progress.as_ref());
-    report_rate(show_progress, started, ids.len());
-    let result =
-        stemma::report::NearDuplicateReport::new(&ids, &config.sketch, banding, threshold, &pairs, &clusters, &errors);
+    report_rate(show_progress, started, found.ids.len());
+    let result = stemma::report::NearDuplicateReport::new(
+        &found.ids,
+        &config.sketch,
+        found.banding,
+        threshold,
+        &found.pairs,
+        &found.clusters,
+        &found.errors,
+    );
     sink.write(|out| match input.format {
         Format::Text => stemma::report::write_near_duplicates(out, &result),
         Format::Json => {

@@ -116,6 +116,50 @@ impl Finder {
     }
 }
 
+/// What near-duplicate mode found in a set of inputs.
+#[derive(Debug)]
+pub struct Dedup {
+    /// Ids of the documents read, in input order; pairs and clusters index
+    /// into them.
+    pub ids: Vec<String>,
+    /// Pairs at or above the threshold.
+    pub pairs: Vec<NearDuplicate>,
+    /// Their connected components.
+    pub clusters: Vec<Cluster>,
+    /// The banding used, chosen from the threshold.
+    pub banding: Banding,
+    /// Problems met reading the inputs.
+    pub errors: Vec<crate::ingest::InputError>,
+}
+
+/// Near-duplicate mode over files and directories, streamed: texts are
+/// read and sketched a chunk at a time and dropped, so memory is one
+/// signature per document. The banding follows `threshold`
+/// ([`Banding::for_dedup`]).
+pub fn dedup_inputs(
+    paths: &[std::path::PathBuf],
+    reading: &crate::ingest::Reading,
+    config: &crate::config::Config,
+    threshold: f64,
+    progress: &dyn Progress,
+) -> Dedup {
+    let banding = Banding::for_dedup(&config.sketch, threshold);
+    let mut finder = Finder::new(&config.sketch);
+    let mut ids: Vec<String> = Vec::new();
+    progress.stage("sketch", 0);
+    let errors = crate::ingest::for_each_chunk(paths, reading, &mut |chunk| {
+        let texts: Vec<&str> = chunk.iter().map(|a| a.text.as_str()).collect();
+        finder.add(&texts, progress);
+        ids.extend(chunk.into_iter().map(|a| a.id));
+    });
+    let (pairs, clusters) = if ids.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        finder.finish(banding, config.candidates.max_key_documents, threshold, progress)
+    };
+    Dedup { ids, pairs, clusters, banding, errors }
+}
+
 /// Finds the near-duplicate pairs among articles held in memory and groups them.
 pub fn near_duplicates(
     articles: &[Article],
