@@ -120,6 +120,31 @@ fn analyse_text(articles: Vec<Article>, progress: &dyn Progress) -> impl Indexed
     })
 }
 
+/// The per-pair step: aligns a candidate pair of `documents` and judges
+/// it, with the corpus statistics `stats`. `None` when the two are not
+/// derived one from the other. The pair is aligned in id order, so that the
+/// result does not depend on input order. A persistent index calls this for
+/// each candidate of a new article.
+pub fn relate_pair(
+    documents: &[Doc],
+    candidate: &candidates::Candidate,
+    stats: &CorpusStats,
+    sketcher: &Sketcher,
+    config: &Config,
+) -> Option<Relation> {
+    let (mut ia, mut ib) = (candidate.a as usize, candidate.b as usize);
+    if documents[ia].id > documents[ib].id {
+        std::mem::swap(&mut ia, &mut ib);
+    }
+    let (a, b) = (&documents[ia], &documents[ib]);
+    let alignment = align::align(a, b, stats, &config.align);
+    // Signatures are computed again, for the pairs that share an LSH band,
+    // rather than held for every document.
+    let jaccard = || sketch::estimated_jaccard(&sketcher.minhash_text(&a.text), &sketcher.minhash_text(&b.text));
+    let resemblance = relate::Resemblance { exact: candidate.exact, jaccard: None };
+    relate::relate((ia, a), (ib, b), alignment, resemblance, candidate.lsh.then_some(&jaccard), &config.relate)
+}
+
 /// Runs the pipeline from analysed documents on: sketches, candidates,
 /// alignment and relations.
 pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Progress) -> Analysis {
@@ -127,13 +152,7 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
     let sketcher = Sketcher::new(&config.sketch);
     let keys = candidates::Keys::of_documents(&documents, &sketcher);
     progress.advance(1);
-    let stats = documents
-        .par_iter()
-        .fold(CorpusStats::default, |mut stats, doc| {
-            stats.add(doc);
-            stats
-        })
-        .reduce(CorpusStats::default, CorpusStats::merge);
+    let stats = CorpusStats::of_documents(&documents);
 
     progress.stage("candidates", 1);
     let candidates = candidates::candidates(keys, &config.candidates);
@@ -143,20 +162,7 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
     let mut relations: Vec<Relation> = candidates
         .par_iter()
         .filter_map(|c| {
-            // Align in id order, so that results do not depend on input order.
-            let (mut ia, mut ib) = (c.a as usize, c.b as usize);
-            if documents[ia].id > documents[ib].id {
-                std::mem::swap(&mut ia, &mut ib);
-            }
-            let (a, b) = (&documents[ia], &documents[ib]);
-            let alignment = align::align(a, b, &stats, &config.align);
-            // Signatures are computed again, for the pairs that share an LSH
-            // band, rather than held for every document.
-            let jaccard =
-                || sketch::estimated_jaccard(&sketcher.minhash_text(&a.text), &sketcher.minhash_text(&b.text));
-            let resemblance = relate::Resemblance { exact: c.exact, jaccard: None };
-            let relation =
-                relate::relate((ia, a), (ib, b), alignment, resemblance, c.lsh.then_some(&jaccard), &config.relate);
+            let relation = relate_pair(&documents, c, &stats, &sketcher, config);
             progress.advance(1);
             relation
         })

@@ -69,6 +69,18 @@ impl CorpusStats {
         }
     }
 
+    /// The statistics of a set of documents, counted in parallel.
+    pub fn of_documents(documents: &[Doc]) -> CorpusStats {
+        use rayon::prelude::*;
+        documents
+            .par_iter()
+            .fold(CorpusStats::default, |mut stats, doc| {
+                stats.add(doc);
+                stats
+            })
+            .reduce(CorpusStats::default, CorpusStats::merge)
+    }
+
     /// Adds another part of the corpus.
     pub fn merge(mut self, other: CorpusStats) -> CorpusStats {
         self.documents += other.documents;
