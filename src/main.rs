@@ -464,7 +464,7 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
 
 fn load_config(args: &InputArgs) -> anyhow::Result<Config> {
     match &args.config {
-        Some(path) => Config::from_toml_file(path),
+        Some(path) => Ok(Config::from_toml_file(path)?),
         None => Ok(Config::default()),
     }
 }

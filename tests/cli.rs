@@ -251,7 +251,12 @@ fn configuration_overrides_apply_and_bad_keys_fail() {
     std::fs::write(&bad, "[relate]\nrewrite_coverag = 0.4\n").unwrap();
     let out = stemma(&["analyze", "--config", bad.to_str().unwrap(), examples().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("parsing config file") && stderr.contains("bad.toml"), "{stderr}");
+    assert_eq!(stderr.matches("unknown field `rewrite_coverag`").count(), 1, "the cause is said once:\n{stderr}");
+    std::fs::write(&bad, "[stories]\nlink_threshold = nan\n").unwrap();
+    let out = stemma(&["analyze", "--config", bad.to_str().unwrap(), examples().to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stories.link_threshold must lie in 0..=1, got NaN"), "{out:?}");
 
     let defaults = stemma(&["config"]);
     let parsed: stemma::config::Config = toml::from_str(&String::from_utf8_lossy(&defaults.stdout)).unwrap();

@@ -4,10 +4,53 @@
 //! overrides any subset of them from TOML, and the effective configuration is
 //! written into the JSON output so that a result can be reproduced.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use serde::{Deserialize, Serialize};
+
+/// Why a configuration could not be read or used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read. (The cause is the error's `source`, so
+    /// that a chain of causes prints it once.)
+    #[error("reading config file {}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, or names a setting that does not exist.
+    #[error("parsing config file {}", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Where and why, as TOML says it.
+        source: Box<toml::de::Error>,
+    },
+    /// A setting holds a value that cannot work.
+    #[error("{}{message}", path.as_ref().map(|p| format!("checking config file {}: ", p.display())).unwrap_or_default())]
+    Invalid {
+        /// The file, when the configuration came from one.
+        path: Option<PathBuf>,
+        /// Which setting, and what it must be.
+        message: String,
+    },
+    /// The configuration could not be written as TOML.
+    #[error("serializing the configuration")]
+    Serialize(#[from] toml::ser::Error),
+}
+
+/// Fails validation with a message naming the setting.
+macro_rules! check {
+    ($cond:expr, $($message:tt)+) => {
+        // NaN fails the check: `ok` is false for it.
+        let ok: bool = $cond;
+        if !ok {
+            return Err(ConfigError::Invalid { path: None, message: format!($($message)+) });
+        }
+    };
+}
 
 /// The complete, effective configuration of an analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -30,11 +73,15 @@ pub struct Config {
 impl Config {
     /// Reads a TOML file whose tables override the defaults; unknown keys are
     /// an error so that a misspelt threshold is never silently ignored.
-    pub fn from_toml_file(path: &Path) -> anyhow::Result<Config> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
-        let config: Config =
-            toml::from_str(&text).with_context(|| format!("parsing config file {}", path.display()))?;
-        config.validate().with_context(|| format!("checking config file {}", path.display()))?;
+    pub fn from_toml_file(path: &Path) -> Result<Config, ConfigError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        let config: Config = toml::from_str(&text)
+            .map_err(|source| ConfigError::Parse { path: path.to_path_buf(), source: Box::new(source) })?;
+        config.validate().map_err(|err| match err {
+            ConfigError::Invalid { message, .. } => ConfigError::Invalid { path: Some(path.to_path_buf()), message },
+            other => other,
+        })?;
         Ok(config)
     }
 
@@ -42,10 +89,12 @@ impl Config {
     /// (`stemma config`): a file to copy and edit. The comments are the
     /// doc comments of this module's fields, read from its source at build
     /// time, so that they cannot drift from the code.
-    pub fn to_commented_toml(&self) -> anyhow::Result<String> {
+    pub fn to_commented_toml(&self) -> Result<String, ConfigError> {
         let docs = field_docs(include_str!("config.rs"));
-        let value = toml::Value::try_from(self).context("serializing the configuration")?;
-        let toml::Value::Table(sections) = value else { anyhow::bail!("the configuration is not a table") };
+        let value = toml::Value::try_from(self)?;
+        let toml::Value::Table(sections) = value else {
+            return Err(ConfigError::Invalid { path: None, message: "the configuration is not a table".into() });
+        };
         let mut out = String::from(
             "# Stemma configuration: every setting with its default value.\n\
              # Keep the lines you change and pass the file with `--config FILE`;\n\
@@ -74,17 +123,18 @@ impl Config {
     }
 
     /// Rejects settings that cannot work (zero bands, thresholds outside 0..=1).
-    pub fn validate(&self) -> anyhow::Result<()> {
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check!(self.ingest.max_document_bytes >= 1, "ingest.max_document_bytes must be at least 1");
         let s = &self.sketch;
-        anyhow::ensure!(s.shingle_size >= 1, "sketch.shingle_size must be at least 1");
-        anyhow::ensure!(
+        check!(s.shingle_size >= 1, "sketch.shingle_size must be at least 1");
+        check!(
             s.num_perm >= 1 && s.bands >= 1 && s.num_perm.is_multiple_of(s.bands),
             "sketch.num_perm ({}) must be a positive multiple of sketch.bands ({})",
             s.num_perm,
             s.bands
         );
-        anyhow::ensure!(s.sentence_bands >= 1, "sketch.sentence_bands must be at least 1");
-        anyhow::ensure!(
+        check!(s.sentence_bands >= 1, "sketch.sentence_bands must be at least 1");
+        check!(
             s.dedup_band_recall > 0.0 && s.dedup_band_recall < 1.0,
             "sketch.dedup_band_recall must lie strictly between 0 and 1, got {}",
             s.dedup_band_recall
@@ -121,16 +171,16 @@ impl Config {
             ("stories.quantity_sentence_overlap", self.stories.quantity_sentence_overlap),
         ];
         for (name, value) in unit {
-            anyhow::ensure!((0.0..=1.0).contains(&value), "{name} must lie in 0..=1, got {value}");
+            check!((0.0..=1.0).contains(&value), "{name} must lie in 0..=1, got {value}");
         }
-        anyhow::ensure!(self.relate.trim_ratio >= 1.0, "relate.trim_ratio must be at least 1");
-        anyhow::ensure!(self.relate.witness_margin >= 1.0, "relate.witness_margin must be at least 1");
-        anyhow::ensure!(self.relate.witness_reading_words >= 1, "relate.witness_reading_words must be at least 1");
-        anyhow::ensure!(self.stories.neighbors >= 1, "stories.neighbors must be at least 1");
-        anyhow::ensure!(self.stories.max_reverse_neighbors >= 2, "stories.max_reverse_neighbors must be at least 2");
-        anyhow::ensure!(self.stories.vector_terms >= 1, "stories.vector_terms must be at least 1");
-        anyhow::ensure!(self.stories.max_days_apart >= 0.0, "stories.max_days_apart must not be negative");
-        anyhow::ensure!(self.stories.time_scale_days >= 0.0, "stories.time_scale_days must not be negative");
+        check!(self.relate.trim_ratio >= 1.0, "relate.trim_ratio must be at least 1");
+        check!(self.relate.witness_margin >= 1.0, "relate.witness_margin must be at least 1");
+        check!(self.relate.witness_reading_words >= 1, "relate.witness_reading_words must be at least 1");
+        check!(self.stories.neighbors >= 1, "stories.neighbors must be at least 1");
+        check!(self.stories.max_reverse_neighbors >= 2, "stories.max_reverse_neighbors must be at least 2");
+        check!(self.stories.vector_terms >= 1, "stories.vector_terms must be at least 1");
+        check!(self.stories.max_days_apart >= 0.0, "stories.max_days_apart must not be negative");
+        check!(self.stories.time_scale_days >= 0.0, "stories.time_scale_days must not be negative");
         Ok(())
     }
 }
