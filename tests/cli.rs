@@ -256,7 +256,10 @@ fn configuration_overrides_apply_and_bad_keys_fail() {
     assert_eq!(stderr.matches("unknown field `rewrite_coverag`").count(), 1, "the cause is said once:\n{stderr}");
     std::fs::write(&bad, "[stories]\nlink_threshold = nan\n").unwrap();
     let out = stemma(&["analyze", "--config", bad.to_str().unwrap(), examples().to_str().unwrap()]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("stories.link_threshold must lie in 0..=1, got NaN"), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("stories.link_threshold must lie in 0..=1, got NaN"),
+        "{out:?}"
+    );
 
     let defaults = stemma(&["config"]);
     let parsed: stemma::config::Config = toml::from_str(&String::from_utf8_lossy(&defaults.stdout)).unwrap();
