@@ -27,6 +27,7 @@
 
 pub mod align;
 pub mod candidates;
+pub mod components;
 pub mod config;
 pub mod ingest;
 pub mod neardup;

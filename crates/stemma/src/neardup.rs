@@ -177,7 +177,7 @@ pub fn near_duplicates(
 
 /// Connected components of the pairs; the smallest index of each is kept.
 fn clusters(n: usize, pairs: &[NearDuplicate]) -> Vec<Cluster> {
-    let label = crate::stories::components(n, pairs.iter().map(|p| (p.a, p.b)));
+    let label = crate::components::components(n, pairs.iter().map(|p| (p.a, p.b)));
     let mut members: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
     for p in pairs {
         for x in [p.a, p.b] {

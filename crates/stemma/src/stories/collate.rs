@@ -181,7 +181,7 @@ fn agreements(witnesses: &[Witness<'_>], stats: &CorpusStats, config: &StoryConf
             }
         }
     }
-    let label = super::components(nodes.len(), links.iter().copied());
+    let label = crate::components::components(nodes.len(), links.iter().copied());
     let linked: HashSet<usize> = links.iter().flat_map(|&(a, b)| [a, b]).collect();
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for &n in &linked {

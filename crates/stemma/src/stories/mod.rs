@@ -14,6 +14,7 @@ pub mod wording;
 
 use serde::Serialize;
 
+use crate::components::components;
 use crate::config::StoryConfig;
 use crate::relate::Relation;
 use crate::stats::CorpusStats;
@@ -59,26 +60,6 @@ impl Family {
     pub fn witness(&self) -> usize {
         self.root.unwrap_or(self.members[0])
     }
-}
-
-/// Connected components of `pairs` over `n` items: a label per item, the
-/// smallest index of its component.
-pub(crate) fn components(n: usize, pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<usize> {
-    fn root(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    let mut parent: Vec<usize> = (0..n).collect();
-    for (a, b) in pairs {
-        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
-        if ra != rb {
-            parent[ra.max(rb)] = ra.min(rb);
-        }
-    }
-    (0..n).map(|x| root(&mut parent, x)).collect()
 }
 
 /// The copy families of the documents: a label per document (its family's
@@ -233,10 +214,5 @@ mod tests {
         // Without direction, the earlier publication is the root.
         let dated = [doc("a", "One line.", Some("2025-03-15")), doc("b", "One line.", Some("2025-03-14"))];
         assert_eq!(root_of(&[0, 1], &dated, &[&undirected]), Some(1));
-    }
-
-    #[test]
-    fn components_label_by_smallest_member() {
-        assert_eq!(components(5, [(3, 1), (1, 4)]), vec![0, 1, 2, 1, 1]);
     }
 }
