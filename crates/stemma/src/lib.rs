@@ -126,6 +126,28 @@ fn analyse_text(articles: Vec<Article>, progress: &dyn Progress) -> impl Indexed
 /// derived one from the other. The pair is aligned in id order, so that the
 /// result does not depend on input order. A persistent index calls this for
 /// each candidate of a new article.
+///
+/// ```
+/// use stemma::candidates::{candidates, Keys};
+/// use stemma::{config::Config, ingest::Article, sketch::Sketcher, stats::CorpusStats, text::{tokens::Terms, Doc}};
+///
+/// let story = "The council approved a new budget for the harbour district on Monday.\n\
+///     Mayor Ilse Varga said the plan would repair three bridges before winter.\n\
+///     Opposition members called the spending reckless and demanded an audit.\n\
+///     The vote passed by seven votes to four after a long debate.";
+/// let trimmed = story.lines().take(3).collect::<Vec<_>>().join("\n");
+/// let terms = Terms::default();
+/// let docs: Vec<Doc> = [("wire", story), ("reprint", trimmed.as_str())]
+///     .iter()
+///     .map(|(id, text)| Doc::from_article(&Article::from_text(id, text), &terms))
+///     .collect();
+/// let config = Config::default();
+/// let sketcher = Sketcher::new(&config.sketch);
+/// let stats = CorpusStats::of_documents(&docs);
+/// let found = candidates(Keys::of_documents(&docs, &sketcher), &config.candidates);
+/// let relation = stemma::relate_pair(&docs, &found[0], &stats, &sketcher, &config).expect("a reprint");
+/// assert_eq!(relation.kind, stemma::relate::RelationKind::Version);
+/// ```
 pub fn relate_pair(
     documents: &[Doc],
     candidate: &candidates::Candidate,
