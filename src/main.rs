@@ -337,7 +337,14 @@ impl Sink {
     fn write(self, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
         let (result, name) = match self.file {
             Some((path, file, _)) => {
-                let result = file.set_len(0).and_then(|_| {
+                // Only a regular file is emptied first: /dev/null, a pipe
+                // or a terminal cannot be, and need not be.
+                let emptied = match file.metadata() {
+                    Ok(meta) if meta.is_file() => file.set_len(0),
+                    Ok(_) => Ok(()),
+                    Err(err) => Err(err),
+                };
+                let result = emptied.and_then(|_| {
                     let mut out = std::io::BufWriter::new(file);
                     write(&mut out).and_then(|_| out.flush())
                 });
@@ -390,7 +397,13 @@ fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     }
     check_inputs(&args.paths)?;
     if let (Some(html), Some(output)) = (&analyze_args.html, &args.output) {
-        anyhow::ensure!(!same_file(html, output), "--html and --output name the same file {}", html.display());
+        // Two reports in one file would garble both; a device takes both.
+        let device = std::fs::metadata(html).is_ok_and(|m| !m.is_file());
+        anyhow::ensure!(
+            device || !same_file(html, output),
+            "--html and --output name the same file {}",
+            html.display()
+        );
     }
     // Outputs are opened before any input is read: a path that cannot be
     // written fails now, not after the whole analysis.

@@ -101,6 +101,9 @@ fn a_bad_output_path_fails_before_reading_and_one_late_failure_spares_the_other(
         let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
         assert_eq!(report["documents"].as_array().unwrap().len(), 5);
     }
+    // Devices are outputs too: a report to /dev/null is no error.
+    let null = stemma(&["analyze", corpus.to_str().unwrap(), "-o", "/dev/null", "--html", "/dev/null"]);
+    assert!(null.status.success(), "{null:?}");
     let same = stemma(&["analyze", corpus.to_str().unwrap(), "--html", "/tmp/x.html", "-o", "/tmp/./x.html"]);
     assert_eq!(same.status.code(), Some(2));
 }
