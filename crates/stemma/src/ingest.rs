@@ -288,7 +288,10 @@ impl<'a> Stream<'a> {
             self.errors.push(InputError {
                 path,
                 line: None,
-                message: format!("{} with the same problem ({lines}): {message}", count_records(more)),
+                message: format!(
+                    "{} with the same problem ({lines}): {message}",
+                    crate::report::count(more, "more record")
+                ),
             });
         }
     }
@@ -307,14 +310,6 @@ impl<'a> Stream<'a> {
         if !self.pending.is_empty() {
             (self.sink)(std::mem::take(&mut self.pending));
         }
-    }
-}
-
-fn count_records(n: usize) -> String {
-    if n == 1 {
-        "1 more record".into()
-    } else {
-        format!("{n} more records")
     }
 }
 

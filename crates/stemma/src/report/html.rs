@@ -193,7 +193,7 @@ const DOCUMENT_SHARE: usize = 10;
 /// Builds the view model, embedding texts story by story within `max_bytes`.
 /// `text_budget` is what the texts and diffs may take; `max_bytes` the whole
 /// page, from which the per-document limit is derived.
-fn model(analysis: &Analysis, max_bytes: usize, text_budget: usize) -> Model<'_> {
+fn model<'a>(analysis: &'a Analysis, input_errors: &[InputError], max_bytes: usize, text_budget: usize) -> Model<'a> {
     let docs = &analysis.documents;
     // A pair view costs about its two texts again in diffs.
     let cost = |d: usize| -> usize { 2 * (docs[d].text.len() + 8 * docs[d].sentences.len()) };
@@ -411,8 +411,8 @@ fn model(analysis: &Analysis, max_bytes: usize, text_budget: usize) -> Model<'_>
         documents,
         relations,
         stories,
-        input_errors: Vec::new(),
-        input_errors_total: 0,
+        input_errors: input_errors.iter().take(SHOWN_INPUT_ERRORS).map(ToString::to_string).collect(),
+        input_errors_total: input_errors.len(),
     }
 }
 
@@ -460,13 +460,11 @@ pub fn write_html(
     // The page without texts is measured first; texts fill what is left.
     // Diffs are estimated, so a page that still comes out over the budget
     // is rebuilt with the overshoot (and a margin) taken off the texts.
-    let skeleton = TEMPLATE.len() + serde_json::to_string(&model(analysis, max_bytes, 0))?.len();
+    let skeleton = TEMPLATE.len() + serde_json::to_string(&model(analysis, input_errors, max_bytes, 0))?.len();
     let mut text_budget = max_bytes.saturating_sub(skeleton);
     let json = loop {
-        let mut m = model(analysis, max_bytes, text_budget);
+        let mut m = model(analysis, input_errors, max_bytes, text_budget);
         m.left_out.skeleton_bytes = skeleton;
-        m.input_errors = input_errors.iter().take(SHOWN_INPUT_ERRORS).map(ToString::to_string).collect();
-        m.input_errors_total = input_errors.len();
         // Inside a <script> element, "</" could close it; "<\/" is the same JSON.
         let json = serde_json::to_string(&m)?.replace("</", "<\\/");
         let size = TEMPLATE.len() + json.len();
