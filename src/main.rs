@@ -20,6 +20,9 @@ use stemma::ingest::{JsonFields, Reading};
 use stemma::report::{write_json, write_terminal, Report};
 use stemma::Progress;
 
+mod index;
+mod serve;
+
 /// Traces news copy: finds duplicates, versions and paraphrased rewrites
 /// among articles, and says what each copy changed.
 #[derive(Parser)]
@@ -36,6 +39,8 @@ Examples:
   stemma analyze corpus.jsonl --format json -o r.json --html r.html
   stemma dedup corpus.jsonl --threshold 0.8          near-duplicate clusters, fast
   stemma config > stemma.toml                        every setting, documented
+  stemma index add --index news.idx corpus.jsonl     a persistent index, one article at a time
+  stemma serve --index news.idx                      the index over HTTP on 127.0.0.1:7878
 
 Exit status: 0 analysed (unreadable records are named on standard error and
 skipped); 1 nothing could be read; 2 usage or configuration error, an input
@@ -90,6 +95,13 @@ enum Command {
         /// The shell to complete in.
         shell: clap_complete::Shell,
     },
+    /// A persistent index: add articles as they arrive and learn at once
+    /// what each is a copy of.
+    #[command(subcommand, after_help = index::INDEX_HELP)]
+    Index(index::IndexCommand),
+    /// Serve an index over HTTP (see docs/api.md).
+    #[command(after_help = serve::SERVE_HELP)]
+    Serve(serve::ServeArgs),
     /// Evaluate on public data in ../shared/data and write a result file.
     Eval(EvalArgs),
 }
@@ -211,6 +223,8 @@ fn main() -> ExitCode {
                 Ok(())
             })
         }
+        Command::Index(command) => index::run(command),
+        Command::Serve(args) => serve::run(args),
         Command::Eval(args) => eval(args),
     };
     match result {

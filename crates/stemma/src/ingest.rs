@@ -575,7 +575,7 @@ fn parse_line(bytes: &[u8], reading: &Reading, stem: &str, origin: &str, line_no
     if line.is_empty() {
         return None;
     }
-    let article = json_article(line, &reading.fields, stem, origin, line_no)
+    let article = parse_record(line, &reading.fields, stem, origin, line_no)
         .and_then(|a| match reading.too_long(a.text.len()) {
             Some(message) => Err(message),
             None => Ok(a),
@@ -584,7 +584,17 @@ fn parse_line(bytes: &[u8], reading: &Reading, stem: &str, origin: &str, line_no
     Some(Parsed { article, notice })
 }
 
-fn json_article(line: &str, fields: &JsonFields, stem: &str, origin: &str, line_no: usize) -> Result<Article, String> {
+/// One JSON record (`line`, the `line_no`th of `origin`) as an article, with
+/// the message a user reads when it is not one. A record without an id is
+/// named `stem:line_no`. Readers of other JSON carriers (an HTTP request's
+/// body) use it so that a record means the same everywhere.
+pub fn parse_record(
+    line: &str,
+    fields: &JsonFields,
+    stem: &str,
+    origin: &str,
+    line_no: usize,
+) -> Result<Article, String> {
     // Only the named fields are decoded; the rest of the record is skipped
     // unparsed, which keeps wide records cheap.
     let object: std::collections::HashMap<std::borrow::Cow<'_, str>, &serde_json::value::RawValue> =

@@ -389,7 +389,8 @@ impl<'a> Report<'a> {
     }
 }
 
-fn document(doc: &Doc) -> DocumentOut<'_> {
+/// A document as the report writes it.
+pub fn document(doc: &Doc) -> DocumentOut<'_> {
     DocumentOut {
         id: &doc.id,
         title: doc.title.as_deref(),
@@ -402,7 +403,8 @@ fn document(doc: &Doc) -> DocumentOut<'_> {
     }
 }
 
-fn relation<'a>(r: &'a Relation, docs: &'a [Doc]) -> RelationOut<'a> {
+/// A relation as the report writes it, `r`'s indices pointing into `docs`.
+pub fn relation<'a>(r: &'a Relation, docs: &'a [Doc]) -> RelationOut<'a> {
     let (a, b) = (&docs[r.a], &docs[r.b]);
     RelationOut {
         a: &a.id,

@@ -35,7 +35,7 @@ const DAY: f64 = 86_400.0;
 const CHUNK: usize = 65_536;
 
 /// A document's story vector: `(term, weight)` sorted by term, unit length.
-pub(crate) type Vector = Vec<(u64, f32)>;
+pub type Vector = Vec<(u64, f32)>;
 
 /// The story vector of a document: term frequency counted in sentences
 /// times the smoothed IDF of [`CorpusStats::idf`], names and numbers
@@ -45,7 +45,7 @@ pub(crate) type Vector = Vec<(u64, f32)>;
 /// corpus. The smoothing
 /// keeps small corpora workable, where a plain `ln(N / df)` weighs every
 /// term of a five-article story at nearly nothing.
-pub(crate) fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
+pub fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
     let mut counts: TermMap<(u32, u8)> = TermMap::with_capacity_and_hasher(doc.terms.len(), Default::default());
     for (&term, &role) in doc.terms.iter().zip(&doc.roles) {
         let entry = counts.entry(term).or_insert((0, 0));
@@ -177,7 +177,7 @@ pub(crate) fn neighbors(documents: &[Doc], stats: &CorpusStats, config: &StoryCo
 /// ECB+ topics 1-22 it lowered BCubed F1 (0.942 to 0.940), since a gold
 /// event there takes in follow-up reports days or weeks later and stamp
 /// lines sometimes carry another date than the article's.
-pub(crate) fn day(doc: &Doc) -> Option<f64> {
+pub fn day(doc: &Doc) -> Option<f64> {
     doc.published_at.map(|t| t as f64 / DAY)
 }
 
@@ -189,7 +189,7 @@ fn in_time(a: &Doc, b: &Doc, config: &StoryConfig) -> f32 {
 }
 
 /// [`in_time`] of two days.
-pub(crate) fn kernel(x: Option<f64>, y: Option<f64>, config: &StoryConfig) -> f32 {
+pub fn kernel(x: Option<f64>, y: Option<f64>, config: &StoryConfig) -> f32 {
     let (Some(x), Some(y)) = (x, y) else { return 1.0 };
     let days = (x - y).abs();
     if days > config.max_days_apart {

@@ -1,0 +1,835 @@
+//! A persistent Stemma index: articles arrive one at a time, and each is
+//! told at once what it is a copy of, what it changed and which story it
+//! joins, against everything held.
+//!
+//! The index is one redb database (`DIR/index.redb`): transactional, so an
+//! addition is all there or not at all, and readers (queries) run while an
+//! addition is written. It holds each article as given and the postings
+//! the batch's candidate step groups by (exact hashes, LSH bands, sentence
+//! keys), the corpus statistics, the relations found and the stories. A new
+//! article is analysed, its candidates looked up in the postings, and each
+//! candidate pair aligned and judged by the same core step as a batch
+//! ([`stemma::relate_pair`]); see `docs/api.md` for how the answers differ
+//! from a batch over the same articles.
+//!
+//! ```
+//! use stemma::ingest::Article;
+//! use stemma_index::{Index, Status};
+//!
+//! let dir = std::env::temp_dir().join(format!("stemma-index-doc-{}", std::process::id()));
+//! # let _ = std::fs::remove_dir_all(&dir);
+//! let index = Index::create_or_open(&dir, None).unwrap();
+//! let story = "The council approved a new budget for the harbour district on Monday.\n\
+//!     Mayor Ilse Varga said the plan would repair three bridges before winter.\n\
+//!     Opposition members called the spending reckless and demanded an audit.\n\
+//!     The vote passed by seven votes to four after a long debate.";
+//! let trimmed = story.lines().take(3).collect::<Vec<_>>().join("\n");
+//! index.add(vec![Article::from_text("wire", story)]).unwrap();
+//! let found = index.query(vec![Article::from_text("reprint", &trimmed)]).unwrap();
+//! assert_eq!(found[0].status, Status::Queried);
+//! assert_eq!(found[0].relations[0]["kind"], "version");
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! ```
+
+mod error;
+mod store;
+mod view;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use serde::Serialize;
+use stemma::candidates::Candidate;
+use stemma::config::Config;
+use stemma::ingest::Article;
+use stemma::relate::{witness, Relation};
+use stemma::sketch::Sketcher;
+use stemma::stats::{CorpusStats, TermMap};
+use stemma::stories::cluster::{day, kernel, vector, Vector};
+use stemma::text::tokens::Terms;
+use stemma::text::Doc;
+
+pub use error::IndexError;
+use store::Tag;
+use view::{Lookup, ReadView, WriteView};
+
+/// The storage format this build reads and writes.
+pub const FORMAT: u32 = 1;
+
+/// The database file inside an index directory.
+const FILE: &str = "index.redb";
+
+/// A document's stable identity in an index: its number in the order the
+/// index received it. The user's own id maps to it one to one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct DocId(pub u32);
+
+/// A persistent index. Cheap to share between threads: queries run in
+/// parallel with one another and with an addition; additions take turns.
+pub struct Index {
+    db: Database,
+    path: PathBuf,
+    config: Config,
+    sketcher: Sketcher,
+    /// Term counts, read on every comparison: held in memory, loaded when
+    /// the index opens and updated when an addition commits.
+    memory: RwLock<Memory>,
+    /// Held by an addition from its first read to its last update of
+    /// `memory`, so that the next one starts from its counts.
+    writer: Mutex<()>,
+}
+
+/// The term counts an index keeps in memory.
+#[derive(Default)]
+pub(crate) struct Memory {
+    /// Documents holding each content term: the corpus statistics.
+    pub df: TermMap<u32>,
+    /// Story-vector postings of each term.
+    pub story_df: TermMap<u32>,
+}
+
+/// What became of one article given to [`Index::add`] or [`Index::query`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Stored now.
+    Added,
+    /// Already held under this id with the same text; nothing stored.
+    Held,
+    /// Compared without storing.
+    Queried,
+    /// Not stored: another article is held under this id (see `message`).
+    Rejected,
+}
+
+/// The answer for one article: its relations to what the index holds and
+/// its story.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The article's id.
+    pub id: String,
+    /// What was done with it.
+    pub status: Status,
+    /// Why it was rejected, or what to know about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Its number in the index, once stored (or where it is held).
+    pub doc: Option<DocId>,
+    /// The story it joined or started (for a query: would join; `None`
+    /// when it would start one).
+    pub story: Option<u32>,
+    /// Its derived relations with held articles, each as `docs/schema.md`
+    /// writes a relation (`a` the source when `direction` is set).
+    pub relations: Vec<serde_json::Value>,
+}
+
+/// One stored article with what the index knows of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Held {
+    /// Its number in the index.
+    pub doc: DocId,
+    /// Its story.
+    pub story: u32,
+    /// When it was added, Unix seconds.
+    pub added: u64,
+    /// The article as given.
+    pub article: Article,
+    /// Its relations, as in [`Outcome::relations`].
+    pub relations: Vec<serde_json::Value>,
+}
+
+/// A story in the index.
+#[derive(Debug, Clone, Serialize)]
+pub struct StorySummary {
+    /// The story's number.
+    pub id: u32,
+    /// Its articles.
+    pub size: u32,
+    /// When its first article was added, Unix seconds.
+    pub first_added: u64,
+    /// When its latest article was added, Unix seconds.
+    pub last_added: u64,
+}
+
+/// Counts of what an index holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Info {
+    /// The index directory.
+    pub path: PathBuf,
+    /// Storage format.
+    pub format: u32,
+    /// Articles held.
+    pub documents: u64,
+    /// Derived pairs held.
+    pub relations: u64,
+    /// Stories (including those of one article).
+    pub stories: u64,
+    /// Size of the database file in bytes.
+    pub bytes: u64,
+}
+
+/// An article analysed and sketched, ready for the postings.
+struct Prepared {
+    article: Article,
+    doc: Doc,
+    exact: u64,
+    bands: Vec<u64>,
+    sentence_keys: Vec<(u64, u32)>,
+    /// Distinct content terms, sorted.
+    terms: Vec<u64>,
+}
+
+/// The per-article step's finding, before anything is stored.
+struct Judged {
+    /// The newcomer first, then its candidate partners.
+    local: Vec<Doc>,
+    /// The index number of each of `local[1..]`.
+    partners: Vec<u32>,
+    /// Derived pairs, indices into `local`.
+    relations: Vec<Relation>,
+    /// The story it joins; `None`: a new one.
+    story: Option<u32>,
+    vector: Vector,
+}
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn damaged(what: impl Into<String>, message: impl ToString) -> IndexError {
+    IndexError::Damaged { what: what.into(), message: message.to_string() }
+}
+
+impl Index {
+    /// Opens the index in `dir`, creating it (and the directory) when there
+    /// is none. A new index keeps `config` (the default when `None`); an
+    /// existing one keeps its own, and refuses a different `config`.
+    pub fn create_or_open(dir: &Path, config: Option<&Config>) -> Result<Index, IndexError> {
+        let file = dir.join(FILE);
+        if !file.exists() {
+            if dir.is_dir() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false) {
+                return Err(IndexError::NotAnIndex(dir.to_path_buf()));
+            }
+            std::fs::create_dir_all(dir).map_err(|e| IndexError::Open { path: dir.to_path_buf(), source: e.into() })?;
+        }
+        Index::open_file(dir, config, true)
+    }
+
+    /// Opens the existing index in `dir`; see [`Index::create_or_open`]
+    /// for `config`.
+    pub fn open(dir: &Path, config: Option<&Config>) -> Result<Index, IndexError> {
+        if !dir.join(FILE).exists() {
+            return Err(if dir.exists() {
+                IndexError::NotAnIndex(dir.to_path_buf())
+            } else {
+                IndexError::Missing(dir.to_path_buf())
+            });
+        }
+        Index::open_file(dir, config, false)
+    }
+
+    fn open_file(dir: &Path, config: Option<&Config>, create: bool) -> Result<Index, IndexError> {
+        let open_error = |e: redb::Error| IndexError::Open { path: dir.to_path_buf(), source: e };
+        let file = dir.join(FILE);
+        let db =
+            if create { Database::create(&file) } else { Database::open(&file) }.map_err(|e| open_error(e.into()))?;
+        let txn = db.begin_write()?;
+        let stored = {
+            let mut meta = txn.open_table(store::META)?;
+            let format = store::counter(&meta, "format")? as u32;
+            let stored: Option<Config> = match meta.get("config")? {
+                Some(bytes) => Some(serde_json::from_slice(bytes.value()).map_err(|e| damaged("configuration", e))?),
+                None => None,
+            };
+            match stored {
+                Some(stored) => {
+                    if format != FORMAT {
+                        return Err(IndexError::Format { path: dir.to_path_buf(), found: format, expected: FORMAT });
+                    }
+                    stored
+                }
+                None => {
+                    let config = config.cloned().unwrap_or_default();
+                    let json = serde_json::to_vec(&config).map_err(|e| damaged("configuration", e))?;
+                    meta.insert("config", json.as_slice())?;
+                    meta.insert("format", (FORMAT as u64).to_le_bytes().as_slice())?;
+                    config
+                }
+            }
+        };
+        // Every table exists from here on, so that readers can open them.
+        {
+            txn.open_table(store::ARTICLES)?;
+            txn.open_table(store::IDS)?;
+            txn.open_table(store::DOCS)?;
+            txn.open_table(store::POSTINGS)?;
+            txn.open_table(store::DF)?;
+            txn.open_table(store::STORY_DF)?;
+            txn.open_table(store::RELATIONS)?;
+            txn.open_table(store::PARTNERS)?;
+            txn.open_table(store::MEMBERS)?;
+            txn.open_table(store::STORIES)?;
+        }
+        txn.commit()?;
+        if config.is_some_and(|c| *c != stored) {
+            return Err(IndexError::ConfigMismatch(dir.to_path_buf()));
+        }
+        let read = db.begin_read()?;
+        let memory = Memory {
+            df: store::load_counts(&read.open_table(store::DF)?)?,
+            story_df: store::load_counts(&read.open_table(store::STORY_DF)?)?,
+        };
+        drop(read);
+        Ok(Index {
+            db,
+            path: dir.to_path_buf(),
+            sketcher: Sketcher::new(&stored.sketch),
+            config: stored,
+            memory: RwLock::new(memory),
+            writer: Mutex::new(()),
+        })
+    }
+
+    /// The configuration the index was built with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Analyses and sketches articles, in parallel.
+    fn prepare(&self, articles: Vec<Article>) -> Vec<Prepared> {
+        articles
+            .into_par_iter()
+            .map_init(Terms::default, |terms, article| {
+                let doc = Doc::from_article(&article, terms);
+                let (exact, bands) = self.sketcher.exact_and_bands(&doc);
+                let sentence_keys = self.sketcher.sentence_keys(&doc);
+                let mut distinct = doc.terms.clone();
+                distinct.sort_unstable();
+                distinct.dedup();
+                Prepared { article, doc, exact, bands, sentence_keys, terms: distinct }
+            })
+            .collect()
+    }
+
+    /// Adds articles in one transaction and says what each is a copy of.
+    /// Each is compared with everything held and with those before it in
+    /// `articles`; when this returns, all are stored durably, and if it
+    /// fails, none is.
+    pub fn add(&self, articles: Vec<Article>) -> Result<Vec<Outcome>, IndexError> {
+        let prepared = self.prepare(articles);
+        let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let txn = self.db.begin_write()?;
+        let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
+        let mut outcomes = Vec::with_capacity(prepared.len());
+        let (df, story_df) = {
+            let mut view = WriteView::open(&txn, &memory)?;
+            let mut written = Written {
+                meta: txn.open_table(store::META)?,
+                stories: txn.open_table(store::STORIES)?,
+                relations: txn.open_table(store::RELATIONS)?,
+                partners: txn.open_table(store::PARTNERS)?,
+            };
+            let terms = Terms::default();
+            let added = now();
+            for p in prepared {
+                outcomes.push(self.add_one(&mut view, &mut written, p, &terms, added)?);
+            }
+            written.finish(&mut view, &txn)?
+        };
+        drop(memory);
+        txn.commit()?;
+        // Only what is committed is counted.
+        let mut memory = self.memory.write().unwrap_or_else(|e| e.into_inner());
+        memory.df.extend(df);
+        memory.story_df.extend(story_df);
+        Ok(outcomes)
+    }
+
+    /// Says what each article is a copy of, without storing any; each is
+    /// compared with what the index holds only.
+    pub fn query(&self, articles: Vec<Article>) -> Result<Vec<Outcome>, IndexError> {
+        let prepared = self.prepare(articles);
+        let txn = self.db.begin_read()?;
+        let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
+        let view = ReadView::open(&txn, &memory)?;
+        let terms = Terms::default();
+        let mut out = Vec::with_capacity(prepared.len());
+        for p in prepared {
+            let doc = view.docno(&p.article.id)?;
+            let judged = self.judge(&view, &p, doc, &terms)?;
+            out.push(Outcome {
+                id: p.article.id.clone(),
+                status: Status::Queried,
+                message: doc
+                    .map(|d| format!("an article is held under this id (document {d}); compared with the others")),
+                doc: None,
+                story: judged.story,
+                relations: relations_json(&judged.local, &judged.relations),
+            });
+        }
+        Ok(out)
+    }
+
+    fn add_one(
+        &self,
+        v: &mut WriteView<'_, '_>,
+        w: &mut Written<'_>,
+        p: Prepared,
+        terms: &Terms,
+        added: u64,
+    ) -> Result<Outcome, IndexError> {
+        let id = p.article.id.clone();
+        if let Some(doc) = v.docno(&id)? {
+            let same = v.article(doc)?.text.trim() == p.article.text.trim();
+            return Ok(Outcome {
+                id,
+                status: if same { Status::Held } else { Status::Rejected },
+                message: (!same).then(|| {
+                    format!("another article is held under this id (document {doc}); give this one its own id")
+                }),
+                doc: Some(DocId(doc)),
+                story: Some(v.placed(doc)?.0),
+                relations: Vec::new(),
+            });
+        }
+        let held = v.documents();
+        let docno = u32::try_from(held)
+            .map_err(|_| damaged("document count", "an index holds at most 4,294,967,295 articles"))?;
+        let judged = self.judge(v, &p, None, terms)?;
+        let story = match judged.story {
+            Some(story) => story,
+            None => {
+                let next = store::counter(&w.meta, "next_story")?;
+                w.meta.insert("next_story", (next + 1).to_le_bytes().as_slice())?;
+                next as u32
+            }
+        };
+        let json = serde_json::to_vec(&p.article).map_err(|e| damaged(format!("article {id}"), e))?;
+        v.articles.insert(docno, json.as_slice())?;
+        v.ids.insert(id.as_str(), docno)?;
+        v.docs.insert(docno, (story, day(&p.doc).unwrap_or(f64::NAN), added))?;
+        v.members.insert((story, docno), ())?;
+        let pending = &mut v.pending;
+        pending.post(Tag::Exact, p.exact, store::value(docno, 0));
+        for &band in &p.bands {
+            pending.post(Tag::Band, band, store::value(docno, 0));
+        }
+        for &(key, sentence) in &p.sentence_keys {
+            pending.post(Tag::Sentence, key, store::value(docno, sentence as u64));
+        }
+        for &term in &p.terms {
+            *pending.df.entry(term).or_insert(0) += 1;
+        }
+        // A list longer than the cap is never read: it is not written either.
+        let story_cap = self.config.stories.max_term_documents as u32;
+        for &(term, weight) in &judged.vector {
+            let have = v.memory.story_df.get(&term).copied().unwrap_or(0)
+                + v.pending.story_df.get(&term).copied().unwrap_or(0);
+            if have <= story_cap {
+                v.pending.post(Tag::StoryTerm, term, store::value(docno, store::quantise(weight)));
+                *v.pending.story_df.entry(term).or_insert(0) += 1;
+            }
+        }
+        let (first, _, size) = w.stories.get(story)?.map_or((added, added, 0), |s| s.value());
+        w.stories.insert(story, (first, added, size + 1))?;
+        let number = |i: usize| if i == 0 { docno } else { judged.partners[i - 1] };
+        let relations = relations_json(&judged.local, &judged.relations);
+        for (r, json) in judged.relations.iter().zip(&relations) {
+            let (a, b) = (number(r.a), number(r.b));
+            let bytes = serde_json::to_vec(json).map_err(|e| damaged(format!("relation of {id}"), e))?;
+            w.relations.insert((a, b), bytes.as_slice())?;
+            w.partners.insert((a, b), ())?;
+            w.partners.insert((b, a), ())?;
+        }
+        let mut local = judged.local;
+        v.pending.docs.insert(docno, (p.article, local.swap_remove(0)));
+        Ok(Outcome { id, status: Status::Added, message: None, doc: Some(DocId(docno)), story: Some(story), relations })
+    }
+
+    /// The per-article step: candidates from the postings, each aligned and
+    /// judged with the corpus statistics as they stand, and the story the
+    /// article joins. `itself`, when the article is held already, is left
+    /// out of its own candidates.
+    fn judge(
+        &self,
+        view: &impl Lookup,
+        p: &Prepared,
+        itself: Option<u32>,
+        terms: &Terms,
+    ) -> Result<Judged, IndexError> {
+        let config = &self.config;
+        let mut found = self.candidates(view, p)?;
+        if let Some(me) = itself {
+            found.remove(&me);
+        }
+        let mut local = Vec::with_capacity(found.len() + 1);
+        local.push(p.doc.clone());
+        let mut partners = Vec::with_capacity(found.len());
+        let mut pairs = Vec::with_capacity(found.len());
+        for (&docno, c) in &found {
+            local.push(view.doc(docno, terms)?);
+            partners.push(docno);
+            pairs.push(Candidate { a: 0, b: partners.len() as u32, ..*c });
+        }
+        let mut stats = self.stats(view, &local, p);
+        let mut relations: Vec<Relation> =
+            pairs.par_iter().filter_map(|c| stemma::relate_pair(&local, c, &stats, &self.sketcher, config)).collect();
+        stemma::relate::direct_merges(&local, &mut relations, &config.relate);
+
+        let vector = vector(&local[0], &stats, &config.stories);
+        let firm = relations.iter().filter(|r| !witness::tentative(r, &config.relate));
+        // A copy belongs to its source's story (a family never spans two).
+        let story = match firm.max_by(|x, y| x.score.total_cmp(&y.score)) {
+            Some(r) => Some(view.placed(partners[r.a.max(r.b) - 1])?.0),
+            None => self.nearest_story(view, &vector, day(&local[0]))?,
+        };
+        if relations.iter().any(|r| witness::tentative(r, &config.relate)) {
+            self.confirm(view, &mut local, &partners, &mut relations, story, &mut stats, terms)?;
+            local.truncate(partners.len() + 1);
+        }
+        Ok(Judged { local, partners, relations, story, vector })
+    }
+
+    /// Candidate partners of an article and why, by index number: the
+    /// batch's three sources of candidates, looked up in the postings. As
+    /// in the batch, a key held by more than `max_key_documents` documents
+    /// pairs with its first only (hashes, bands) or not at all (sentences).
+    fn candidates(&self, view: &impl Lookup, p: &Prepared) -> Result<BTreeMap<u32, Candidate>, IndexError> {
+        let config = &self.config.candidates;
+        let cap = config.max_key_documents;
+        let mut found: BTreeMap<u32, Candidate> = BTreeMap::new();
+        let blank = Candidate { a: 0, b: 0, exact: false, lsh: false, shared_sentences: 0 };
+        let group = |values: Vec<u64>| -> Vec<u32> {
+            let take = if values.len() + 1 > cap { 1 } else { values.len() };
+            values.into_iter().take(take).map(|v| store::split(v).0).collect()
+        };
+        for d in group(view.postings(Tag::Exact, p.exact, cap)?) {
+            let c = found.entry(d).or_insert(blank);
+            c.exact = true;
+            c.lsh = true;
+        }
+        for &band in &p.bands {
+            for d in group(view.postings(Tag::Band, band, cap)?) {
+                found.entry(d).or_insert(blank).lsh = true;
+            }
+        }
+        // Distinct sentences on both sides, per document.
+        let mut shared: HashMap<u32, (Vec<u32>, Vec<u32>)> = HashMap::new();
+        for &(key, mine) in &p.sentence_keys {
+            let values = view.postings(Tag::Sentence, key, cap)?;
+            // Postings, not documents: a document repeating a sentence
+            // counts twice, which only makes the cut a little earlier.
+            if values.len() + 1 > cap {
+                continue;
+            }
+            for v in values {
+                let (d, theirs) = store::split(v);
+                let entry = shared.entry(d).or_default();
+                entry.0.push(mine);
+                entry.1.push(theirs as u32);
+            }
+        }
+        for (d, (mut mine, mut theirs)) in shared {
+            mine.sort_unstable();
+            mine.dedup();
+            theirs.sort_unstable();
+            theirs.dedup();
+            let n = mine.len().min(theirs.len());
+            if n >= config.min_shared_sentences || found.contains_key(&d) {
+                found.entry(d).or_insert(blank).shared_sentences = n as u32;
+            }
+        }
+        Ok(found)
+    }
+
+    /// The corpus statistics as they stand, for the terms of `local`: the
+    /// held articles' document frequencies, and the newcomer counted as if
+    /// it were held too (a batch counts every article it compares).
+    fn stats(&self, view: &impl Lookup, local: &[Doc], p: &Prepared) -> CorpusStats {
+        let mut stats = CorpusStats { documents: view.documents() + 1, ..CorpusStats::default() };
+        for &term in &p.terms {
+            stats.df.insert(term, view.df(term) + 1);
+        }
+        for doc in &local[1..] {
+            count_terms(view, doc, &mut stats);
+        }
+        stats
+    }
+
+    /// The story whose articles are most of the article's nearest
+    /// neighbours (story vectors, with the batch's time kernel), when they
+    /// are enough of them to link it (`stories.link_threshold` of
+    /// `stories.neighbors + 1`, as the batch's shared-neighbour
+    /// similarity); `None` when it starts a story.
+    fn nearest_story(&self, view: &impl Lookup, v: &Vector, when: Option<f64>) -> Result<Option<u32>, IndexError> {
+        let config = &self.config.stories;
+        if !config.enabled {
+            return Ok(None);
+        }
+        let cap = config.max_term_documents;
+        let mut acc: HashMap<u32, f32> = HashMap::new();
+        for &(term, w) in v {
+            // As in the batch, a term held by very many articles tells no
+            // event apart and would cost too much to follow.
+            if view.story_df(term) as usize > cap {
+                continue;
+            }
+            for value in view.postings(Tag::StoryTerm, term, cap)? {
+                let (d, q) = store::split(value);
+                *acc.entry(d).or_insert(0.0) += w * store::dequantise(q);
+            }
+        }
+        let mut near: Vec<(u32, f32, u32)> = Vec::new();
+        for (d, s) in acc {
+            if (s as f64) < config.min_neighbor_similarity {
+                continue;
+            }
+            let (story, their_day) = view.placed(d)?;
+            let s = s * kernel(when, their_day, config);
+            if s as f64 >= config.min_neighbor_similarity {
+                near.push((d, s, story));
+            }
+        }
+        near.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        near.truncate(config.neighbors);
+        let mut votes: BTreeMap<u32, (usize, f32)> = BTreeMap::new();
+        for &(_, s, story) in &near {
+            let v = votes.entry(story).or_insert((0, 0.0));
+            v.0 += 1;
+            v.1 += s;
+        }
+        let best =
+            votes.into_iter().max_by(|x, y| x.1 .0.cmp(&y.1 .0).then(x.1 .1.total_cmp(&y.1 .1)).then(y.0.cmp(&x.0)));
+        Ok(best
+            .filter(|(_, (n, _))| *n as f64 / (config.neighbors as f64 + 1.0) >= config.link_threshold)
+            .map(|(story, _)| story))
+    }
+
+    /// Confirms or re-judges the newcomer's condensed rewrites in new words
+    /// as the batch does, with the independent accounts of the stories
+    /// involved: up to `relate.witnesses` held members of each.
+    #[allow(clippy::too_many_arguments)]
+    fn confirm(
+        &self,
+        view: &impl Lookup,
+        local: &mut Vec<Doc>,
+        partners: &[u32],
+        relations: &mut Vec<Relation>,
+        story: Option<u32>,
+        stats: &mut CorpusStats,
+        terms: &Terms,
+    ) -> Result<(), IndexError> {
+        let config = &self.config.relate;
+        // A story that does not exist yet gets a label no held story has.
+        let mut labels: Vec<u32> = vec![story.unwrap_or(u32::MAX)];
+        let mut seen: Vec<u32> = partners.to_vec();
+        for &d in partners {
+            labels.push(view.placed(d)?.0);
+        }
+        let mut stories: Vec<u32> = labels.clone();
+        stories.sort_unstable();
+        stories.dedup();
+        for s in stories.into_iter().filter(|&s| s != u32::MAX) {
+            for d in view.members(s, config.witnesses + partners.len() + 1)? {
+                if !seen.contains(&d) {
+                    seen.push(d);
+                    let doc = view.doc(d, terms)?;
+                    count_terms(view, &doc, stats);
+                    local.push(doc);
+                    labels.push(s);
+                }
+            }
+        }
+        witness::confirm_condensed(local, relations, &labels, stats, config);
+        Ok(())
+    }
+
+    /// The article held under `id`, with its story and relations.
+    pub fn get(&self, id: &str) -> Result<Option<Held>, IndexError> {
+        let txn = self.db.begin_read()?;
+        let Some(doc) = txn.open_table(store::IDS)?.get(id)?.map(|v| v.value()) else { return Ok(None) };
+        let articles = txn.open_table(store::ARTICLES)?;
+        let bytes = articles.get(doc)?.ok_or_else(|| damaged(format!("article {doc}"), "missing"))?;
+        let article = store::decode_article(doc, bytes.value())?;
+        let (story, _, added) = txn
+            .open_table(store::DOCS)?
+            .get(doc)?
+            .map(|v| v.value())
+            .ok_or_else(|| damaged(format!("document {doc}"), "no story"))?;
+        let partners = txn.open_table(store::PARTNERS)?;
+        let stored = txn.open_table(store::RELATIONS)?;
+        let mut relations = Vec::new();
+        for row in partners.range((doc, 0)..=(doc, u32::MAX))? {
+            let other = row?.0.value().1;
+            for key in [(doc, other), (other, doc)] {
+                if let Some(bytes) = stored.get(key)? {
+                    let json =
+                        serde_json::from_slice(bytes.value()).map_err(|e| damaged(format!("relation {key:?}"), e))?;
+                    relations.push(json);
+                }
+            }
+        }
+        Ok(Some(Held { doc: DocId(doc), story, added, article, relations }))
+    }
+
+    /// A story's summary and up to `limit` of its articles, the earliest
+    /// added first; `None` when there is no such story.
+    pub fn story(&self, story: u32, limit: usize) -> Result<Option<(StorySummary, Vec<Article>)>, IndexError> {
+        let txn = self.db.begin_read()?;
+        let Some((first, last, size)) = txn.open_table(store::STORIES)?.get(story)?.map(|v| v.value()) else {
+            return Ok(None);
+        };
+        let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
+        let view = ReadView::open(&txn, &memory)?;
+        let articles = view.members(story, limit)?.into_iter().map(|d| view.article(d)).collect::<Result<_, _>>()?;
+        Ok(Some((StorySummary { id: story, size, first_added: first, last_added: last }, articles)))
+    }
+
+    /// Stories with an article added at or after `since` (Unix seconds),
+    /// the most recently grown first, at most `limit`, of at least
+    /// `min_size` articles.
+    pub fn stories_since(&self, since: u64, min_size: u32, limit: usize) -> Result<Vec<StorySummary>, IndexError> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(store::STORIES)?;
+        let mut out = Vec::new();
+        for row in table.iter()? {
+            let (id, v) = row?;
+            let (first, last, size) = v.value();
+            if last >= since && size >= min_size {
+                out.push(StorySummary { id: id.value(), size, first_added: first, last_added: last });
+            }
+        }
+        out.sort_by_key(|s| (std::cmp::Reverse(s.last_added), std::cmp::Reverse(s.size), s.id));
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// Every derived pair held: `(a id, b id, kind)`, `a` the source when
+    /// the direction is known.
+    pub fn pairs(&self) -> Result<Vec<(String, String, String)>, IndexError> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(store::RELATIONS)?;
+        let mut out = Vec::new();
+        for row in table.iter()? {
+            let (key, v) = row?;
+            let json: serde_json::Value =
+                serde_json::from_slice(v.value()).map_err(|e| damaged(format!("relation {:?}", key.value()), e))?;
+            let field = |name: &str| json[name].as_str().unwrap_or_default().to_string();
+            out.push((field("a"), field("b"), field("kind")));
+        }
+        Ok(out)
+    }
+
+    /// Checks that every held article is whole: its id, its story and its
+    /// exact-hash posting agree with the counters. Returns the number of
+    /// articles checked.
+    pub fn check(&self) -> Result<u64, IndexError> {
+        let txn = self.db.begin_read()?;
+        let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
+        let view = ReadView::open(&txn, &memory)?;
+        let held = view.held;
+        let wrong = |message: String| damaged("index", message);
+        let (articles, ids, docs) = (view.articles.len()?, view.ids.len()?, view.docs.len()?);
+        if articles != held || ids != held || docs != held {
+            return Err(wrong(format!("{held} documents counted, {articles} articles, {ids} ids, {docs} placed")));
+        }
+        let terms = Terms::default();
+        for row in view.ids.iter()? {
+            let (id, doc) = row?;
+            let doc = doc.value();
+            let article = view.article(doc)?;
+            if article.id != id.value() {
+                return Err(wrong(format!("id {} points at article {}", id.value(), article.id)));
+            }
+            let (story, _) = view.placed(doc)?;
+            if view.members.get((story, doc))?.is_none() {
+                return Err(wrong(format!("article {} is missing from its story {story}", article.id)));
+            }
+            let exact = self.sketcher.exact_and_bands(&Doc::from_article(&article, &terms)).0;
+            let postings = store::read_postings(&view.postings, Tag::Exact, exact, usize::MAX - 1)?;
+            if !postings.iter().any(|&v| store::split(v).0 == doc) {
+                return Err(wrong(format!("article {} has no postings", article.id)));
+            }
+        }
+        Ok(held)
+    }
+
+    /// Counts of what the index holds.
+    pub fn info(&self) -> Result<Info, IndexError> {
+        let txn = self.db.begin_read()?;
+        let meta = txn.open_table(store::META)?;
+        Ok(Info {
+            path: self.path.clone(),
+            format: FORMAT,
+            documents: store::counter(&meta, "documents")?,
+            relations: txn.open_table(store::RELATIONS)?.len()?,
+            stories: txn.open_table(store::STORIES)?.len()?,
+            bytes: std::fs::metadata(self.path.join(FILE)).map_or(0, |m| m.len()),
+        })
+    }
+}
+
+/// Adds the document frequencies of `doc`'s terms to `stats`.
+fn count_terms(view: &impl Lookup, doc: &Doc, stats: &mut CorpusStats) {
+    for &term in &doc.terms {
+        stats.df.entry(term).or_insert_with(|| view.df(term));
+    }
+}
+
+/// The relations as the report writes them.
+fn relations_json(local: &[Doc], relations: &[Relation]) -> Vec<serde_json::Value> {
+    relations
+        .iter()
+        .map(|r| serde_json::to_value(stemma::report::relation(r, local)).unwrap_or(serde_json::Value::Null))
+        .collect()
+}
+
+/// The tables an addition writes but the per-article step never reads.
+struct Written<'t> {
+    meta: redb::Table<'t, &'static str, &'static [u8]>,
+    stories: redb::Table<'t, u32, (u64, u64, u32)>,
+    relations: redb::Table<'t, (u32, u32), &'static [u8]>,
+    partners: redb::Table<'t, (u32, u32), ()>,
+}
+
+impl Written<'_> {
+    /// Writes what the transaction's additions left pending (postings
+    /// sorted, term counts as totals) and the document count; returns the
+    /// new totals of the term counts, for memory once committed.
+    fn finish(
+        &mut self,
+        view: &mut WriteView<'_, '_>,
+        txn: &redb::WriteTransaction,
+    ) -> Result<(TermMap<u32>, TermMap<u32>), IndexError> {
+        let pending = std::mem::take(&mut view.pending);
+        let mut keys: Vec<u128> = pending
+            .postings
+            .iter()
+            .flat_map(|(&(tag, key), values)| values.iter().map(move |&v| store::posting(tag, key, v)))
+            .collect();
+        keys.sort_unstable();
+        for key in keys {
+            view.postings.insert(key, ())?;
+        }
+        let totals =
+            |table: store::Counts, added: TermMap<u32>, held: &TermMap<u32>| -> Result<TermMap<u32>, IndexError> {
+                let mut table = txn.open_table(table)?;
+                let mut sorted: Vec<(u64, u32)> =
+                    added.into_iter().map(|(t, n)| (t, held.get(&t).copied().unwrap_or(0) + n)).collect();
+                sorted.sort_unstable();
+                for &(t, n) in &sorted {
+                    table.insert(t, n)?;
+                }
+                Ok(sorted.into_iter().collect())
+            };
+        let df = totals(store::DF, pending.df, &view.memory.df)?;
+        let story_df = totals(store::STORY_DF, pending.story_df, &view.memory.story_df)?;
+        let documents = view.held + pending.docs.len() as u64;
+        self.meta.insert("documents", documents.to_le_bytes().as_slice())?;
+        Ok((df, story_df))
+    }
+}
