@@ -43,9 +43,15 @@ fn unordered(a: &str, b: &str) -> (String, String) {
     }
 }
 
-/// Agreement of the index with the batch over `articles`: pairs with the
-/// same kind in both, of pairs in either. Prints every difference.
+/// Agreement of the index with the batch over `articles` added one at a
+/// time: pairs with the same kind in both, of pairs in either. Prints
+/// every difference.
 fn agreement(name: &str, articles: &[Article]) -> f64 {
+    agreement_in(name, articles, 1)
+}
+
+/// [`agreement`] with the articles added `per_add` to a transaction.
+fn agreement_in(name: &str, articles: &[Article], per_add: usize) -> f64 {
     let analysis = analyze(articles, &Config::default(), &Quiet);
     let batch: Pairs = analysis
         .relations
@@ -54,9 +60,10 @@ fn agreement(name: &str, articles: &[Article]) -> f64 {
         .collect();
     let dir = TempDir::new(name);
     let index = Index::create_or_open(&dir.0, None).expect("index");
-    for article in articles {
-        let outcome = index.add(vec![article.clone()]).expect("add");
-        assert_eq!(outcome[0].status, Status::Added, "{:?}", outcome[0]);
+    for chunk in articles.chunks(per_add) {
+        for outcome in index.add(chunk.to_vec()).expect("add") {
+            assert_eq!(outcome.status, Status::Added, "{outcome:?}");
+        }
     }
     assert_eq!(index.check().expect("check"), articles.len() as u64);
     let online: Pairs =
@@ -104,4 +111,16 @@ fn one_at_a_time_agrees_with_the_batch_on_ecbplus() {
     // statistics of a few dozen articles. See docs/api.md.
     let share = agreement("ecbplus", &read(path));
     assert!(share >= 0.94, "{share}");
+}
+
+#[test]
+fn a_corpus_added_in_one_transaction_agrees_with_the_batch_on_ecbplus() {
+    let Some(path) = shared("data/ecbplus/docs.jsonl") else { return };
+    // One transaction counts all its articles in the statistics, as the
+    // batch does. What still differs (0.980, the floor here) are condensed
+    // rewrites in new words, which the story's independent accounts must
+    // confirm: the index's stories are built one article at a time, so the
+    // accounts it reads are not always the batch's.
+    let share = agreement_in("ecbplus, one transaction", &read(path), 10_000);
+    assert!(share >= 0.975, "{share}");
 }

@@ -60,6 +60,10 @@ use view::{Lookup, ReadView, WriteView};
 /// The storage format this build reads and writes.
 pub const FORMAT: u32 = 1;
 
+/// Members of a story read in search of independent accounts to confirm a
+/// condensed rewrite: bounds the cost in a story of thousands.
+const MAX_ACCOUNTS_READ: usize = 1000;
+
 /// The database file inside an index directory.
 const FILE: &str = "index.redb";
 
@@ -184,16 +188,44 @@ struct Prepared {
 }
 
 /// The per-article step's finding, before anything is stored.
-struct Judged {
+struct Found {
     /// The newcomer first, then its candidate partners.
     local: Vec<Doc>,
     /// The index number of each of `local[1..]`.
     partners: Vec<u32>,
     /// Derived pairs, indices into `local`.
     relations: Vec<Relation>,
-    /// The story it joins; `None`: a new one.
-    story: Option<u32>,
+    /// The newcomer's story vector.
     vector: Vector,
+    /// Its nearest neighbours, with their stories where known.
+    near: Vec<(u32, f32, Option<u32>)>,
+    /// The corpus statistics it was judged with, for the terms of `local`.
+    stats: CorpusStats,
+}
+
+/// What the corpus statistics count beyond the held articles: the articles
+/// being added (or the one queried), as a batch counts every article it
+/// compares.
+struct Counting<'a> {
+    /// Documents holding each term, beyond the held ones.
+    extra: &'a TermMap<u32>,
+    /// Documents in all.
+    documents: u64,
+}
+
+/// The answer for an article whose id is held (or given earlier in the
+/// same addition) as document `doc` with `held_text`.
+fn already(id: &str, doc: u32, held_text: &str, text: &str, story: Option<u32>) -> Outcome {
+    let same = held_text.trim() == text.trim();
+    Outcome {
+        id: id.to_string(),
+        status: if same { Status::Held } else { Status::Rejected },
+        message: (!same)
+            .then(|| format!("another article is held under this id (document {doc}); give this one its own id")),
+        doc: Some(DocId(doc)),
+        story,
+        relations: Vec::new(),
+    }
 }
 
 fn now() -> u64 {
@@ -317,13 +349,65 @@ impl Index {
 
     /// Adds articles in one transaction and says what each is a copy of.
     /// Each is compared with everything held and with those before it in
-    /// `articles`; when this returns, all are stored durably, and if it
-    /// fails, none is.
+    /// `articles`, with the corpus statistics of both; when this returns,
+    /// all are stored durably, and if it fails, none is.
     pub fn add(&self, articles: Vec<Article>) -> Result<Vec<Outcome>, IndexError> {
         let prepared = self.prepare(articles);
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let txn = self.db.begin_write()?;
         let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
+        let read = self.db.begin_read()?;
+        let snapshot = ReadView::open(&read, &memory)?;
+        let held = snapshot.held;
+
+        // Ids held already, or given twice, are answered without analysis.
+        let mut answered: Vec<Option<Outcome>> = Vec::with_capacity(prepared.len());
+        let mut fresh: Vec<usize> = Vec::new();
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for (k, p) in prepared.iter().enumerate() {
+            let id = p.article.id.as_str();
+            let earlier = match snapshot.docno(id)? {
+                Some(doc) => Some((doc, snapshot.article(doc)?.text, Some(snapshot.placed(doc)?.0))),
+                None => first.get(id).map(|&f| {
+                    let at = fresh.iter().position(|&x| x == f).unwrap_or(0);
+                    ((held + at as u64) as u32, prepared[f].article.text.clone(), None)
+                }),
+            };
+            answered.push(earlier.map(|(doc, text, story)| already(id, doc, &text, &p.article.text, story)));
+            if answered[k].is_none() {
+                first.insert(id, k);
+                fresh.push(k);
+            }
+        }
+        let mut chunk_df: TermMap<u32> = TermMap::default();
+        for &k in &fresh {
+            for &term in &prepared[k].terms {
+                *chunk_df.entry(term).or_insert(0) += 1;
+            }
+        }
+        let counting = Counting { extra: &chunk_df, documents: held + fresh.len() as u64 };
+        let mates = self.mates(&prepared, &fresh);
+        let mut found: Vec<Found> = fresh
+            .par_iter()
+            .zip(mates)
+            .map_init(Terms::default, |terms, (&k, mates)| {
+                let mates = mates
+                    .into_iter()
+                    .map(|(i, c)| ((held + i as u64) as u32, prepared[fresh[i]].doc.clone(), c))
+                    .collect();
+                self.find(&snapshot, &prepared[k], None, mates, &counting, terms)
+            })
+            .collect::<Result<_, _>>()?;
+        let days: Vec<Option<f64>> = fresh.iter().map(|&k| day(&prepared[k].doc)).collect();
+        let similar = self.similar_mates(&found, &days);
+        found.par_iter_mut().zip(similar).enumerate().try_for_each(|(i, (f, mates))| {
+            let mates = mates.into_iter().map(|(m, s)| ((held + m as u64) as u32, s)).collect();
+            f.near = self.neighbours(&snapshot, &f.vector, days[i], mates)?;
+            Ok::<(), IndexError>(())
+        })?;
+        drop(snapshot);
+        drop(read);
+
+        let txn = self.db.begin_write()?;
         let mut outcomes = Vec::with_capacity(prepared.len());
         let (df, story_df) = {
             let mut view = WriteView::open(&txn, &memory)?;
@@ -331,12 +415,19 @@ impl Index {
                 meta: txn.open_table(store::META)?,
                 stories: txn.open_table(store::STORIES)?,
                 relations: txn.open_table(store::RELATIONS)?,
-                partners: txn.open_table(store::PARTNERS)?,
             };
             let terms = Terms::default();
             let added = now();
-            for p in prepared {
-                outcomes.push(self.add_one(&mut view, &mut written, p, &terms, added)?);
+            let mut found = found.into_iter();
+            for (p, answer) in prepared.into_iter().zip(answered) {
+                let outcome = match answer {
+                    Some(answer) => answer,
+                    None => {
+                        let f = found.next().ok_or_else(|| damaged("addition", "an article was not compared"))?;
+                        self.add_one(&mut view, &mut written, p, f, &terms, added)?
+                    }
+                };
+                outcomes.push(outcome);
             }
             written.finish(&mut view, &txn)?
         };
@@ -349,29 +440,82 @@ impl Index {
         Ok(outcomes)
     }
 
+    /// The candidate partners of each fresh article among the fresh
+    /// articles before it in the same addition (`(position in fresh,
+    /// candidate)`), from the batch's candidate step over them.
+    fn mates(&self, prepared: &[Prepared], fresh: &[usize]) -> Vec<Vec<(usize, Candidate)>> {
+        let mut mates = vec![Vec::new(); fresh.len()];
+        if fresh.len() < 2 {
+            return mates;
+        }
+        let docs: Vec<Doc> = fresh.iter().map(|&k| prepared[k].doc.clone()).collect();
+        let keys = stemma::candidates::Keys::of_documents(&docs, &self.sketcher);
+        for c in stemma::candidates::candidates(keys, &self.config.candidates) {
+            mates[c.b as usize].push((c.a as usize, c));
+        }
+        mates
+    }
+
+    /// For each fresh article, the fresh articles before it whose story
+    /// vectors are similar enough to be neighbours (`(position, similarity)`,
+    /// with the time kernel), from an inverted index over the addition.
+    fn similar_mates(&self, found: &[Found], days: &[Option<f64>]) -> Vec<Vec<(usize, f32)>> {
+        let config = &self.config.stories;
+        let mut postings: HashMap<u64, Vec<(usize, f32)>> = HashMap::new();
+        let mut out = Vec::with_capacity(found.len());
+        for (j, f) in found.iter().enumerate() {
+            let mut acc: HashMap<usize, f32> = HashMap::new();
+            for &(term, w) in &f.vector {
+                let list = postings.entry(term).or_default();
+                if list.len() <= config.max_term_documents {
+                    for &(i, wi) in list.iter() {
+                        *acc.entry(i).or_insert(0.0) += w * wi;
+                    }
+                    list.push((j, w));
+                }
+            }
+            out.push(
+                acc.into_iter()
+                    .map(|(i, s)| (i, s * kernel(days[j], days[i], config)))
+                    .filter(|&(_, s)| s as f64 >= config.min_neighbor_similarity)
+                    .collect(),
+            );
+        }
+        out
+    }
+
     /// Says what each article is a copy of, without storing any; each is
-    /// compared with what the index holds only.
+    /// compared with what the index holds only, in parallel.
     pub fn query(&self, articles: Vec<Article>) -> Result<Vec<Outcome>, IndexError> {
         let prepared = self.prepare(articles);
-        let txn = self.db.begin_read()?;
         let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
+        let txn = self.db.begin_read()?;
         let view = ReadView::open(&txn, &memory)?;
-        let terms = Terms::default();
-        let mut out = Vec::with_capacity(prepared.len());
-        for p in prepared {
-            let doc = view.docno(&p.article.id)?;
-            let judged = self.judge(&view, &p, doc, &terms)?;
-            out.push(Outcome {
-                id: p.article.id.clone(),
-                status: Status::Queried,
-                message: doc
-                    .map(|d| format!("an article is held under this id (document {d}); compared with the others")),
-                doc: None,
-                story: judged.story,
-                relations: relations_json(&judged.local, &judged.relations),
-            });
-        }
-        Ok(out)
+        prepared
+            .par_iter()
+            .map_init(Terms::default, |terms, p| {
+                let doc = view.docno(&p.article.id)?;
+                // The query counts as one more document, as if held.
+                let own: TermMap<u32> = p.terms.iter().map(|&t| (t, 1)).collect();
+                let counting = Counting { extra: &own, documents: view.held + 1 };
+                let mut found = self.find(&view, p, doc, Vec::new(), &counting, terms)?;
+                found.near = self
+                    .neighbours(&view, &found.vector, day(&p.doc), Vec::new())?
+                    .into_iter()
+                    .filter(|&(d, _, _)| Some(d) != doc)
+                    .collect();
+                let story = self.place(&view, &mut found, terms)?;
+                Ok(Outcome {
+                    id: p.article.id.clone(),
+                    status: Status::Queried,
+                    message: doc
+                        .map(|d| format!("an article is held under this id (document {d}); compared with the others")),
+                    doc: None,
+                    story,
+                    relations: relations_json(&found.local, &found.relations),
+                })
+            })
+            .collect()
     }
 
     fn add_one(
@@ -379,28 +523,15 @@ impl Index {
         v: &mut WriteView<'_, '_>,
         w: &mut Written<'_>,
         p: Prepared,
+        mut found: Found,
         terms: &Terms,
         added: u64,
     ) -> Result<Outcome, IndexError> {
         let id = p.article.id.clone();
-        if let Some(doc) = v.docno(&id)? {
-            let same = v.article(doc)?.text.trim() == p.article.text.trim();
-            return Ok(Outcome {
-                id,
-                status: if same { Status::Held } else { Status::Rejected },
-                message: (!same).then(|| {
-                    format!("another article is held under this id (document {doc}); give this one its own id")
-                }),
-                doc: Some(DocId(doc)),
-                story: Some(v.placed(doc)?.0),
-                relations: Vec::new(),
-            });
-        }
         let held = v.documents();
         let docno = u32::try_from(held)
             .map_err(|_| damaged("document count", "an index holds at most 4,294,967,295 articles"))?;
-        let judged = self.judge(v, &p, None, terms)?;
-        let story = match judged.story {
+        let story = match self.place(v, &mut found, terms)? {
             Some(story) => story,
             None => {
                 let next = store::counter(&w.meta, "next_story")?;
@@ -414,84 +545,102 @@ impl Index {
         v.docs.insert(docno, (story, day(&p.doc).unwrap_or(f64::NAN), added))?;
         v.members.insert((story, docno), ())?;
         let pending = &mut v.pending;
-        pending.post(Tag::Exact, p.exact, store::value(docno, 0));
+        pending.keys.push(store::posting(Tag::Exact, p.exact, store::value(docno, 0)));
         for &band in &p.bands {
-            pending.post(Tag::Band, band, store::value(docno, 0));
+            pending.keys.push(store::posting(Tag::Band, band, store::value(docno, 0)));
         }
         for &(key, sentence) in &p.sentence_keys {
-            pending.post(Tag::Sentence, key, store::value(docno, sentence as u64));
+            pending.keys.push(store::posting(Tag::Sentence, key, store::value(docno, sentence as u64)));
         }
         for &term in &p.terms {
             *pending.df.entry(term).or_insert(0) += 1;
         }
         // A list longer than the cap is never read: it is not written either.
         let story_cap = self.config.stories.max_term_documents as u32;
-        for &(term, weight) in &judged.vector {
-            let have = v.memory.story_df.get(&term).copied().unwrap_or(0)
-                + v.pending.story_df.get(&term).copied().unwrap_or(0);
-            if have <= story_cap {
-                v.pending.post(Tag::StoryTerm, term, store::value(docno, store::quantise(weight)));
+        for &(term, weight) in &found.vector {
+            if v.story_df(term) <= story_cap {
+                v.pending.keys.push(store::posting(Tag::StoryTerm, term, store::value(docno, store::quantise(weight))));
                 *v.pending.story_df.entry(term).or_insert(0) += 1;
             }
         }
         let (first, _, size) = w.stories.get(story)?.map_or((added, added, 0), |s| s.value());
         w.stories.insert(story, (first, added, size + 1))?;
-        let number = |i: usize| if i == 0 { docno } else { judged.partners[i - 1] };
-        let relations = relations_json(&judged.local, &judged.relations);
-        for (r, json) in judged.relations.iter().zip(&relations) {
+        let number = |i: usize| if i == 0 { docno } else { found.partners[i - 1] };
+        let relations = relations_json(&found.local, &found.relations);
+        for (r, json) in found.relations.iter().zip(&relations) {
             let (a, b) = (number(r.a), number(r.b));
             let bytes = serde_json::to_vec(json).map_err(|e| damaged(format!("relation of {id}"), e))?;
             w.relations.insert((a, b), bytes.as_slice())?;
-            w.partners.insert((a, b), ())?;
-            w.partners.insert((b, a), ())?;
+            v.partners.insert((a, b), ())?;
+            v.partners.insert((b, a), ())?;
         }
-        let mut local = judged.local;
+        let mut local = found.local;
         v.pending.docs.insert(docno, (p.article, local.swap_remove(0)));
         Ok(Outcome { id, status: Status::Added, message: None, doc: Some(DocId(docno)), story: Some(story), relations })
     }
 
-    /// The per-article step: candidates from the postings, each aligned and
-    /// judged with the corpus statistics as they stand, and the story the
-    /// article joins. `itself`, when the article is held already, is left
-    /// out of its own candidates.
-    fn judge(
+    /// The per-article step: candidates from the postings (and `mates`,
+    /// candidates added in the same transaction), each aligned and judged
+    /// with the corpus statistics as they stand. `itself`, when the
+    /// article is held already, is left out of its own candidates.
+    fn find(
         &self,
         view: &impl Lookup,
         p: &Prepared,
         itself: Option<u32>,
+        mates: Vec<(u32, Doc, Candidate)>,
+        counting: &Counting<'_>,
         terms: &Terms,
-    ) -> Result<Judged, IndexError> {
+    ) -> Result<Found, IndexError> {
         let config = &self.config;
         let mut found = self.candidates(view, p)?;
         if let Some(me) = itself {
             found.remove(&me);
         }
-        let mut local = Vec::with_capacity(found.len() + 1);
+        let mut local = Vec::with_capacity(found.len() + mates.len() + 1);
         local.push(p.doc.clone());
-        let mut partners = Vec::with_capacity(found.len());
-        let mut pairs = Vec::with_capacity(found.len());
+        let mut partners = Vec::with_capacity(found.len() + mates.len());
+        let mut pairs = Vec::with_capacity(found.len() + mates.len());
         for (&docno, c) in &found {
             local.push(view.doc(docno, terms)?);
             partners.push(docno);
             pairs.push(Candidate { a: 0, b: partners.len() as u32, ..*c });
         }
-        let mut stats = self.stats(view, &local, p);
+        for (docno, doc, c) in mates {
+            local.push(doc);
+            partners.push(docno);
+            pairs.push(Candidate { a: 0, b: partners.len() as u32, ..c });
+        }
+        let mut stats = CorpusStats { documents: counting.documents, ..CorpusStats::default() };
+        for doc in &local {
+            for &term in &doc.terms {
+                stats.df.entry(term).or_insert_with(|| view.df(term) + counting.extra.get(&term).copied().unwrap_or(0));
+            }
+        }
         let mut relations: Vec<Relation> =
-            pairs.par_iter().filter_map(|c| stemma::relate_pair(&local, c, &stats, &self.sketcher, config)).collect();
+            pairs.iter().filter_map(|c| stemma::relate_pair(&local, c, &stats, &self.sketcher, config)).collect();
         stemma::relate::direct_merges(&local, &mut relations, &config.relate);
-
         let vector = vector(&local[0], &stats, &config.stories);
-        let firm = relations.iter().filter(|r| !witness::tentative(r, &config.relate));
+        Ok(Found { local, partners, relations, vector, near: Vec::new(), stats })
+    }
+
+    /// The story a compared article joins (`None`: it starts one), once the
+    /// articles before it are placed; a condensed rewrite in new words is
+    /// confirmed or judged again against the story's accounts here.
+    fn place(&self, view: &impl Lookup, found: &mut Found, terms: &Terms) -> Result<Option<u32>, IndexError> {
+        let config = &self.config;
+        let firm = found.relations.iter().filter(|r| !witness::tentative(r, &config.relate));
         // A copy belongs to its source's story (a family never spans two).
         let story = match firm.max_by(|x, y| x.score.total_cmp(&y.score)) {
-            Some(r) => Some(view.placed(partners[r.a.max(r.b) - 1])?.0),
-            None => self.nearest_story(view, &vector, day(&local[0]))?,
+            Some(r) => Some(view.placed(found.partners[r.a.max(r.b) - 1])?.0),
+            None => self.vote(view, &found.near)?,
         };
-        if relations.iter().any(|r| witness::tentative(r, &config.relate)) {
-            self.confirm(view, &mut local, &partners, &mut relations, story, &mut stats, terms)?;
-            local.truncate(partners.len() + 1);
+        if found.relations.iter().any(|r| witness::tentative(r, &config.relate)) {
+            let n = found.partners.len() + 1;
+            self.confirm(view, found, story, terms)?;
+            found.local.truncate(n);
         }
-        Ok(Judged { local, partners, relations, story, vector })
+        Ok(story)
     }
 
     /// Candidate partners of an article and why, by index number: the
@@ -546,29 +695,20 @@ impl Index {
         Ok(found)
     }
 
-    /// The corpus statistics as they stand, for the terms of `local`: the
-    /// held articles' document frequencies, and the newcomer counted as if
-    /// it were held too (a batch counts every article it compares).
-    fn stats(&self, view: &impl Lookup, local: &[Doc], p: &Prepared) -> CorpusStats {
-        let mut stats = CorpusStats { documents: view.documents() + 1, ..CorpusStats::default() };
-        for &term in &p.terms {
-            stats.df.insert(term, view.df(term) + 1);
-        }
-        for doc in &local[1..] {
-            count_terms(view, doc, &mut stats);
-        }
-        stats
-    }
-
-    /// The story whose articles are most of the article's nearest
-    /// neighbours (story vectors, with the batch's time kernel), when they
-    /// are enough of them to link it (`stories.link_threshold` of
-    /// `stories.neighbors + 1`, as the batch's shared-neighbour
-    /// similarity); `None` when it starts a story.
-    fn nearest_story(&self, view: &impl Lookup, v: &Vector, when: Option<f64>) -> Result<Option<u32>, IndexError> {
+    /// The article's nearest neighbours by story vector (with the batch's
+    /// time kernel), best first: held articles from the postings, with
+    /// their stories, and `mates` (articles of the same addition, already
+    /// weighed, stories not yet known).
+    fn neighbours(
+        &self,
+        view: &impl Lookup,
+        v: &Vector,
+        when: Option<f64>,
+        mates: Vec<(u32, f32)>,
+    ) -> Result<Vec<(u32, f32, Option<u32>)>, IndexError> {
         let config = &self.config.stories;
         if !config.enabled {
-            return Ok(None);
+            return Ok(Vec::new());
         }
         let cap = config.max_term_documents;
         let mut acc: HashMap<u32, f32> = HashMap::new();
@@ -583,7 +723,7 @@ impl Index {
                 *acc.entry(d).or_insert(0.0) += w * store::dequantise(q);
             }
         }
-        let mut near: Vec<(u32, f32, u32)> = Vec::new();
+        let mut near: Vec<(u32, f32, Option<u32>)> = mates.into_iter().map(|(d, s)| (d, s, None)).collect();
         for (d, s) in acc {
             if (s as f64) < config.min_neighbor_similarity {
                 continue;
@@ -591,13 +731,26 @@ impl Index {
             let (story, their_day) = view.placed(d)?;
             let s = s * kernel(when, their_day, config);
             if s as f64 >= config.min_neighbor_similarity {
-                near.push((d, s, story));
+                near.push((d, s, Some(story)));
             }
         }
         near.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         near.truncate(config.neighbors);
+        Ok(near)
+    }
+
+    /// The story most of the nearest neighbours belong to, when they are
+    /// enough of them to link the article (`stories.link_threshold` of
+    /// `stories.neighbors + 1`, as the batch's shared-neighbour
+    /// similarity); `None` when it starts a story.
+    fn vote(&self, view: &impl Lookup, near: &[(u32, f32, Option<u32>)]) -> Result<Option<u32>, IndexError> {
+        let config = &self.config.stories;
         let mut votes: BTreeMap<u32, (usize, f32)> = BTreeMap::new();
-        for &(_, s, story) in &near {
+        for &(d, s, story) in near {
+            let story = match story {
+                Some(story) => story,
+                None => view.placed(d)?.0,
+            };
             let v = votes.entry(story).or_insert((0, 0.0));
             v.0 += 1;
             v.1 += s;
@@ -611,40 +764,50 @@ impl Index {
 
     /// Confirms or re-judges the newcomer's condensed rewrites in new words
     /// as the batch does, with the independent accounts of the stories
-    /// involved: up to `relate.witnesses` held members of each.
-    #[allow(clippy::too_many_arguments)]
+    /// involved: up to `relate.witnesses` held members of each that have
+    /// no relation with the newcomer's partners (a copy of the source
+    /// would only repeat it).
     fn confirm(
         &self,
         view: &impl Lookup,
-        local: &mut Vec<Doc>,
-        partners: &[u32],
-        relations: &mut Vec<Relation>,
+        found: &mut Found,
         story: Option<u32>,
-        stats: &mut CorpusStats,
         terms: &Terms,
     ) -> Result<(), IndexError> {
         let config = &self.config.relate;
         // A story that does not exist yet gets a label no held story has.
         let mut labels: Vec<u32> = vec![story.unwrap_or(u32::MAX)];
-        let mut seen: Vec<u32> = partners.to_vec();
-        for &d in partners {
+        let mut seen: Vec<u32> = found.partners.clone();
+        for &d in &found.partners {
             labels.push(view.placed(d)?.0);
         }
         let mut stories: Vec<u32> = labels.clone();
         stories.sort_unstable();
         stories.dedup();
         for s in stories.into_iter().filter(|&s| s != u32::MAX) {
-            for d in view.members(s, config.witnesses + partners.len() + 1)? {
-                if !seen.contains(&d) {
+            let mut accounts = 0;
+            for d in view.members(s, MAX_ACCOUNTS_READ)? {
+                if accounts >= config.witnesses + found.partners.len() {
+                    break;
+                }
+                if !seen.contains(&d)
+                    && !found
+                        .partners
+                        .iter()
+                        .try_fold(false, |any, &p| Ok::<_, IndexError>(any || view.related(d, p)?))?
+                {
+                    accounts += 1;
                     seen.push(d);
                     let doc = view.doc(d, terms)?;
-                    count_terms(view, &doc, stats);
-                    local.push(doc);
+                    for &term in &doc.terms {
+                        found.stats.df.entry(term).or_insert_with(|| view.df(term));
+                    }
+                    found.local.push(doc);
                     labels.push(s);
                 }
             }
         }
-        witness::confirm_condensed(local, relations, &labels, stats, config);
+        witness::confirm_condensed(&found.local, &mut found.relations, &labels, &found.stats, config);
         Ok(())
     }
 
@@ -773,13 +936,6 @@ impl Index {
     }
 }
 
-/// Adds the document frequencies of `doc`'s terms to `stats`.
-fn count_terms(view: &impl Lookup, doc: &Doc, stats: &mut CorpusStats) {
-    for &term in &doc.terms {
-        stats.df.entry(term).or_insert_with(|| view.df(term));
-    }
-}
-
 /// The relations as the report writes them.
 fn relations_json(local: &[Doc], relations: &[Relation]) -> Vec<serde_json::Value> {
     relations
@@ -793,7 +949,6 @@ struct Written<'t> {
     meta: redb::Table<'t, &'static str, &'static [u8]>,
     stories: redb::Table<'t, u32, (u64, u64, u32)>,
     relations: redb::Table<'t, (u32, u32), &'static [u8]>,
-    partners: redb::Table<'t, (u32, u32), ()>,
 }
 
 impl Written<'_> {
@@ -805,14 +960,9 @@ impl Written<'_> {
         view: &mut WriteView<'_, '_>,
         txn: &redb::WriteTransaction,
     ) -> Result<(TermMap<u32>, TermMap<u32>), IndexError> {
-        let pending = std::mem::take(&mut view.pending);
-        let mut keys: Vec<u128> = pending
-            .postings
-            .iter()
-            .flat_map(|(&(tag, key), values)| values.iter().map(move |&v| store::posting(tag, key, v)))
-            .collect();
-        keys.sort_unstable();
-        for key in keys {
+        let mut pending = std::mem::take(&mut view.pending);
+        pending.keys.par_sort_unstable();
+        for &key in &pending.keys {
             view.postings.insert(key, ())?;
         }
         let totals =

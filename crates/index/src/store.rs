@@ -133,23 +133,16 @@ pub(crate) fn load_counts(table: &impl ReadableTable<u64, u32>) -> Result<TermMa
 }
 
 /// What an addition has not yet written: the postings and term counts of
-/// the articles before the current one in the same transaction (written
-/// at its end, postings sorted), and those articles analysed.
+/// the articles before the current one in the same transaction (written at
+/// its end, postings sorted), and those articles analysed.
 #[derive(Default)]
 pub(crate) struct Pending {
     /// Articles by document number, with their analysis.
     pub docs: HashMap<u32, (Article, stemma::text::Doc)>,
-    /// Postings by tag and key.
-    pub postings: HashMap<(Tag, u64), Vec<u64>>,
+    /// Postings, as table keys.
+    pub keys: Vec<u128>,
     /// Added document frequencies.
     pub df: TermMap<u32>,
     /// Added story-vector postings per term.
     pub story_df: TermMap<u32>,
-}
-
-impl Pending {
-    /// Adds a posting.
-    pub(crate) fn post(&mut self, tag: Tag, key: u64, value: u64) {
-        self.postings.entry((tag, key)).or_default().push(value);
-    }
 }

@@ -13,12 +13,13 @@ use crate::{IndexError, Memory};
 
 /// The tables the per-article step reads, the counts held in memory, and
 /// what the transaction has not yet written.
-pub(crate) struct View<'m, A, I, D, P, M> {
+pub(crate) struct View<'m, A, I, D, P, M, R> {
     pub articles: A,
     pub ids: I,
     pub docs: D,
     pub postings: P,
     pub members: M,
+    pub partners: R,
     pub memory: &'m Memory,
     /// Articles held when the transaction began.
     pub held: u64,
@@ -33,6 +34,7 @@ pub(crate) type ReadView<'m> = View<
     redb::ReadOnlyTable<u32, (u32, f64, u64)>,
     redb::ReadOnlyTable<u128, ()>,
     redb::ReadOnlyTable<(u32, u32), ()>,
+    redb::ReadOnlyTable<(u32, u32), ()>,
 >;
 
 /// A view in a write transaction.
@@ -42,6 +44,7 @@ pub(crate) type WriteView<'t, 'm> = View<
     redb::Table<'t, &'static str, u32>,
     redb::Table<'t, u32, (u32, f64, u64)>,
     redb::Table<'t, u128, ()>,
+    redb::Table<'t, (u32, u32), ()>,
     redb::Table<'t, (u32, u32), ()>,
 >;
 
@@ -54,6 +57,7 @@ impl<'m> ReadView<'m> {
             docs: txn.open_table(store::DOCS)?,
             postings: txn.open_table(store::POSTINGS)?,
             members: txn.open_table(store::MEMBERS)?,
+            partners: txn.open_table(store::PARTNERS)?,
             memory,
             held: store::counter(&meta, "documents")?,
             pending: Pending::default(),
@@ -70,6 +74,7 @@ impl<'t, 'm> WriteView<'t, 'm> {
             docs: txn.open_table(store::DOCS)?,
             postings: txn.open_table(store::POSTINGS)?,
             members: txn.open_table(store::MEMBERS)?,
+            partners: txn.open_table(store::PARTNERS)?,
             memory,
             held: store::counter(&meta, "documents")?,
             pending: Pending::default(),
@@ -89,8 +94,10 @@ pub(crate) trait Lookup {
     fn doc(&self, doc: u32, terms: &Terms) -> Result<Doc, IndexError>;
     /// A document's story and day.
     fn placed(&self, doc: u32) -> Result<(u32, Option<f64>), IndexError>;
-    /// Up to `cap + 1` posting values of a key, held and pending: enough to
-    /// tell a list longer than `cap`, and its first entry.
+    /// Up to `cap + 1` posting values of a key: enough to tell a list
+    /// longer than `cap`, and its first entry. (Postings pending in a
+    /// write transaction are not seen: an addition finds the candidates
+    /// among its own articles with the batch's candidate step.)
     fn postings(&self, tag: Tag, key: u64, cap: usize) -> Result<Vec<u64>, IndexError>;
     /// Documents holding a term.
     fn df(&self, term: u64) -> u32;
@@ -98,15 +105,18 @@ pub(crate) trait Lookup {
     fn story_df(&self, term: u64) -> u32;
     /// Up to `limit` members of a story, the earliest first.
     fn members(&self, story: u32, limit: usize) -> Result<Vec<u32>, IndexError>;
+    /// Whether two documents have a derived relation.
+    fn related(&self, a: u32, b: u32) -> Result<bool, IndexError>;
 }
 
-impl<A, I, D, P, M> Lookup for View<'_, A, I, D, P, M>
+impl<A, I, D, P, M, R> Lookup for View<'_, A, I, D, P, M, R>
 where
     A: ReadableTable<u32, &'static [u8]>,
     I: ReadableTable<&'static str, u32>,
     D: ReadableTable<u32, (u32, f64, u64)>,
     P: ReadableTable<u128, ()>,
     M: ReadableTable<(u32, u32), ()>,
+    R: ReadableTable<(u32, u32), ()>,
 {
     fn documents(&self) -> u64 {
         self.held + self.pending.docs.len() as u64
@@ -144,11 +154,7 @@ where
     }
 
     fn postings(&self, tag: Tag, key: u64, cap: usize) -> Result<Vec<u64>, IndexError> {
-        let mut out = store::read_postings(&self.postings, tag, key, cap)?;
-        if let Some(more) = self.pending.postings.get(&(tag, key)) {
-            out.extend(more.iter().take(cap + 1 - out.len().min(cap + 1)));
-        }
-        Ok(out)
+        store::read_postings(&self.postings, tag, key, cap)
     }
 
     fn df(&self, term: u64) -> u32 {
@@ -165,5 +171,9 @@ where
             out.push(row?.0.value().1);
         }
         Ok(out)
+    }
+
+    fn related(&self, a: u32, b: u32) -> Result<bool, IndexError> {
+        Ok(self.partners.get((a, b))?.is_some())
     }
 }
