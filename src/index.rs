@@ -43,6 +43,13 @@ pub enum IndexCommand {
         #[arg(long)]
         index: PathBuf,
     },
+    /// Rewrite the index file without its free pages (the server must not
+    /// be running on it).
+    Compact {
+        /// The index directory.
+        #[arg(long)]
+        index: PathBuf,
+    },
     /// Print one stored article with its relations and story, as JSON.
     Get {
         /// The index directory.
@@ -83,6 +90,13 @@ pub fn run(command: IndexCommand) -> anyhow::Result<ExitCode> {
                 writeln!(out, "size       {} ({per} bytes per article)", crate::human_size(info.bytes))?;
                 writeln!(out, "format     {}", info.format)
             })
+        }
+        IndexCommand::Compact { index } => {
+            let mut opened = Index::open(&index, None)?;
+            let before = opened.info()?.bytes;
+            let after = opened.compact()?;
+            eprintln!("stemma: {} compacted from {} to {}", index.display(), crate::human_size(before), crate::human_size(after));
+            Ok(ExitCode::SUCCESS)
         }
         IndexCommand::Get { index, id } => {
             let index = Index::open(&index, None)?;

@@ -921,6 +921,14 @@ impl Index {
         Ok(held)
     }
 
+    /// Rewrites the database file without its free pages, and returns its
+    /// size in bytes afterwards. Takes the writer's turn; queries wait.
+    pub fn compact(&mut self) -> Result<u64, IndexError> {
+        let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        self.db.compact().map_err(|e| IndexError::Storage(e.into()))?;
+        Ok(std::fs::metadata(self.path.join(FILE)).map_or(0, |m| m.len()))
+    }
+
     /// Counts of what the index holds.
     pub fn info(&self) -> Result<Info, IndexError> {
         let txn = self.db.begin_read()?;
