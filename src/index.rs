@@ -43,6 +43,14 @@ pub enum IndexCommand {
         #[arg(long)]
         index: PathBuf,
     },
+    /// Judge every held pair again with the corpus statistics as they
+    /// stand now (an index grown one article at a time judged its first
+    /// pairs with the statistics of a few articles).
+    Refresh {
+        /// The index directory.
+        #[arg(long)]
+        index: PathBuf,
+    },
     /// Rewrite the index file without its free pages (the server must not
     /// be running on it).
     Compact {
@@ -91,11 +99,28 @@ pub fn run(command: IndexCommand) -> anyhow::Result<ExitCode> {
                 writeln!(out, "format     {}", info.format)
             })
         }
+        IndexCommand::Refresh { index } => {
+            let started = Instant::now();
+            let (before, after) = Index::open(&index, None)?.refresh()?;
+            eprintln!(
+                "stemma: {} refreshed in {:.1}s: {} before, {} now",
+                index.display(),
+                started.elapsed().as_secs_f64(),
+                stemma::report::count(before as usize, "relation"),
+                after
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         IndexCommand::Compact { index } => {
             let mut opened = Index::open(&index, None)?;
             let before = opened.info()?.bytes;
             let after = opened.compact()?;
-            eprintln!("stemma: {} compacted from {} to {}", index.display(), crate::human_size(before), crate::human_size(after));
+            eprintln!(
+                "stemma: {} compacted from {} to {}",
+                index.display(),
+                crate::human_size(before),
+                crate::human_size(after)
+            );
             Ok(ExitCode::SUCCESS)
         }
         IndexCommand::Get { index, id } => {

@@ -50,8 +50,13 @@ fn agreement(name: &str, articles: &[Article]) -> f64 {
     agreement_in(name, articles, 1)
 }
 
-/// [`agreement`] with the articles added `per_add` to a transaction.
+/// [`agreement`] with the articles added `per_add` to a transaction, and
+/// the index refreshed at the end when `refresh`.
 fn agreement_in(name: &str, articles: &[Article], per_add: usize) -> f64 {
+    agreement_with(name, articles, per_add, false)
+}
+
+fn agreement_with(name: &str, articles: &[Article], per_add: usize, refresh: bool) -> f64 {
     let analysis = analyze(articles, &Config::default(), &Quiet);
     let batch: Pairs = analysis
         .relations
@@ -66,6 +71,9 @@ fn agreement_in(name: &str, articles: &[Article], per_add: usize) -> f64 {
         }
     }
     assert_eq!(index.check().expect("check"), articles.len() as u64);
+    if refresh {
+        index.refresh().expect("refresh");
+    }
     let online: Pairs =
         index.pairs().expect("pairs").into_iter().map(|(a, b, kind)| (unordered(&a, &b), kind)).collect();
     let all: BTreeSet<&(String, String)> = batch.keys().chain(online.keys()).collect();
@@ -123,4 +131,16 @@ fn a_corpus_added_in_one_transaction_agrees_with_the_batch_on_ecbplus() {
     // accounts it reads are not always the batch's.
     let share = agreement_in("ecbplus, one transaction", &read(path), 10_000);
     assert!(share >= 0.975, "{share}");
+}
+
+#[test]
+fn one_at_a_time_then_refreshed_agrees_with_the_batch_on_ecbplus() {
+    let Some(path) = shared("data/ecbplus/docs.jsonl") else { return };
+    // Refreshed, every pair is judged with the statistics of the whole
+    // corpus, as in one transaction; the stories stay those grown one
+    // article at a time.
+    // Measured 0.992: two condensed rewrites whose confirmation reads the
+    // story's accounts differ.
+    let share = agreement_with("ecbplus, one at a time, refreshed", &read(path), 1, true);
+    assert!(share >= 0.99, "{share}");
 }

@@ -921,6 +921,74 @@ impl Index {
         Ok(held)
     }
 
+    /// Judges every held pair again with the corpus statistics as they
+    /// stand now, and replaces the relations held: an index grown one
+    /// article at a time judged its early pairs with the statistics of a
+    /// few articles. Stories are left as they are. Costs about what adding
+    /// every article again costs, without the writing; additions wait.
+    /// Returns the number of relations before and after.
+    pub fn refresh(&self) -> Result<(u64, u64), IndexError> {
+        let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
+        let read = self.db.begin_read()?;
+        let view = ReadView::open(&read, &memory)?;
+        let held = view.held;
+        let before = read.open_table(store::RELATIONS)?.len()?;
+        let none = TermMap::default();
+        let counting = Counting { extra: &none, documents: held };
+        let mut judged: Vec<((u32, u32), Vec<u8>)> = Vec::new();
+        const CHUNK: u64 = 1000;
+        for start in (0..held).step_by(CHUNK as usize) {
+            let docnos: Vec<u32> = (start..(start + CHUNK).min(held)).map(|d| d as u32).collect();
+            let articles = docnos.iter().map(|&d| view.article(d)).collect::<Result<Vec<_>, _>>()?;
+            let prepared = self.prepare(articles);
+            let found: Vec<Vec<((u32, u32), Vec<u8>)>> = prepared
+                .par_iter()
+                .zip(&docnos)
+                .map_init(Terms::default, |terms, (p, &d)| {
+                    let mut found = self.find(&view, p, Some(d), Vec::new(), &counting, terms)?;
+                    if found.relations.iter().any(|r| witness::tentative(r, &self.config.relate)) {
+                        let n = found.partners.len() + 1;
+                        let story = view.placed(d)?.0;
+                        self.confirm(&view, &mut found, Some(story), terms)?;
+                        found.local.truncate(n);
+                    }
+                    let number = |i: usize| if i == 0 { d } else { found.partners[i - 1] };
+                    // Each pair once: when its later article is judged.
+                    let mut out = Vec::new();
+                    for r in &found.relations {
+                        let (a, b) = (number(r.a), number(r.b));
+                        if a.max(b) != d {
+                            continue;
+                        }
+                        let json = serde_json::to_vec(&stemma::report::relation(r, &found.local))
+                            .map_err(|e| damaged(format!("relation of {}", p.article.id), e))?;
+                        out.push(((a, b), json));
+                    }
+                    Ok(out)
+                })
+                .collect::<Result<_, IndexError>>()?;
+            judged.extend(found.into_iter().flatten());
+        }
+        drop(view);
+        drop(read);
+        drop(memory);
+        let txn = self.db.begin_write()?;
+        {
+            txn.delete_table(store::RELATIONS)?;
+            txn.delete_table(store::PARTNERS)?;
+            let mut relations = txn.open_table(store::RELATIONS)?;
+            let mut partners = txn.open_table(store::PARTNERS)?;
+            for ((a, b), json) in &judged {
+                relations.insert((*a, *b), json.as_slice())?;
+                partners.insert((*a, *b), ())?;
+                partners.insert((*b, *a), ())?;
+            }
+        }
+        txn.commit()?;
+        Ok((before, judged.len() as u64))
+    }
+
     /// Rewrites the database file without its free pages, and returns its
     /// size in bytes afterwards. Takes the writer's turn; queries wait.
     pub fn compact(&mut self) -> Result<u64, IndexError> {
