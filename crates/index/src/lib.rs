@@ -64,6 +64,9 @@ pub const FORMAT: u32 = 1;
 /// condensed rewrite: bounds the cost in a story of thousands.
 const MAX_ACCOUNTS_READ: usize = 1000;
 
+/// A relation as stored: `(source, copy)` and its JSON.
+type StoredRelation = ((u32, u32), Vec<u8>);
+
 /// The database file inside an index directory.
 const FILE: &str = "index.redb";
 
@@ -936,13 +939,13 @@ impl Index {
         let before = read.open_table(store::RELATIONS)?.len()?;
         let none = TermMap::default();
         let counting = Counting { extra: &none, documents: held };
-        let mut judged: Vec<((u32, u32), Vec<u8>)> = Vec::new();
+        let mut judged: Vec<StoredRelation> = Vec::new();
         const CHUNK: u64 = 1000;
         for start in (0..held).step_by(CHUNK as usize) {
             let docnos: Vec<u32> = (start..(start + CHUNK).min(held)).map(|d| d as u32).collect();
             let articles = docnos.iter().map(|&d| view.article(d)).collect::<Result<Vec<_>, _>>()?;
             let prepared = self.prepare(articles);
-            let found: Vec<Vec<((u32, u32), Vec<u8>)>> = prepared
+            let found: Vec<Vec<StoredRelation>> = prepared
                 .par_iter()
                 .zip(&docnos)
                 .map_init(Terms::default, |terms, (p, &d)| {
