@@ -111,6 +111,36 @@ pub fn router(index: Arc<Index>, settings: Settings) -> Router {
         .layer(DefaultBodyLimit::max(limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(axum::middleware::map_response(move |response| json_error(response, limit)))
+}
+
+/// Gives the errors that axum and the layers answer themselves (a path or
+/// query that does not parse, a body over the limit, a method not allowed,
+/// a time-out, a panic) the JSON body every other error has.
+async fn json_error(response: Response, limit: usize) -> Response {
+    let status = response.status();
+    let json =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        format!("the body is larger than this server's limit of {limit} bytes")
+    } else {
+        let text = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&text).trim().to_string();
+        if text.is_empty() {
+            status.canonical_reason().unwrap_or("error").to_lowercase()
+        } else {
+            text
+        }
+    };
+    let mut answer = error(status, message);
+    if let Some(allow) = parts.headers.get(header::ALLOW) {
+        answer.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    answer
 }
 
 /// Binds `settings.addr` and serves until `shutdown` completes. Each
@@ -145,6 +175,14 @@ pub async fn serve(
             app.clone().map_request(|req: Request<hyper::body::Incoming>| req.map(Body::new)),
         );
         tokio::spawn(async move {
+            // The header time-out starts once the protocol is known, that
+            // is, at the first byte: a client that sends none is cut off
+            // here.
+            let mut first = [0u8; 1];
+            match tokio::time::timeout(header_timeout, stream.peek(&mut first)).await {
+                Ok(Ok(n)) if n > 0 => {}
+                _ => return,
+            }
             let mut builder = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
             builder.http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(header_timeout);
             // A client that goes away mid-request is its own business.
@@ -220,7 +258,7 @@ pub fn parse_articles(body: &[u8], fields: &JsonFields, require_id: bool) -> Res
     for (n, record) in records {
         let article = stemma::ingest::parse_record(&record, fields, "request", "request", n)
             .map_err(|message| format!("record {n}: {message}"))?;
-        if require_id && article.id == format!("request:{n}") {
+        if require_id && article.id == format!("request:{n}") && !has_field(&record, &fields.id) {
             return Err(format!(
                 "record {n} has no `{}` field: an article stored in the index needs its own id",
                 fields.id
@@ -232,6 +270,12 @@ pub fn parse_articles(body: &[u8], fields: &JsonFields, require_id: bool) -> Res
         articles.push(article);
     }
     Ok(articles)
+}
+
+/// Whether a JSON object has `name`, and not as null.
+fn has_field(record: &str, name: &str) -> bool {
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(record)
+        .is_ok_and(|object| object.get(name).is_some_and(|v| !v.is_null()))
 }
 
 async fn add(State(shared): AppState, headers: HeaderMap, body: Bytes) -> Response {
@@ -437,6 +481,8 @@ mod tests {
         assert_eq!(array[1].id, "2");
         let missing = parse_articles(b"{\"id\":\"a\",\"body\":\"x\"}", &fields, true).unwrap_err();
         assert!(missing.contains("record 1") && missing.contains("`text`"), "{missing}");
+        let named = parse_articles(b"{\"id\":\"request:1\",\"text\":\"x\"}", &fields, true).unwrap();
+        assert_eq!(named[0].id, "request:1");
         let no_id = parse_articles(b"{\"text\":\"x\"}", &fields, true).unwrap_err();
         assert!(no_id.contains("needs its own id"), "{no_id}");
         assert!(parse_articles(b"{\"text\":\"x\"}", &fields, false).is_ok());
