@@ -354,19 +354,21 @@ fn index_add_survives_sigkill() {
         let run = spawn_add(&dir, &input);
         let before = acknowledged.len();
         // The moment: one round in five within 40 ms of the start (opening
-        // or creating the index, reading the input); otherwise after a
-        // random number of new lines (into the part of the input not yet
-        // stored), plus up to 60 ms (mid-batch or mid-commit).
+        // or creating the index, reading the input); otherwise once a
+        // random number of new lines is printed (on average an equal share
+        // of what is left per kill still to land), plus up to 150 ms, a batch
+        // or two: mid-analysis, mid-commit or just before the print.
         if rng.below(5) == 0 {
             thread::sleep(Duration::from_micros(rng.below(40_000)));
         } else {
             let left = total.saturating_sub(before);
-            let target = before + rng.below((left as u64 * 2 / 3).max(1)) as usize;
+            let share = left / (kills - tally.kills + 2);
+            let target = (before + rng.below(2 * share as u64 + 1) as usize).min(total.saturating_sub(40));
             let deadline = Instant::now() + Duration::from_secs(60);
             while run.lines.load(Ordering::SeqCst) < target && Instant::now() < deadline {
                 thread::sleep(Duration::from_millis(1));
             }
-            thread::sleep(Duration::from_micros(rng.below(60_000)));
+            thread::sleep(Duration::from_micros(rng.below(150_000)));
         }
         let mut child = run.child;
         let alive = child.try_wait().unwrap().is_none();
