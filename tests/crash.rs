@@ -13,7 +13,7 @@
 //! - `STEMMA_CRASH_ADD_KILLS` (default 8), `STEMMA_CRASH_ADD_ARTICLES` (600):
 //!   kills of `index add --batch 20 --format json`, and the input size;
 //! - `STEMMA_CRASH_SERVE_KILLS` (default 4), `STEMMA_CRASH_SERVE_ARTICLES`
-//!   (2000, an upper bound: the client stops when the kills are done);
+//!   (5000, an upper bound: the client stops when the kills are done);
 //! - `STEMMA_CRASH_SEED` (default 1): the articles and the kill moments;
 //! - `STEMMA_CRASH_REPORT`: a file to append a summary line to per test.
 //!
@@ -532,7 +532,7 @@ fn write_load(base: String, corpus: Arc<Vec<Value>>, mut next: usize, seed: u64,
 fn server_survives_sigkill_under_write_load() {
     let started = Instant::now();
     let kills = env_number("STEMMA_CRASH_SERVE_KILLS", 4) as usize;
-    let total = env_number("STEMMA_CRASH_SERVE_ARTICLES", 2000) as usize;
+    let total = env_number("STEMMA_CRASH_SERVE_ARTICLES", 5000) as usize;
     let mut rng = Rng(env_number("STEMMA_CRASH_SEED", 1) ^ 0x5e);
     let tmp = TempDir::new("serve");
     let dir = tmp.0.join("index");
