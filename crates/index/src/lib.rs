@@ -91,12 +91,25 @@ pub struct Index {
 }
 
 /// The term counts an index keeps in memory.
-#[derive(Default)]
 pub(crate) struct Memory {
     /// Documents holding each content term: the corpus statistics.
     pub df: TermMap<u32>,
     /// Story-vector postings of each term.
     pub story_df: TermMap<u32>,
+    /// Held documents analysed lately: a source is compared with each of
+    /// its copies as they arrive, and analysing it again each time would
+    /// cost more than the comparison. Only committed documents enter it.
+    pub analysed: Mutex<lru::LruCache<u32, std::sync::Arc<Doc>>>,
+}
+
+/// Held documents kept analysed in memory (about 10 KB each).
+const ANALYSED_CACHE: usize = 10_000;
+
+impl Memory {
+    fn new(df: TermMap<u32>, story_df: TermMap<u32>) -> Memory {
+        let capacity = std::num::NonZeroUsize::new(ANALYSED_CACHE).unwrap_or(std::num::NonZeroUsize::MIN);
+        Memory { df, story_df, analysed: Mutex::new(lru::LruCache::new(capacity)) }
+    }
 }
 
 /// What became of one article given to [`Index::add`] or [`Index::query`].
@@ -314,10 +327,10 @@ impl Index {
             return Err(IndexError::ConfigMismatch(dir.to_path_buf()));
         }
         let read = db.begin_read()?;
-        let memory = Memory {
-            df: store::load_counts(&read.open_table(store::DF)?)?,
-            story_df: store::load_counts(&read.open_table(store::STORY_DF)?)?,
-        };
+        let memory = Memory::new(
+            store::load_counts(&read.open_table(store::DF)?)?,
+            store::load_counts(&read.open_table(store::STORY_DF)?)?,
+        );
         drop(read);
         Ok(Index {
             db,
@@ -726,10 +739,18 @@ impl Index {
                 *acc.entry(d).or_insert(0.0) += w * store::dequantise(q);
             }
         }
+        let best_first =
+            |x: &(u32, f32, Option<u32>), y: &(u32, f32, Option<u32>)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0));
         let mut near: Vec<(u32, f32, Option<u32>)> = mates.into_iter().map(|(d, s)| (d, s, None)).collect();
-        for (d, s) in acc {
-            if (s as f64) < config.min_neighbor_similarity {
-                continue;
+        let mut held: Vec<(u32, f32)> =
+            acc.into_iter().filter(|&(_, s)| s as f64 >= config.min_neighbor_similarity).collect();
+        held.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        for (d, s) in held {
+            // The time kernel only lowers a similarity: once the untimed one
+            // is below the k-th best timed, no later article can enter.
+            near.sort_unstable_by(best_first);
+            if config.neighbors > 0 && near.len() >= config.neighbors && near[config.neighbors - 1].1 >= s {
+                break;
             }
             let (story, their_day) = view.placed(d)?;
             let s = s * kernel(when, their_day, config);
@@ -737,7 +758,7 @@ impl Index {
                 near.push((d, s, Some(story)));
             }
         }
-        near.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        near.sort_unstable_by(best_first);
         near.truncate(config.neighbors);
         Ok(near)
     }

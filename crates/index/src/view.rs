@@ -141,7 +141,14 @@ where
         if let Some((_, analysed)) = self.pending.docs.get(&doc) {
             return Ok(analysed.clone());
         }
-        Ok(Doc::from_article(&self.article(doc)?, terms))
+        let cache = || self.memory.analysed.lock().unwrap_or_else(|e| e.into_inner());
+        let hit = cache().get(&doc).cloned();
+        if let Some(hit) = hit {
+            return Ok((*hit).clone());
+        }
+        let analysed = Doc::from_article(&self.article(doc)?, terms);
+        cache().put(doc, std::sync::Arc::new(analysed.clone()));
+        Ok(analysed)
     }
 
     fn placed(&self, doc: u32) -> Result<(u32, Option<f64>), IndexError> {
