@@ -20,15 +20,18 @@
 //! Failures are collected, printed and counted, then the test fails if
 //! there was any, so that a long run reports all of them.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::TempDir;
 use serde_json::{json, Value};
 use stemma::ingest::Article;
 use stemma_index::{Index, IndexError, Status};
@@ -144,28 +147,6 @@ fn article(value: &Value) -> Article {
     let mut a = Article::from_text(value["id"].as_str().unwrap(), value["text"].as_str().unwrap());
     a.title = value["title"].as_str().map(str::to_string);
     a
-}
-
-/// A fresh directory, removed when dropped unless the test is failing.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("stemma-crash-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if thread::panicking() {
-            eprintln!("kept {} for inspection", self.0.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
 
 /// What one test saw, over all its rounds.
@@ -335,7 +316,8 @@ fn index_add_survives_sigkill() {
     let kills = env_number("STEMMA_CRASH_ADD_KILLS", 8) as usize;
     let total = env_number("STEMMA_CRASH_ADD_ARTICLES", 600) as usize;
     let mut rng = Rng(env_number("STEMMA_CRASH_SEED", 1));
-    let tmp = TempDir::new("add");
+    let tmp = TempDir::new("crash-add");
+    std::fs::create_dir_all(&tmp.0).unwrap();
     let input = tmp.0.join("articles.jsonl");
     let corpus = articles(total, rng.next(), "a");
     let mut file = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
@@ -534,7 +516,8 @@ fn server_survives_sigkill_under_write_load() {
     let kills = env_number("STEMMA_CRASH_SERVE_KILLS", 4) as usize;
     let total = env_number("STEMMA_CRASH_SERVE_ARTICLES", 5000) as usize;
     let mut rng = Rng(env_number("STEMMA_CRASH_SEED", 1) ^ 0x5e);
-    let tmp = TempDir::new("serve");
+    let tmp = TempDir::new("crash-serve");
+    std::fs::create_dir_all(&tmp.0).unwrap();
     let dir = tmp.0.join("index");
     let corpus = Arc::new(articles(total, rng.next(), "s"));
 

@@ -10,28 +10,11 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use common::shared;
+use common::{shared, TempDir};
 use stemma::config::Config;
 use stemma::ingest::{read_inputs, Article, Reading};
 use stemma::{analyze, Quiet};
 use stemma_index::{Index, Status};
-
-/// A fresh directory for an index, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("stemma-test-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 type Pairs = BTreeMap<(String, String), String>;
 

@@ -49,3 +49,27 @@ pub fn involves(analysis: &Analysis, prefix: &str) -> Vec<(String, String, Relat
 pub fn contains(haystack: &str, needle: &str) -> bool {
     haystack.to_lowercase().contains(&needle.to_lowercase())
 }
+
+/// A fresh path under the system's temporary directory (not created),
+/// removed when dropped, unless the test is failing: then it is kept, and
+/// named, for inspection.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// `stemma-test-<name>-<pid>`, emptied of an earlier run's leftovers.
+    pub fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("stemma-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("kept {} for inspection", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
