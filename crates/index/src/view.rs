@@ -48,37 +48,34 @@ pub(crate) type WriteView<'t, 'm> = View<
     redb::Table<'t, (u32, u32), ()>,
 >;
 
-impl<'m> ReadView<'m> {
-    pub(crate) fn open(txn: &ReadTransaction, memory: &'m Memory) -> Result<ReadView<'m>, IndexError> {
-        let meta = txn.open_table(store::META)?;
+/// Opens a view's tables in a transaction: the same calls for a read and a
+/// write transaction, whose table types differ.
+macro_rules! open_view {
+    ($txn:expr, $memory:expr) => {{
+        let meta = $txn.open_table(store::META)?;
         Ok(View {
-            articles: txn.open_table(store::ARTICLES)?,
-            ids: txn.open_table(store::IDS)?,
-            docs: txn.open_table(store::DOCS)?,
-            postings: txn.open_table(store::POSTINGS)?,
-            members: txn.open_table(store::MEMBERS)?,
-            partners: txn.open_table(store::PARTNERS)?,
-            memory,
+            articles: $txn.open_table(store::ARTICLES)?,
+            ids: $txn.open_table(store::IDS)?,
+            docs: $txn.open_table(store::DOCS)?,
+            postings: $txn.open_table(store::POSTINGS)?,
+            members: $txn.open_table(store::MEMBERS)?,
+            partners: $txn.open_table(store::PARTNERS)?,
+            memory: $memory,
             held: store::counter(&meta, "documents")?,
             pending: Pending::default(),
         })
+    }};
+}
+
+impl<'m> ReadView<'m> {
+    pub(crate) fn open(txn: &ReadTransaction, memory: &'m Memory) -> Result<ReadView<'m>, IndexError> {
+        open_view!(txn, memory)
     }
 }
 
 impl<'t, 'm> WriteView<'t, 'm> {
     pub(crate) fn open(txn: &'t WriteTransaction, memory: &'m Memory) -> Result<WriteView<'t, 'm>, IndexError> {
-        let meta = txn.open_table(store::META)?;
-        Ok(View {
-            articles: txn.open_table(store::ARTICLES)?,
-            ids: txn.open_table(store::IDS)?,
-            docs: txn.open_table(store::DOCS)?,
-            postings: txn.open_table(store::POSTINGS)?,
-            members: txn.open_table(store::MEMBERS)?,
-            partners: txn.open_table(store::PARTNERS)?,
-            memory,
-            held: store::counter(&meta, "documents")?,
-            pending: Pending::default(),
-        })
+        open_view!(txn, memory)
     }
 }
 
