@@ -256,8 +256,15 @@ pub fn parse_articles(body: &[u8], fields: &JsonFields, require_id: bool) -> Res
     }
     let mut articles = Vec::with_capacity(records.len());
     for (n, record) in records {
-        let article = stemma::ingest::parse_record(&record, fields, "request", "request", n)
-            .map_err(|message| format!("record {n}: {message}"))?;
+        let article = stemma::ingest::parse_record(&record, fields, "request", "request", n).map_err(|message| {
+            // The reader's hint names the command line's flag, which a
+            // client of this server cannot give.
+            let message = message.replace(
+                "name the field holding the body with --text-field",
+                &format!("this server reads the body from `{}`", fields.text),
+            );
+            format!("record {n}: {message}")
+        })?;
         if require_id && article.id == format!("request:{n}") && !has_field(&record, &fields.id) {
             return Err(format!(
                 "record {n} has no `{}` field: an article stored in the index needs its own id",
@@ -481,6 +488,7 @@ mod tests {
         assert_eq!(array[1].id, "2");
         let missing = parse_articles(b"{\"id\":\"a\",\"body\":\"x\"}", &fields, true).unwrap_err();
         assert!(missing.contains("record 1") && missing.contains("`text`"), "{missing}");
+        assert!(!missing.contains("--text-field") && missing.contains("reads the body from `text`"), "{missing}");
         let named = parse_articles(b"{\"id\":\"request:1\",\"text\":\"x\"}", &fields, true).unwrap();
         assert_eq!(named[0].id, "request:1");
         let no_id = parse_articles(b"{\"text\":\"x\"}", &fields, true).unwrap_err();
