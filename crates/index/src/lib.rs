@@ -378,19 +378,19 @@ impl Index {
         // Ids held already, or given twice, are answered without analysis.
         let mut answered: Vec<Option<Outcome>> = Vec::with_capacity(prepared.len());
         let mut fresh: Vec<usize> = Vec::new();
-        let mut first: HashMap<&str, usize> = HashMap::new();
+        // Each fresh id's article, and its place among the fresh ones.
+        let mut first: HashMap<&str, (usize, usize)> = HashMap::new();
         for (k, p) in prepared.iter().enumerate() {
             let id = p.article.id.as_str();
             let earlier = match snapshot.docno(id)? {
                 Some(doc) => Some((doc, snapshot.article(doc)?.text, Some(snapshot.placed(doc)?.0))),
-                None => first.get(id).map(|&f| {
-                    let at = fresh.iter().position(|&x| x == f).unwrap_or(0);
-                    ((held + at as u64) as u32, prepared[f].article.text.clone(), None)
-                }),
+                None => {
+                    first.get(id).map(|&(f, at)| ((held + at as u64) as u32, prepared[f].article.text.clone(), None))
+                }
             };
             answered.push(earlier.map(|(doc, text, story)| already(id, doc, &text, &p.article.text, story)));
             if answered[k].is_none() {
-                first.insert(id, k);
+                first.insert(id, (k, fresh.len()));
                 fresh.push(k);
             }
         }

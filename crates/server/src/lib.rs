@@ -200,16 +200,28 @@ fn internal(err: IndexError) -> Response {
     error(StatusCode::INTERNAL_SERVER_ERROR, err.to_string())
 }
 
+/// Runs index work on a worker thread (it blocks on storage and on the
+/// analysis); an index error, or a worker that died, is the 500 every
+/// handler answers with.
+async fn on_index<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, IndexError> + Send + 'static,
+) -> Result<T, Response> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(err)) => Err(internal(err)),
+        Err(_) => Err(error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed inside the server")),
+    }
+}
+
 async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "no such endpoint; see docs/api.md")
 }
 
 async fn health(State(shared): AppState) -> Response {
     let index = shared.index.clone();
-    match tokio::task::spawn_blocking(move || index.info()).await {
-        Ok(Ok(info)) => Json(serde_json::json!({ "status": "ok", "documents": info.documents })).into_response(),
-        Ok(Err(err)) => internal(err),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the health check failed"),
+    match on_index(move || index.info()).await {
+        Ok(info) => Json(serde_json::json!({ "status": "ok", "documents": info.documents })).into_response(),
+        Err(response) => response,
     }
 }
 
@@ -306,22 +318,19 @@ async fn answer(shared: Arc<Shared>, body: &[u8], store: bool) -> Response {
         Err(message) => return error(StatusCode::BAD_REQUEST, message),
     };
     let index = shared.index.clone();
-    let done = tokio::task::spawn_blocking(move || if store { index.add(articles) } else { index.query(articles) });
-    match done.await {
-        Ok(Ok(outcomes)) => Json(serde_json::json!({ "articles": outcomes })).into_response(),
-        Ok(Err(err)) => internal(err),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed inside the server"),
+    match on_index(move || if store { index.add(articles) } else { index.query(articles) }).await {
+        Ok(outcomes) => Json(serde_json::json!({ "articles": outcomes })).into_response(),
+        Err(response) => response,
     }
 }
 
 async fn article(State(shared): AppState, Path(id): Path<String>) -> Response {
     let index = shared.index.clone();
     let wanted = id.clone();
-    match tokio::task::spawn_blocking(move || index.get(&wanted)).await {
-        Ok(Ok(Some(held))) => Json(held).into_response(),
-        Ok(Ok(None)) => error(StatusCode::NOT_FOUND, format!("no article {id:?} in the index")),
-        Ok(Err(err)) => internal(err),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed inside the server"),
+    match on_index(move || index.get(&wanted)).await {
+        Ok(Some(held)) => Json(held).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, format!("no article {id:?} in the index")),
+        Err(response) => response,
     }
 }
 
@@ -354,10 +363,9 @@ async fn stories(State(shared): AppState, Query(q): Query<StoriesQuery>) -> Resp
     };
     let (min_size, limit) = (q.min_size.unwrap_or(2), q.limit.unwrap_or(100).min(10_000));
     let index = shared.index.clone();
-    match tokio::task::spawn_blocking(move || index.stories_since(since, min_size, limit)).await {
-        Ok(Ok(list)) => Json(serde_json::json!({ "stories": list })).into_response(),
-        Ok(Err(err)) => internal(err),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed inside the server"),
+    match on_index(move || index.stories_since(since, min_size, limit)).await {
+        Ok(list) => Json(serde_json::json!({ "stories": list })).into_response(),
+        Err(response) => response,
     }
 }
 
@@ -376,19 +384,16 @@ fn story_analysis(
 }
 
 async fn story(State(shared): AppState, Path(id): Path<u32>) -> Response {
-    let done = tokio::task::spawn_blocking(move || {
-        story_analysis(&shared, id).map(|found| {
-            found.map(|(summary, analysis)| {
-                let report = stemma::report::Report::new(&analysis, &[]);
-                serde_json::json!({ "story": summary, "report": report })
-            })
-        })
+    let done = on_index(move || {
+        Ok(story_analysis(&shared, id)?.map(|(summary, analysis)| {
+            let report = stemma::report::Report::new(&analysis, &[]);
+            serde_json::json!({ "story": summary, "report": report })
+        }))
     });
     match done.await {
-        Ok(Ok(Some(json))) => Json(json).into_response(),
-        Ok(Ok(None)) => error(StatusCode::NOT_FOUND, format!("no story {id} in the index")),
-        Ok(Err(err)) => internal(err),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed inside the server"),
+        Ok(Some(json)) => Json(json).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, format!("no story {id} in the index")),
+        Err(response) => response,
     }
 }
 
@@ -402,7 +407,7 @@ struct HomeQuery {
 /// The HTML views: the stories most recently grown, and a story as the
 /// HTML report draws it.
 async fn home(State(shared): AppState, Query(q): Query<HomeQuery>) -> Response {
-    let done = tokio::task::spawn_blocking(move || -> Result<Option<String>, IndexError> {
+    let done = on_index(move || -> Result<Option<String>, IndexError> {
         match q.story {
             Some(id) => {
                 let Some((_, analysis)) = story_analysis(&shared, id)? else { return Ok(None) };
@@ -419,10 +424,9 @@ async fn home(State(shared): AppState, Query(q): Query<HomeQuery>) -> Response {
         }
     });
     match done.await {
-        Ok(Ok(Some(page))) => Html(page).into_response(),
-        Ok(Ok(None)) => error(StatusCode::NOT_FOUND, "no such story in the index"),
-        Ok(Err(err)) => internal(err),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed inside the server"),
+        Ok(Some(page)) => Html(page).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, "no such story in the index"),
+        Err(response) => response,
     }
 }
 
