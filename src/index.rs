@@ -161,7 +161,7 @@ fn add_or_query(args: IndexArgs, store: bool) -> anyhow::Result<ExitCode> {
         }
         None => Box::new(std::io::stdout().lock()),
     };
-    let json = matches!(input.format, crate::Format::Json);
+    let json = matches!(input.format(crate::Format::Text)?, crate::Format::Json);
     let started = Instant::now();
     let mut counts = Counts::default();
     let mut failure: Option<anyhow::Error> = None;

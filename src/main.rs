@@ -20,6 +20,7 @@ use stemma::ingest::{JsonFields, Reading};
 use stemma::report::{write_json, write_terminal, Report};
 use stemma::Progress;
 
+mod extract;
 mod index;
 mod serve;
 
@@ -40,6 +41,7 @@ Examples:
   stemma dedup corpus.jsonl --threshold 0.8          near-duplicate clusters, fast
   stemma config > stemma.toml                        every setting, documented
   stemma index add --index news.idx corpus.jsonl     a persistent index, one article at a time
+  stemma extract CC-NEWS-*.warc.gz -o articles.jsonl the articles in web pages and archives
   stemma serve --index news.idx                      the index over HTTP on 127.0.0.1:7878
 
 Exit status: 0 analysed (unreadable records are named on standard error and
@@ -57,7 +59,9 @@ Examples:
 
 Inputs: .jsonl/.ndjson files (one JSON object per line), .txt files (one
 article each; a short first line followed by a blank line is the headline),
-directories of them, and `-` for JSONL on standard input.
+web pages (.html/.htm: the article's main text and metadata are extracted),
+web archives (.warc/.warc.gz: their HTML responses), directories of them,
+and `-` for JSONL on standard input. `stemma extract` shows what is read.
 
 Exit status: 0 analysed (unreadable records are named on standard error and
 skipped); 1 nothing could be read; 2 usage or configuration error, an input
@@ -104,6 +108,10 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Evaluate on public data in ../shared/data and write a result file.
     Eval(EvalArgs),
+    /// Write the articles Stemma reads from the inputs (web pages and
+    /// archives included) as JSONL: what was extracted, to see and reuse.
+    #[command(after_help = extract::EXTRACT_HELP)]
+    Extract(InputArgs),
 }
 
 #[derive(clap::Args)]
@@ -160,9 +168,9 @@ struct InputArgs {
     /// files, text files; `-` reads JSONL from standard input.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// Output format [default: text; for extract: jsonl].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Write the report to this file instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -187,6 +195,12 @@ struct InputArgs {
     /// JSONL field holding the URL.
     #[arg(long, default_value = "url")]
     url_field: String,
+    /// JSONL field holding the language.
+    #[arg(long, default_value = "language")]
+    language_field: String,
+    /// JSONL field holding the author.
+    #[arg(long, default_value = "author")]
+    author_field: String,
     /// Read text that is not valid UTF-8 anyway, each bad byte replaced by
     /// U+FFFD, with a notice naming the line and column (by default such
     /// an article is skipped with an error).
@@ -208,6 +222,8 @@ enum Format {
     Text,
     /// The JSON contract (schema_version 1), documented in docs/schema.md.
     Json,
+    /// One JSON object per article, as analyze reads them (extract only).
+    Jsonl,
 }
 
 fn main() -> ExitCode {
@@ -226,6 +242,7 @@ fn main() -> ExitCode {
         Command::Index(command) => index::run(command),
         Command::Serve(args) => serve::run(args),
         Command::Eval(args) => eval(args),
+        Command::Extract(args) => extract::run(args),
     };
     match result {
         Ok(code) => code,
@@ -290,6 +307,18 @@ impl InputArgs {
             outlet: self.outlet_field.clone(),
             published: self.published_field.clone(),
             url: self.url_field.clone(),
+            language: self.language_field.clone(),
+            author: self.author_field.clone(),
+        }
+    }
+
+    /// The output format asked for, `default` when none was; `Jsonl` is
+    /// extract's alone.
+    fn format(&self, default: Format) -> anyhow::Result<Format> {
+        match (self.format, default) {
+            (Some(Format::Jsonl), Format::Jsonl) | (None, _) => Ok(self.format.unwrap_or(default)),
+            (Some(Format::Jsonl), _) => anyhow::bail!("--format jsonl is for `stemma extract`; use --format json"),
+            (Some(format), _) => Ok(format),
         }
     }
 }
@@ -405,6 +434,7 @@ fn human_size(bytes: u64) -> String {
 fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(analyze_args.html_max_mb >= 1, "--html-max-mb must be at least 1");
     let args = analyze_args.input;
+    let format = args.format(Format::Text)?;
     let mut config = load_config(&args)?;
     if analyze_args.no_stories {
         config.stories.enabled = false;
@@ -454,8 +484,8 @@ fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let written = report_sink.write(|out| match args.format {
-        Format::Text => write_terminal(out, &analysis),
+    let written = report_sink.write(|out| match format {
+        Format::Text | Format::Jsonl => write_terminal(out, &analysis),
         Format::Json => write_json(out, &Report::new(&analysis, &errors)),
     });
     if let Err(err) = written {
@@ -499,6 +529,7 @@ fn load_config(args: &InputArgs) -> anyhow::Result<Config> {
 fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     let input = &args.input;
     let config = load_config(input)?;
+    let format = input.format(Format::Text)?;
     let threshold = args.threshold.unwrap_or(config.relate.near_duplicate_jaccard);
     anyhow::ensure!((0.0..=1.0).contains(&threshold), "--threshold must lie in 0..=1, got {threshold}");
     check_inputs(&input.paths)?;
@@ -524,8 +555,8 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
         &found.clusters,
         &found.errors,
     );
-    sink.write(|out| match input.format {
-        Format::Text => stemma::report::write_near_duplicates(out, &result),
+    sink.write(|out| match format {
+        Format::Text | Format::Jsonl => stemma::report::write_near_duplicates(out, &result),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &result)?;
             writeln!(out)

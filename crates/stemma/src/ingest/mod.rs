@@ -1,9 +1,16 @@
-//! Reading articles: directories of `.txt` files, single files, and JSONL.
+//! Reading articles: `.txt` files, JSONL, web pages (`.html`) and web
+//! archives (`.warc`, `.warc.gz`), single or in directories.
 //!
 //! A bad file or record never stops the batch: it becomes an [`InputError`]
-//! naming the file and line, and every other article is still read. New input
-//! formats (HTML pages, WARC) belong here, as further readers yielding
-//! [`Article`]s.
+//! naming the file and line (or a WARC record's byte offset), and every
+//! other article is still read. A new input format is a further reader
+//! here yielding [`Article`]s: see [`html`] (page to article), [`charset`]
+//! (bytes to text), [`http`] (archived responses) and [`warc`] (archives).
+
+pub mod charset;
+pub mod html;
+pub mod http;
+pub mod warc;
 
 use std::fmt;
 use std::io::{BufReader, Read};
@@ -27,7 +34,14 @@ pub struct Article {
     pub published: Option<String>,
     /// Source URL, when known.
     pub url: Option<String>,
-    /// Where the article was read from: `path` or `path:line`.
+    /// Language, as the source declares it (e.g. `en`, `fr-CA`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Author, when the source states one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Where the article was read from: `path`, `path:line` (JSONL), or
+    /// `path@offset` (the byte offset of a WARC record).
     pub origin: String,
 }
 
@@ -42,6 +56,8 @@ impl Article {
             outlet: None,
             published: None,
             url: None,
+            language: None,
+            author: None,
             origin: id.into(),
         }
     }
@@ -54,15 +70,19 @@ pub struct InputError {
     pub path: String,
     /// 1-based line of a JSONL record, when the problem is in one record.
     pub line: Option<usize>,
+    /// Byte offset of a WARC record, when the problem is in one record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
     /// What is wrong, in words.
     pub message: String,
 }
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.path, line, self.message),
-            None => write!(f, "{}: {}", self.path, self.message),
+        match (self.line, self.offset) {
+            (Some(line), _) => write!(f, "{}:{}: {}", self.path, line, self.message),
+            (None, Some(offset)) => write!(f, "{}@{}: {}", self.path, offset, self.message),
+            (None, None) => write!(f, "{}: {}", self.path, self.message),
         }
     }
 }
@@ -82,6 +102,10 @@ pub struct JsonFields {
     pub published: String,
     /// Field holding the URL (default `url`).
     pub url: String,
+    /// Field holding the language (default `language`).
+    pub language: String,
+    /// Field holding the author (default `author`).
+    pub author: String,
 }
 
 impl Default for JsonFields {
@@ -93,6 +117,8 @@ impl Default for JsonFields {
             outlet: "outlet".into(),
             published: "published".into(),
             url: "url".into(),
+            language: "language".into(),
+            author: "author".into(),
         }
     }
 }
@@ -192,6 +218,8 @@ struct Stream<'a> {
     seen: std::collections::HashMap<String, (u32, u64, u32, u32)>,
     /// Files already read, by canonical path.
     files: std::collections::HashSet<PathBuf>,
+    /// Web archive captures read, by URL: where the one kept was read.
+    captures: std::collections::HashMap<String, String>,
     /// The files articles were read from, for the notices about repeats.
     origins: Vec<String>,
     /// Problems of the current input by file and message: how many times
@@ -213,6 +241,7 @@ impl<'a> Stream<'a> {
             errors: Vec::new(),
             seen: Default::default(),
             files: Default::default(),
+            captures: Default::default(),
             origins: Vec::new(),
             repeated: Default::default(),
         }
@@ -244,6 +273,7 @@ impl<'a> Stream<'a> {
                 n => format!("{}:{n}", self.origins[first_file as usize]),
             };
             self.note(InputError {
+                offset: None,
                 path,
                 line,
                 message: format!("the same article (id `{}`, same text) was read from {first}; read once", article.id),
@@ -252,6 +282,7 @@ impl<'a> Stream<'a> {
         } else if count > 1 {
             let renamed = format!("{}#{}", article.id, count);
             self.note(InputError {
+                offset: None,
                 path,
                 line,
                 message: format!("duplicate id `{}` with another text; this one is read as `{renamed}`", article.id),
@@ -286,6 +317,7 @@ impl<'a> Stream<'a> {
             let Some(more) = count.checked_sub(SHOWN_REPEATS).filter(|&n| n > 0) else { continue };
             let lines = if first == last { format!("line {first}") } else { format!("lines {first}-{last}") };
             self.errors.push(InputError {
+                offset: None,
                 path,
                 line: None,
                 message: format!(
@@ -338,18 +370,99 @@ fn read_dir(dir: &Path, batch: &mut Stream<'_>) {
         }
     }
     files.sort();
+    // Pages are extracted in parallel, a group of consecutive ones at a time.
+    let mut pages = Vec::new();
     for path in files {
-        match extension(&path).as_str() {
-            "txt" | "jsonl" | "ndjson" => read_file(&path, batch),
+        let kind = Kind::of_name(&path);
+        if kind == Some(Kind::Html) {
+            if batch.read_before(&path) {
+                continue;
+            }
+            // In a directory a page is named by its path under it: pages
+            // are often all `index.html` or `source.html`.
+            let relative = path.strip_prefix(dir).unwrap_or(&path).with_extension("");
+            pages.push((path, relative.to_string_lossy().into_owned()));
+            if pages.len() >= PAGES_AT_ONCE {
+                read_pages(std::mem::take(&mut pages), batch);
+            }
+            continue;
+        }
+        read_pages(std::mem::take(&mut pages), batch);
+        match kind {
+            Some(Kind::Arc) => batch.note(file_error(&path, ARC_REFUSED.into())),
+            Some(_) => read_file(&path, batch),
             // Documentation beside a corpus is expected; anything else is
             // named so that nothing the user gave is skipped silently.
-            "md" => {}
-            _ => batch.note(file_error(
+            None if extension(&path) == "md" => {}
+            None => batch.note(file_error(
                 &path,
-                "skipped: not a .txt, .jsonl or .ndjson file (name it on the command line to read it as text)".into(),
+                "skipped: not a .txt, .jsonl, .ndjson, .html, .htm, .warc or .warc.gz file \
+                 (name it on the command line to read it as text)"
+                    .into(),
             )),
         }
     }
+    read_pages(pages, batch);
+}
+
+/// Web pages read and extracted at a time, in parallel.
+const PAGES_AT_ONCE: usize = 256;
+
+/// Why an ARC file is not read.
+const ARC_REFUSED: &str =
+    "an ARC file (the format before WARC): not read; convert it to WARC (e.g. `warcio recompress`)";
+
+/// What kind of input a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Jsonl,
+    Html,
+    Warc,
+    Arc,
+}
+
+impl Kind {
+    /// The kind a file's name says, `None` for one Stemma does not read.
+    fn of_name(path: &Path) -> Option<Kind> {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        Some(match name.rsplit_once('.').map_or("", |(_, ext)| ext) {
+            "txt" => Kind::Text,
+            "jsonl" | "ndjson" => Kind::Jsonl,
+            "html" | "htm" | "xhtml" => Kind::Html,
+            "warc" => Kind::Warc,
+            "arc" => Kind::Arc,
+            _ => return None,
+        })
+    }
+
+    /// The kind of a file named on the command line: by its name when it
+    /// says, else by its first bytes (WARC, HTML), else text.
+    fn of_file(path: &Path) -> Kind {
+        if let Some(kind) = Kind::of_name(path) {
+            return kind;
+        }
+        let mut head = vec![0u8; 1024];
+        let got = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+        head.truncate(got);
+        if warc::sniff(&head) {
+            Kind::Warc
+        } else if looks_like_html(&head) {
+            Kind::Html
+        } else {
+            Kind::Text
+        }
+    }
+}
+
+/// Whether bytes open like an HTML document.
+fn looks_like_html(head: &[u8]) -> bool {
+    if !http::looks_like_markup(head) {
+        return false;
+    }
+    let lower = head.to_ascii_lowercase();
+    lower.windows(5).any(|w| w == b"<html") || lower.windows(9).any(|w| w == b"<!doctype")
 }
 
 fn extension(path: &Path) -> String {
@@ -360,12 +473,18 @@ fn read_file(path: &Path, batch: &mut Stream<'_>) {
     if batch.read_before(path) {
         return;
     }
-    if matches!(extension(path).as_str(), "jsonl" | "ndjson") {
-        match std::fs::File::open(path) {
-            Ok(file) => read_jsonl(BufReader::new(file), &path.display().to_string(), batch),
-            Err(err) => batch.note(file_error(path, format!("cannot open: {err}"))),
+    match Kind::of_file(path) {
+        Kind::Jsonl => match std::fs::File::open(path) {
+            Ok(file) => return read_jsonl(BufReader::new(file), &path.display().to_string(), batch),
+            Err(err) => return batch.note(file_error(path, format!("cannot open: {err}"))),
+        },
+        Kind::Html => {
+            let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            return read_pages(vec![(path.to_path_buf(), id)], batch);
         }
-        return;
+        Kind::Warc => return read_warc(path, batch),
+        Kind::Arc => return batch.note(file_error(path, ARC_REFUSED.into())),
+        Kind::Text => {}
     }
     let mut bytes = Vec::new();
     let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
@@ -389,8 +508,189 @@ fn read_file(path: &Path, batch: &mut Stream<'_>) {
     }
 }
 
+/// Reads web pages `(path, id)` in parallel and hands them on in order.
+fn read_pages(pages: Vec<(PathBuf, String)>, batch: &mut Stream<'_>) {
+    let reading = batch.reading;
+    let read: Vec<_> = pages
+        .par_iter()
+        .map(|(path, id)| {
+            let bytes = std::fs::read(path).map_err(|err| format!("cannot read: {err}"))?;
+            let origin = path.display().to_string();
+            page_article(&bytes, None, None, id.clone(), origin, None, reading)
+        })
+        .collect();
+    for ((path, _), result) in pages.iter().zip(read) {
+        match result {
+            Ok((article, notice)) => {
+                if let Some(notice) = notice {
+                    batch.note(file_error(path, notice));
+                }
+                batch.push(article);
+            }
+            Err(message) => batch.note(file_error(path, message)),
+        }
+    }
+}
+
+/// One web page as an article: decoded (`header_charset` from its HTTP
+/// headers, if any), its article extracted, with a notice when bytes had
+/// to be replaced. `url` is where it was fetched from; `fetched` the time,
+/// used when the page states no publication time.
+fn page_article(
+    bytes: &[u8],
+    header_charset: Option<&str>,
+    url: Option<&str>,
+    id: String,
+    origin: String,
+    fetched: Option<&str>,
+    reading: &Reading,
+) -> Result<(Article, Option<String>), String> {
+    let tld = url.and_then(html::host).and_then(|h| h.rsplit('.').next());
+    let decoded = charset::decode(bytes, header_charset, tld);
+    let notice = (decoded.replaced > 0).then(|| {
+        format!(
+            "{} byte sequence{} not valid {} ({}) replaced by U+FFFD",
+            decoded.replaced,
+            if decoded.replaced == 1 { "" } else { "s" },
+            decoded.encoding,
+            decoded.source.describe()
+        )
+    });
+    let page = html::extract(&decoded.text, url)?;
+    if let Some(message) = reading.too_long(page.text.len()) {
+        return Err(message);
+    }
+    let article = Article {
+        id,
+        title: page.title,
+        text: page.text,
+        outlet: page.outlet,
+        published: page.published.or_else(|| fetched.and_then(html::normalize_time)),
+        url: page.url,
+        language: page.language,
+        author: page.author,
+        origin,
+    };
+    Ok((article, notice))
+}
+
+/// Reads a WARC file: its HTML responses with status 200 become articles,
+/// extracted in parallel a group at a time; other records are counted in
+/// one notice; a damaged record is an error with its offset, and reading
+/// goes on after it.
+fn read_warc(path: &Path, batch: &mut Stream<'_>) {
+    let reader = match warc::Reader::open(path) {
+        Ok(reader) => reader,
+        Err(message) => return batch.note(file_error(path, message)),
+    };
+    let origin = path.display().to_string();
+    let mut skipped = std::collections::BTreeMap::new();
+    let mut responses = Vec::new();
+    for record in reader {
+        match record {
+            Err(error) => batch.note(record_error(&origin, error.offset, error.message)),
+            Ok(record) if record.kind() == "response" => {
+                responses.push(record);
+                if responses.len() >= PAGES_AT_ONCE {
+                    read_responses(std::mem::take(&mut responses), &origin, &mut skipped, batch);
+                }
+            }
+            Ok(record) => {
+                let kind = record.kind();
+                *skipped.entry(if kind.is_empty() { "untyped".to_string() } else { kind }).or_insert(0) += 1;
+            }
+        }
+    }
+    read_responses(responses, &origin, &mut skipped, batch);
+    let total: usize = skipped.values().sum();
+    if total > 0 {
+        let kinds: Vec<String> = skipped.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+        batch.note(file_error(
+            path,
+            format!(
+                "skipped {} ({}): only `response` records of HTML pages with status 200 are read",
+                crate::report::count(total, "record"),
+                kinds.join(", ")
+            ),
+        ));
+    }
+}
+
+/// What became of one WARC response record.
+enum Response {
+    Page(Article, Option<String>),
+    Skipped(&'static str),
+    Failed(String),
+}
+
+/// Turns a group of response records into articles, in parallel, and
+/// hands them on in file order; a URL captured before is read once.
+fn read_responses(
+    records: Vec<warc::Record>,
+    origin: &str,
+    skipped: &mut std::collections::BTreeMap<String, usize>,
+    batch: &mut Stream<'_>,
+) {
+    let reading = batch.reading;
+    let stem = Path::new(origin).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let read: Vec<Response> = records
+        .par_iter()
+        .map(|record| {
+            let response = match http::parse(&record.block) {
+                Ok(response) => response,
+                Err(message) => return Response::Failed(message),
+            };
+            if response.status != 200 {
+                return Response::Skipped("non-200 response");
+            }
+            let html = http::is_html(response.content_type.as_deref())
+                || (response.content_type.is_none() && looks_like_html(&response.body));
+            if !html {
+                return Response::Skipped("non-HTML response");
+            }
+            let url = record.target_uri();
+            let id = url.map_or_else(|| format!("{stem}@{}", record.offset), str::to_string);
+            let charset = response.content_type.as_deref().and_then(charset::content_type_charset);
+            let at = format!("{origin}@{}", record.offset);
+            match page_article(&response.body, charset, url, id, at, record.header("WARC-Date"), reading) {
+                Ok((article, notice)) => Response::Page(article, notice),
+                Err(message) => Response::Failed(message),
+            }
+        })
+        .collect();
+    for (record, response) in records.iter().zip(read) {
+        match response {
+            Response::Page(article, notice) => {
+                if let Some(notice) = notice {
+                    batch.note(record_error(origin, record.offset, notice));
+                }
+                let date = record.header("WARC-Date").unwrap_or("no WARC-Date");
+                let here = format!("byte {} ({date})", record.offset);
+                match record.target_uri().map(|url| (url, batch.captures.get(url))) {
+                    Some((url, Some(first))) => {
+                        let message =
+                            format!("{url} was captured again here ({date}); the capture at {first} was kept");
+                        batch.note(record_error(origin, record.offset, message));
+                    }
+                    Some((url, None)) => {
+                        batch.captures.insert(url.to_string(), format!("{origin} {here}"));
+                        batch.push(article);
+                    }
+                    None => batch.push(article),
+                }
+            }
+            Response::Skipped(kind) => *skipped.entry(kind.to_string()).or_insert(0) += 1,
+            Response::Failed(message) => batch.note(record_error(origin, record.offset, message)),
+        }
+    }
+}
+
+fn record_error(path: &str, offset: u64, message: String) -> InputError {
+    InputError { path: path.into(), line: None, offset: Some(offset), message }
+}
+
 fn file_error(path: &Path, message: String) -> InputError {
-    InputError { path: path.display().to_string(), line: None, message }
+    InputError { path: path.display().to_string(), line: None, offset: None, message }
 }
 
 /// Builds an article from a text file: the first line is the headline when
@@ -398,7 +698,8 @@ fn file_error(path: &Path, message: String) -> InputError {
 /// With `lossy`, invalid UTF-8 is replaced and comes back as a notice.
 fn text_article(path: &Path, bytes: &[u8], lossy: bool) -> Result<(Article, Option<InputError>), InputError> {
     let origin = path.display().to_string();
-    let located = |(line, message): (usize, String)| InputError { path: origin.clone(), line: Some(line), message };
+    let located =
+        |(line, message): (usize, String)| InputError { path: origin.clone(), line: Some(line), offset: None, message };
     let (text, notice) = decode(bytes, lossy).map_err(located)?;
     let notice = notice.map(located);
     let text = text.trim_start_matches('\u{feff}');
@@ -410,7 +711,20 @@ fn text_article(path: &Path, bytes: &[u8], lossy: bool) -> Result<(Article, Opti
     if body.trim().is_empty() {
         return Err(file_error(path, "document has a headline but no body".into()));
     }
-    Ok((Article { id, title, text: body.to_string(), outlet: None, published: None, url: None, origin }, notice))
+    Ok((
+        Article {
+            id,
+            title,
+            text: body.to_string(),
+            outlet: None,
+            published: None,
+            url: None,
+            language: None,
+            author: None,
+            origin,
+        },
+        notice,
+    ))
 }
 
 /// Decodes UTF-8, or says at which line and column and why it is not text.
@@ -491,6 +805,7 @@ fn read_jsonl<R: Read>(mut reader: R, origin: &str, batch: &mut Stream<'_>) {
             Ok(n) => n == 0,
             Err(err) => {
                 batch.note(InputError {
+                    offset: None,
                     path: origin.into(),
                     line: Some(first_line),
                     message: format!("read error: {err}"),
@@ -514,6 +829,7 @@ fn read_jsonl<R: Read>(mut reader: R, origin: &str, batch: &mut Stream<'_>) {
         let start = if first_line == 1 && block.starts_with(BOM) { BOM.len() } else { 0 };
         if first_line == 1 && origin == "-" && !looks_like_jsonl(&block[start..]) {
             batch.note(InputError {
+                offset: None,
                 path: origin.into(),
                 line: Some(1),
                 message: "standard input is not JSONL (its first line is not a JSON object); `-` reads one JSON \
@@ -566,7 +882,7 @@ struct Parsed {
 
 /// One JSONL line: `None` for a blank line.
 fn parse_line(bytes: &[u8], reading: &Reading, stem: &str, origin: &str, line_no: usize) -> Option<Parsed> {
-    let error = |message: String| InputError { path: origin.into(), line: Some(line_no), message };
+    let error = |message: String| InputError { path: origin.into(), line: Some(line_no), offset: None, message };
     let (line, notice) = match decode(bytes, reading.lossy_utf8) {
         Ok((line, notice)) => (line, notice.map(|(_, message)| error(message))),
         Err((_, message)) => return Some(Parsed { article: Err(error(message)), notice: None }),
@@ -639,6 +955,8 @@ pub fn parse_record(
         outlet: field(&fields.outlet, true)?,
         published: field(&fields.published, true)?,
         url: field(&fields.url, true)?,
+        language: field(&fields.language, true)?,
+        author: field(&fields.author, true)?,
         origin: format!("{origin}:{line_no}"),
     })
 }
