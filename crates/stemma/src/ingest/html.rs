@@ -53,7 +53,7 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Page, String> {
     let locale = meta_content(&readability.doc, "meta[property=\"og:locale\"]");
     let article = readability.parse().map_err(|err| format!("no article text found on the page ({err})"))?;
     let text = paragraphs(&article.text_content);
-    let longest = text.split("\n\n").map(|p| p.split_whitespace().count()).max().unwrap_or(0);
+    let longest = text.split("\n\n").map(words).max().unwrap_or(0);
     if longest < MIN_PARAGRAPH_WORDS {
         // What is left of a page without an article is link text
         // ("Home", "Sign in"), never a sentence.
@@ -74,6 +74,22 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Page, String> {
 
 /// Words the longest paragraph of an article has at least.
 const MIN_PARAGRAPH_WORDS: usize = 8;
+
+/// Words in a paragraph: runs between spaces, and for scripts written
+/// without spaces (Chinese, Japanese, Thai…) one per two characters, about
+/// the characters a word takes there.
+fn words(paragraph: &str) -> usize {
+    let spaced = paragraph.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let unspaced = paragraph.chars().filter(|c| c.is_alphabetic() && !is_spaced_script(*c)).count();
+    spaced.max(unspaced / 2)
+}
+
+/// Whether a letter belongs to a script written with spaces between words
+/// (Latin, Greek, Cyrillic, Arabic, Hebrew, Devanagari, Hangul…): those
+/// below U+0E00 (Thai), and Hangul.
+fn is_spaced_script(c: char) -> bool {
+    (c as u32) < 0x0E00 || ('\u{AC00}'..='\u{D7AF}').contains(&c) || ('\u{1100}'..='\u{11FF}').contains(&c)
+}
 
 /// Deepest nesting of elements a page may have to be read.
 const MAX_NESTING: usize = 1000;
@@ -260,6 +276,14 @@ mod tests {
         for noise in ["Sport", "cookies", "Floods in the north", "Privacy"] {
             assert!(!page.text.contains(noise), "{noise} in {}", page.text);
         }
+    }
+
+    #[test]
+    fn words_are_counted_in_scripts_without_spaces_too() {
+        assert_eq!(words("Rescue workers reached the village."), 5);
+        assert_eq!(words("首页"), 1);
+        assert!(words("东京举行记者会见，首相宣布了新的经济对策。") >= 8);
+        assert_eq!(words("Home | World | Sport"), 3);
     }
 
     #[test]

@@ -207,6 +207,53 @@ pub fn for_each_chunk(paths: &[PathBuf], reading: &Reading, sink: &mut dyn FnMut
     stream.errors
 }
 
+/// Reads one input held in memory, as [`read_inputs`] reads a file of
+/// that name: `name`'s extension, else its first bytes, say whether it is
+/// JSONL, a web page, a WARC or text. For callers whose input does not
+/// come from files (a request body, a Python string, a fuzzer).
+pub fn read_bytes(name: &str, bytes: &[u8], reading: &Reading) -> Batch {
+    let mut articles = Vec::new();
+    let mut sink = |chunk: Vec<Article>| articles.extend(chunk);
+    let mut stream = Stream::new(reading, &mut sink);
+    let path = Path::new(name);
+    match Kind::of_name(path).unwrap_or_else(|| Kind::of_head(bytes)) {
+        Kind::Jsonl => read_jsonl(bytes, name, &mut stream),
+        Kind::Html => {
+            let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            match page_article(bytes, None, None, id, name.to_string(), None, reading) {
+                Ok((article, notice)) => {
+                    if let Some(notice) = notice {
+                        stream.note(file_error(path, notice));
+                    }
+                    stream.push(article);
+                }
+                Err(message) => stream.note(file_error(path, message)),
+            }
+        }
+        Kind::Warc => match warc::Reader::new(Box::new(std::io::Cursor::new(bytes.to_vec()))) {
+            Ok(reader) => read_warc_records(reader, name, &mut stream),
+            Err(message) => stream.note(file_error(path, message)),
+        },
+        Kind::Arc => stream.note(file_error(path, ARC_REFUSED.into())),
+        Kind::Text => match reading.too_long(bytes.len()) {
+            Some(message) => stream.note(file_error(path, message)),
+            None => match text_article(path, bytes, reading.lossy_utf8) {
+                Ok((article, notice)) => {
+                    if let Some(notice) = notice {
+                        stream.note(notice);
+                    }
+                    stream.push(article);
+                }
+                Err(err) => stream.note(err),
+            },
+        },
+    }
+    stream.summarise_repeats();
+    stream.flush();
+    let errors = stream.errors;
+    Batch { articles, errors }
+}
+
 /// Where readers put what they read.
 struct Stream<'a> {
     reading: &'a Reading,
@@ -315,13 +362,18 @@ impl<'a> Stream<'a> {
     fn summarise_repeats(&mut self) {
         for ((path, message), (count, first, last)) in std::mem::take(&mut self.repeated) {
             let Some(more) = count.checked_sub(SHOWN_REPEATS).filter(|&n| n > 0) else { continue };
-            let lines = if first == last { format!("line {first}") } else { format!("lines {first}-{last}") };
+            let lines = match (first, last) {
+                // Records without lines (pages, WARC records): no range to give.
+                (0, _) => String::new(),
+                (first, last) if first == last => format!(" (line {first})"),
+                (first, last) => format!(" (lines {first}-{last})"),
+            };
             self.errors.push(InputError {
                 offset: None,
                 path,
                 line: None,
                 message: format!(
-                    "{} with the same problem ({lines}): {message}",
+                    "{} with the same problem{lines}: {message}",
                     crate::report::count(more, "more record")
                 ),
             });
@@ -446,7 +498,13 @@ impl Kind {
         let mut head = vec![0u8; 1024];
         let got = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
         head.truncate(got);
-        if warc::sniff(&head) {
+        Kind::of_head(&head)
+    }
+
+    /// The kind a file's first bytes say: WARC, HTML, else text.
+    fn of_head(head: &[u8]) -> Kind {
+        let head = &head[..head.len().min(1024)];
+        if warc::sniff(head) {
             Kind::Warc
         } else if looks_like_html(&head) {
             Kind::Html
@@ -579,11 +637,15 @@ fn page_article(
 /// one notice; a damaged record is an error with its offset, and reading
 /// goes on after it.
 fn read_warc(path: &Path, batch: &mut Stream<'_>) {
-    let reader = match warc::Reader::open(path) {
-        Ok(reader) => reader,
-        Err(message) => return batch.note(file_error(path, message)),
-    };
-    let origin = path.display().to_string();
+    match warc::Reader::open(path) {
+        Ok(reader) => read_warc_records(reader, &path.display().to_string(), batch),
+        Err(message) => batch.note(file_error(path, message)),
+    }
+}
+
+/// Reads the records of an opened WARC named `origin`: see [`read_warc`].
+fn read_warc_records(reader: warc::Reader, origin: &str, batch: &mut Stream<'_>) {
+    let origin = origin.to_string();
     let mut skipped = std::collections::BTreeMap::new();
     let mut responses = Vec::new();
     for record in reader {
@@ -606,7 +668,7 @@ fn read_warc(path: &Path, batch: &mut Stream<'_>) {
     if total > 0 {
         let kinds: Vec<String> = skipped.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
         batch.note(file_error(
-            path,
+            Path::new(&origin),
             format!(
                 "skipped {} ({}): only `response` records of HTML pages with status 200 are read",
                 crate::report::count(total, "record"),

@@ -60,8 +60,13 @@ pub struct RecordError {
     pub message: String,
 }
 
+/// What a WARC is read from: a file, or bytes in memory.
+pub trait Source: Read + Seek + Send {}
+
+impl<T: Read + Seek + Send> Source for T {}
+
 /// The file, read directly.
-type FileReader = BufReader<Counted<File>>;
+type FileReader = BufReader<Counted<Box<dyn Source>>>;
 
 /// A gzip file's decompressed bytes, member after member, as one stream
 /// that knows at which offset the member being read began. Records are
@@ -156,7 +161,13 @@ impl Reader {
     /// with a message saying what the file is.
     pub fn open(path: &Path) -> Result<Reader, String> {
         let file = File::open(path).map_err(|err| format!("cannot open: {err}"))?;
-        let mut file = BufReader::with_capacity(1 << 16, Counted { inner: file, read: 0 });
+        Reader::new(Box::new(file))
+    }
+
+    /// Reads a WARC from any source that can seek (a file, a `Cursor`
+    /// over bytes in memory); as [`Reader::open`].
+    pub fn new(source: Box<dyn Source>) -> Result<Reader, String> {
+        let mut file = BufReader::with_capacity(1 << 16, Counted { inner: source, read: 0 });
         let head = file.fill_buf().map_err(|err| format!("cannot read: {err}"))?.to_vec();
         let gzip = head.starts_with(&[0x1f, 0x8b]);
         let opening = if gzip { first_bytes_gunzipped(&head) } else { head };
@@ -252,9 +263,16 @@ fn find_member(file: &mut FileReader, from: u64) -> Option<u64> {
     })
 }
 
-/// The next offset from `from` of a line that starts `WARC/1.`.
+/// The next offset from `from` of a version line, `WARC/1.0` or
+/// `WARC/1.1` and a line end. Not only at a line start: after a record
+/// cut short, the next one follows the cut directly.
 fn find_version_line(file: &mut FileReader, from: u64) -> Option<u64> {
-    scan(file, from, b"\nWARC/1.", |_, _| Some(())).map(|at| at + 1)
+    scan(file, from, b"WARC/1.", |file, at| {
+        file.seek(SeekFrom::Start(at + 7)).ok()?;
+        let mut rest = [0u8; 3];
+        read_up_to(file, &mut rest).ok()?;
+        (matches!(rest[0], b'0' | b'1') && (rest[1] == b'\n' || &rest[1..] == b"\r\n")).then_some(())
+    })
 }
 
 /// The first offset from `from` where `needle` occurs and `accept` agrees,
@@ -418,5 +436,75 @@ impl<R: Seek> Seek for Counted<R> {
         let at = self.inner.seek(pos)?;
         self.read = at;
         Ok(at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn record(uri: &str, body: &str) -> Vec<u8> {
+        let block = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{body}");
+        format!(
+            "WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: <{uri}>\r\nContent-Length: {}\r\n\r\n{block}\r\n\r\n",
+            block.len()
+        )
+        .into_bytes()
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    /// What a reader gives: `Ok(uri)` or `Err(offset)`.
+    fn read_all(bytes: Vec<u8>) -> Vec<Result<String, u64>> {
+        Reader::new(Box::new(io::Cursor::new(bytes)))
+            .unwrap()
+            .map(|r| r.map(|rec| rec.target_uri().unwrap_or("").to_string()).map_err(|e| e.offset))
+            .collect()
+    }
+
+    #[test]
+    fn damaged_gzip_members_are_named_and_the_records_after_them_read() {
+        let mut file = gzip(&record("http://a/", "<p>A</p>"));
+        let corrupt_at = file.len() as u64;
+        file.extend_from_slice(&[0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef, 0x99]);
+        let truncated_at = file.len() as u64;
+        let cut = gzip(&record("http://cut/", &"<p>long body</p>".repeat(200)));
+        file.extend_from_slice(&cut[..cut.len() / 2]);
+        file.extend_from_slice(&gzip(&record("http://b/", "<p>B</p>")));
+        let read = read_all(file);
+        assert_eq!(read, vec![Ok("http://a/".into()), Err(corrupt_at), Err(truncated_at), Ok("http://b/".into())]);
+    }
+
+    #[test]
+    fn a_whole_file_gzip_and_records_split_across_members_are_read() {
+        let plain: Vec<u8> = [record("http://a/", "A"), record("http://b/", "B"), record("http://c/", "C")].concat();
+        assert_eq!(read_all(gzip(&plain)).len(), 3);
+        // Members cut at arbitrary bytes, not at record boundaries.
+        let split: Vec<u8> = plain.chunks(37).flat_map(gzip).collect();
+        let read = read_all(split);
+        assert_eq!(read, vec![Ok("http://a/".into()), Ok("http://b/".into()), Ok("http://c/".into())]);
+    }
+
+    #[test]
+    fn a_plain_record_cut_short_is_named_and_the_next_one_read() {
+        let mut file = record("http://a/", "A");
+        let cut_at = file.len() as u64;
+        let long = record("http://cut/", &"x".repeat(500));
+        file.extend_from_slice(&long[..200]);
+        file.extend_from_slice(&record("http://b/", "B"));
+        assert_eq!(read_all(file), vec![Ok("http://a/".into()), Err(cut_at), Ok("http://b/".into())]);
+    }
+
+    #[test]
+    fn what_is_not_a_warc_is_refused_with_what_it_is() {
+        let arc = Reader::new(Box::new(io::Cursor::new(b"filedesc://x.arc 0.0.0.0 2014 text/plain 70\n".to_vec())));
+        assert!(arc.err().unwrap().contains("ARC file"));
+        let html = Reader::new(Box::new(io::Cursor::new(b"<html></html>".to_vec())));
+        assert!(html.err().unwrap().contains("not a WARC file"));
     }
 }
