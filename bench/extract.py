@@ -271,6 +271,11 @@ def summarise(rows):
         s, p = med.get((bench, "stemma")), med.get((bench, peer))
         if s and p:
             print("\n%s: stemma %.1f pages/s, %s %.1f pages/s: stemma/peer = %.1fx" % (bench, s, peer, p, s / p))
+    reads = {tool: statistics.median([r["mb_per_s"] for r in rs])
+             for (bench, tool), rs in groups.items() if bench == "warc" and tool in ("stemma-read", "warcio-iterate")}
+    if len(reads) == 2:
+        print("\nWARC reading alone: stemma %.1f MB/s, warcio %.1f MB/s: stemma/peer = %.1fx" % (
+            reads["stemma-read"], reads["warcio-iterate"], reads["stemma-read"] / reads["warcio-iterate"]))
 
 
 def main():
@@ -339,6 +344,18 @@ def main():
             articles = count_lines(out)
             record(rows, args.out, bench="warc", tool="stemma", rep=rep, items=warc_pages, articles=articles,
                    seconds=wall, pages_per_s=articles / wall, mb=warc_mb, mb_per_s=warc_mb / wall, peak_rss_mib=rss)
+            # Reading alone (records, HTTP, charsets; no extraction): the
+            # crate's example, built by `cargo build --release --example warc_read`.
+            reader = os.path.join(os.path.dirname(args.stemma), "examples", "warc_read")
+            if os.path.exists(reader):
+                wall, rss, so = timed([reader, warc])
+                info = json.loads(so.strip().splitlines()[-1])
+                record(rows, args.out, bench="warc", tool="stemma-read", rep=rep, items=info["records"],
+                       responses=info["html_pages"], seconds=wall, pages_per_s=None, mb=warc_mb,
+                       mb_per_s=warc_mb / wall, peak_rss_mib=rss)
+            else:
+                print("note: %s not built (cargo build --release -p stemma --example warc_read); "
+                      "WARC reading alone not timed" % reader, file=sys.stderr)
         wall, rss, so = timed([PY, me, "--peer", "warc-iterate", "--peer-args", warc])
         info = json.loads(so.strip().splitlines()[-1])
         record(rows, args.out, bench="warc", tool="warcio-iterate", rep=rep, items=info["items"],

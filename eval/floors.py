@@ -59,6 +59,14 @@ FLOORS = [
         (("conflicts_judged", "all", "not_real"), "max"),
         (("conflicts_judged", "all", "unjudged"), "max"),
     ]),
+    ("extract.py", "extract.json", [
+        (("by_split", "all", "text", "f1"), "min"),
+        (("by_split", "test", "text", "f1"), "min"),
+        (("by_split", "all", "title", "correct"), "min"),
+        (("by_split", "all", "site_name", "correct"), "min"),
+        (("by_split", "all", "published_date", "correct"), "min"),
+        (("by_split", "all", "text", "pages_f1_below_0_8"), "max"),
+    ]),
 ]
 
 

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use stemma::ingest::{Article, JsonFields, Reading};
+use stemma::ingest::{Article, JsonFields};
 
 use crate::{check_inputs, load_config, Format, InputArgs, Sink};
 
@@ -38,7 +38,7 @@ pub fn run(args: InputArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(&args)?;
     check_inputs(&args.paths)?;
     let sink = Sink::open(args.output.as_ref())?;
-    let reading = Reading { max_document_bytes: config.ingest.max_document_bytes, ..args.reading() };
+    let reading = args.reading().with_config(&config.ingest);
     let fields = args.fields();
     let mut written = 0usize;
     let mut errors = Vec::new();

@@ -149,8 +149,7 @@ fn add_or_query(args: IndexArgs, store: bool) -> anyhow::Result<ExitCode> {
     } else {
         Index::open(&args.index, config.as_ref())?
     };
-    let reading =
-        stemma::ingest::Reading { max_document_bytes: index.config().ingest.max_document_bytes, ..input.reading() };
+    let reading = input.reading().with_config(&index.config().ingest);
     // Each batch's lines are written and flushed once it is committed:
     // a printed line is a stored article.
     let sink = Sink::open(input.output.as_ref())?;

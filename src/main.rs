@@ -455,7 +455,7 @@ fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let report_sink = Sink::open(args.output.as_ref())?;
     let started = Instant::now();
     let (show_progress, progress) = progress(&args);
-    let reading = Reading { max_document_bytes: config.ingest.max_document_bytes, ..args.reading() };
+    let reading = args.reading().with_config(&config.ingest);
     let (analysis, errors) = stemma::analyze_inputs(&args.paths, &reading, &config, progress.as_ref());
     for error in &errors {
         eprintln!("stemma: {error}");
@@ -536,7 +536,8 @@ fn dedup(args: DedupArgs) -> anyhow::Result<ExitCode> {
     let sink = Sink::open(input.output.as_ref())?;
     let started = Instant::now();
     let (show_progress, progress) = progress(input);
-    let found = stemma::neardup::dedup_inputs(&input.paths, &input.reading(), &config, threshold, progress.as_ref());
+    let reading = input.reading().with_config(&config.ingest);
+    let found = stemma::neardup::dedup_inputs(&input.paths, &reading, &config, threshold, progress.as_ref());
     for error in &found.errors {
         eprintln!("stemma: {error}");
     }

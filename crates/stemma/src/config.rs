@@ -125,6 +125,7 @@ impl Config {
     /// Rejects settings that cannot work (zero bands, thresholds outside 0..=1).
     pub fn validate(&self) -> Result<(), ConfigError> {
         check!(self.ingest.max_document_bytes >= 1, "ingest.max_document_bytes must be at least 1");
+        check!(self.ingest.max_html_nesting >= 1, "ingest.max_html_nesting must be at least 1");
         let s = &self.sketch;
         check!(s.shingle_size >= 1, "sketch.shingle_size must be at least 1");
         check!(
@@ -195,11 +196,20 @@ pub struct IngestConfig {
     /// line) would contain whole stories and become every article's
     /// "source", and aligning it costs minutes (default 1,000,000).
     pub max_document_bytes: usize,
+    /// A web page is an article only when its longest paragraph has at
+    /// least this many words (in scripts written without spaces, one per
+    /// two letters): what is left of a page without an article is link
+    /// text ("Home", "Sign in"), never a sentence (default 8).
+    pub min_paragraph_words: usize,
+    /// A web page whose elements nest deeper than this is not read:
+    /// extraction time grows with the square of the depth (9 s at 5,000),
+    /// and no article page comes near it (default 1,000).
+    pub max_html_nesting: usize,
 }
 
 impl Default for IngestConfig {
     fn default() -> Self {
-        IngestConfig { max_document_bytes: 1_000_000 }
+        IngestConfig { max_document_bytes: 1_000_000, min_paragraph_words: 8, max_html_nesting: 1000 }
     }
 }
 

@@ -55,6 +55,9 @@ impl Source {
 /// `<link>` runs, so the search goes further (the cost is one scan).
 const META_SCAN_BYTES: usize = 8192;
 
+/// How much of an undeclared page the encoding is guessed from.
+const GUESS_BYTES: usize = 32 << 10;
+
 /// Decodes a page. `header_charset` is the `charset` parameter of its HTTP
 /// `Content-Type`, when it came with one; `tld` (the host's last label)
 /// helps the guess when nothing is declared.
@@ -89,8 +92,10 @@ fn detect(bytes: &[u8], header_charset: Option<&str>, tld: Option<&str>) -> (&'s
     if bytes.is_ascii() {
         return (encoding_rs::UTF_8, Source::Guessed);
     }
+    // The guess settles long before the end of a page, and feeding it is
+    // the dearest step of reading an undeclared page.
     let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(bytes, true);
+    detector.feed(&bytes[..bytes.len().min(GUESS_BYTES)], true);
     (detector.guess(tld.map(str::as_bytes), true), Source::Guessed)
 }
 

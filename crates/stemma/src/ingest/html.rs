@@ -33,16 +33,38 @@ pub struct Page {
     pub author: Option<String>,
 }
 
+/// What makes a page an article (set from `ingest.*` in the configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Words the longest paragraph has at least (`ingest.min_paragraph_words`).
+    pub min_paragraph_words: usize,
+    /// Deepest nesting of elements read (`ingest.max_html_nesting`).
+    pub max_nesting: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        let config = crate::config::IngestConfig::default();
+        Limits { min_paragraph_words: config.min_paragraph_words, max_nesting: config.max_html_nesting }
+    }
+}
+
+/// Reads the article on a page with the default [`Limits`]: see [`extract_with`].
+pub fn extract(html: &str, url: Option<&str>) -> Result<Page, String> {
+    extract_with(html, url, &Limits::default())
+}
+
 /// Reads the article on a page. `url` is where the page was fetched from,
 /// when known: it resolves a relative canonical link and names the outlet
 /// when the page does not. Fails when no article text is found (an index
 /// page, an empty shell filled in by script, a page that is not HTML).
-pub fn extract(html: &str, url: Option<&str>) -> Result<Page, String> {
+pub fn extract_with(html: &str, url: Option<&str>, limits: &Limits) -> Result<Page, String> {
     let depth = nesting(html);
-    if depth > MAX_NESTING {
-        // Extraction time grows with the square of the depth (9 s at
-        // 5,000 nested elements); no article page comes near this.
-        return Err(format!("elements nested {depth} deep (more than {MAX_NESTING}); not an article page, not read"));
+    if depth > limits.max_nesting {
+        return Err(format!(
+            "elements nested {depth} deep (more than ingest.max_html_nesting, {}); not an article page, not read",
+            limits.max_nesting
+        ));
     }
     let url = url.filter(|u| is_absolute(u));
     let config = ExtractorConfig { text_mode: TextMode::Formatted, ..ExtractorConfig::default() };
@@ -54,10 +76,11 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Page, String> {
     let article = readability.parse().map_err(|err| format!("no article text found on the page ({err})"))?;
     let text = paragraphs(&article.text_content);
     let longest = text.split("\n\n").map(words).max().unwrap_or(0);
-    if longest < MIN_PARAGRAPH_WORDS {
-        // What is left of a page without an article is link text
-        // ("Home", "Sign in"), never a sentence.
-        return Err(format!("no article text found on the page (no paragraph of {MIN_PARAGRAPH_WORDS} words or more)"));
+    if longest < limits.min_paragraph_words {
+        return Err(format!(
+            "no article text found on the page (no paragraph of ingest.min_paragraph_words, {}, words or more)",
+            limits.min_paragraph_words
+        ));
     }
     let url = canonical.or_else(|| url.map(str::to_string));
     let outlet = clean(article.site_name).or_else(|| url.as_deref().and_then(host).map(str::to_string));
@@ -71,9 +94,6 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Page, String> {
         author: clean(article.byline),
     })
 }
-
-/// Words the longest paragraph of an article has at least.
-const MIN_PARAGRAPH_WORDS: usize = 8;
 
 /// Words in a paragraph: runs between spaces, and for scripts written
 /// without spaces (Chinese, Japanese, Thai…) one per two characters, about
@@ -91,22 +111,19 @@ fn is_spaced_script(c: char) -> bool {
     (c as u32) < 0x0E00 || ('\u{AC00}'..='\u{D7AF}').contains(&c) || ('\u{1100}'..='\u{11FF}').contains(&c)
 }
 
-/// Deepest nesting of elements a page may have to be read.
-const MAX_NESTING: usize = 1000;
-
 /// How deep a page's elements nest, counted from its tags without parsing
 /// it: open tags less close tags, leaving out void elements and those
 /// whose close tag is optional (which would count deeper than the page
 /// is). Comments and scripts are not skipped; it is a bound, not a parse.
 fn nesting(html: &str) -> usize {
-    const UNCOUNTED: [&str; 22] = [
+    const UNCOUNTED: [&str; 21] = [
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p",
-        "li", "td", "tr", "th", "dt", "dd", "option", "!",
+        "li", "td", "tr", "th", "dt", "dd", "option",
     ];
     let bytes = html.as_bytes();
     let (mut depth, mut deepest) = (0usize, 0usize);
     let mut at = 0;
-    while let Some(open) = memchr_lt(&bytes[at..]) {
+    while let Some(open) = bytes[at..].iter().position(|&b| b == b'<') {
         let start = at + open + 1;
         let closing = bytes.get(start) == Some(&b'/');
         let name_start = start + usize::from(closing);
@@ -115,8 +132,8 @@ fn nesting(html: &str) -> usize {
         if name_len == 0 {
             continue;
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
-        if UNCOUNTED.iter().any(|u| name == *u || (*u == "!" && name.starts_with('!'))) {
+        let name = &bytes[name_start..name_start + name_len];
+        if name[0] == b'!' || UNCOUNTED.iter().any(|u| name.eq_ignore_ascii_case(u.as_bytes())) {
             continue;
         }
         if closing {
@@ -127,10 +144,6 @@ fn nesting(html: &str) -> usize {
         }
     }
     deepest
-}
-
-fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'<')
 }
 
 /// The main text as paragraphs: lines trimmed, runs of blank lines made

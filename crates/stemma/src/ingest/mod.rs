@@ -135,15 +135,35 @@ pub struct Reading {
     /// Longest body text read, in bytes; a longer one is skipped with an
     /// error (`ingest.max_document_bytes`; no limit by default here).
     pub max_document_bytes: usize,
+    /// What makes a web page an article (`ingest.min_paragraph_words`,
+    /// `ingest.max_html_nesting`).
+    pub page: html::Limits,
 }
 
 impl Default for Reading {
     fn default() -> Self {
-        Reading { fields: JsonFields::default(), lossy_utf8: false, max_document_bytes: usize::MAX }
+        Reading {
+            fields: JsonFields::default(),
+            lossy_utf8: false,
+            max_document_bytes: usize::MAX,
+            page: html::Limits::default(),
+        }
     }
 }
 
 impl Reading {
+    /// This reading with the limits the configuration sets.
+    pub fn with_config(self, config: &crate::config::IngestConfig) -> Reading {
+        Reading {
+            max_document_bytes: config.max_document_bytes,
+            page: html::Limits {
+                min_paragraph_words: config.min_paragraph_words,
+                max_nesting: config.max_html_nesting,
+            },
+            ..self
+        }
+    }
+
     /// The error for a body text over the limit, if it is.
     fn too_long(&self, bytes: usize) -> Option<String> {
         (bytes > self.max_document_bytes).then(|| {
@@ -614,7 +634,7 @@ fn page_article(
             decoded.source.describe()
         )
     });
-    let page = html::extract(&decoded.text, url)?;
+    let page = html::extract_with(&decoded.text, url, &reading.page)?;
     if let Some(message) = reading.too_long(page.text.len()) {
         return Err(message);
     }
