@@ -68,9 +68,8 @@ pub fn extract_with(html: &str, url: Option<&str>, limits: &Limits) -> Result<Pa
     }
     let url = url.filter(|u| is_absolute(u));
     let config = ExtractorConfig { text_mode: TextMode::Formatted, ..ExtractorConfig::default() };
-    let html = without_scripts(html);
     let mut readability =
-        Readability::new(html.as_ref(), url, Some(config)).map_err(|err| format!("cannot read the page: {err}"))?;
+        Readability::new(html, url, Some(config)).map_err(|err| format!("cannot read the page: {err}"))?;
     // Before `parse`, which rewrites the document down to the article.
     let canonical = canonical_url(&readability.doc, url);
     let locale = meta_content(&readability.doc, "meta[property=\"og:locale\"]");
@@ -94,55 +93,6 @@ pub fn extract_with(html: &str, url: Option<&str>, limits: &Limits) -> Result<Pa
         language: clean(article.lang).or(locale),
         author: clean(article.byline),
     })
-}
-
-/// The page without its scripts and style sheets, which Readability
-/// removes first thing anyway: on news pages they are half the bytes, and
-/// the HTML parser's time goes with the bytes. JSON-LD scripts stay (they
-/// hold the metadata).
-fn without_scripts(html: &str) -> std::borrow::Cow<'_, str> {
-    let bytes = html.as_bytes();
-    let mut out = String::new();
-    let (mut copied, mut at) = (0, 0);
-    while let Some(p) = bytes[at..].iter().position(|&b| b == b'<') {
-        let start = at + p;
-        at = start + 1;
-        let tag: &[u8] = if starts_with_tag(&bytes[start..], b"<script") {
-            b"</script"
-        } else if starts_with_tag(&bytes[start..], b"<style") {
-            b"</style"
-        } else {
-            continue;
-        };
-        let Some(open_end) = bytes[start..].iter().position(|&b| b == b'>').map(|e| start + e + 1) else { break };
-        if tag == b"</script" && find_ignoring_case(&bytes[start..open_end], b"ld+json").is_some() {
-            at = open_end;
-            continue;
-        }
-        let Some(close_at) = find_ignoring_case(&bytes[open_end..], tag) else { break };
-        let close_start = open_end + close_at;
-        let end = bytes[close_start..].iter().position(|&b| b == b'>').map_or(bytes.len(), |e| close_start + e + 1);
-        out.push_str(&html[copied..start]);
-        copied = end;
-        at = end;
-    }
-    if copied == 0 {
-        return std::borrow::Cow::Borrowed(html);
-    }
-    out.push_str(&html[copied..]);
-    std::borrow::Cow::Owned(out)
-}
-
-/// Whether `bytes` open with the tag `name` (`<script`), any case,
-/// followed by a space, `>` or `/`.
-fn starts_with_tag(bytes: &[u8], name: &[u8]) -> bool {
-    bytes.len() > name.len()
-        && bytes[..name.len()].eq_ignore_ascii_case(name)
-        && matches!(bytes[name.len()], b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/')
-}
-
-fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Words in a paragraph: runs between spaces, and for scripts written
@@ -339,14 +289,6 @@ mod tests {
         for noise in ["Sport", "cookies", "Floods in the north", "Privacy"] {
             assert!(!page.text.contains(noise), "{noise} in {}", page.text);
         }
-    }
-
-    #[test]
-    fn scripts_and_styles_go_before_parsing_and_json_ld_stays() {
-        let page = "<p>a</p><SCRIPT src=x></script ><style>p{}</style><script type=\"application/ld+json\">{}</script><p>b</p>";
-        assert_eq!(without_scripts(page), "<p>a</p><script type=\"application/ld+json\">{}</script><p>b</p>");
-        assert!(matches!(without_scripts("<p>plain</p>"), std::borrow::Cow::Borrowed(_)));
-        assert_eq!(without_scripts("<p>x</p><script>never closed"), "<p>x</p><script>never closed");
     }
 
     #[test]
