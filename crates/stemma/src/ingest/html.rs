@@ -123,7 +123,7 @@ fn nesting(html: &str) -> usize {
     let bytes = html.as_bytes();
     let (mut depth, mut deepest) = (0usize, 0usize);
     let mut at = 0;
-    while let Some(open) = bytes[at..].iter().position(|&b| b == b'<') {
+    while let Some(open) = memchr::memchr(b'<', &bytes[at..]) {
         let start = at + open + 1;
         let closing = bytes.get(start) == Some(&b'/');
         let name_start = start + usize::from(closing);
