@@ -96,7 +96,10 @@ fn detect(bytes: &[u8], header_charset: Option<&str>, tld: Option<&str>) -> (&'s
     // the dearest step of reading an undeclared page.
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(&bytes[..bytes.len().min(GUESS_BYTES)], true);
-    (detector.guess(tld.map(str::as_bytes), true), Source::Guessed)
+    // chardetng takes a top-level domain only as lower-case ASCII letters
+    // (and panics on anything else): an IDN or odd host gives no hint.
+    let tld = tld.map(str::to_ascii_lowercase).filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_lowercase()));
+    (detector.guess(tld.as_deref().map(str::as_bytes), true), Source::Guessed)
 }
 
 /// The encoding a label names. A page that declares UTF-16 in ASCII bytes
@@ -207,6 +210,14 @@ mod tests {
         assert_eq!((decoded.encoding, decoded.source), ("Shift_JIS", Source::Guessed));
         assert!(decoded.text.contains("記者会見"));
         assert_eq!(decoded.replaced, 0);
+    }
+
+    #[test]
+    fn an_odd_top_level_domain_gives_no_hint_and_no_panic() {
+        let bytes = b"<p>Caf\xe9 cr\xe8me br\xfbl\xe9e</p>";
+        for tld in ["FR", "xn--p1ai", "рф", "", "co.uk", "123"] {
+            assert_eq!(decode(bytes, None, Some(tld)).source, Source::Guessed, "{tld}");
+        }
     }
 
     #[test]
