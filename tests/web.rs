@@ -470,7 +470,7 @@ fn relate_as_text_files(name: &str, folder: &Path) {
     assert!(!expected.is_empty(), "the {name} text files relate: nothing to compare");
 
     // The pages' text: no furniture, the first and last paragraphs there.
-    let (articles, stderr, _) = extract(&dir.0, "pages", &[html_dir.clone()]);
+    let (articles, stderr, _) = extract(&dir.0, "pages", std::slice::from_ref(&html_dir));
     assert_eq!(articles.len(), txt.len(), "one article a page:\n{stderr}");
     for a in &articles {
         let text = s(a, "text");

@@ -526,7 +526,7 @@ impl Kind {
         let head = &head[..head.len().min(1024)];
         if warc::sniff(head) {
             Kind::Warc
-        } else if looks_like_html(&head) {
+        } else if looks_like_html(head) {
             Kind::Html
         } else {
             Kind::Text
@@ -610,6 +610,10 @@ fn read_pages(pages: Vec<(PathBuf, String)>, batch: &mut Stream<'_>) {
     }
 }
 
+/// How much longer than `ingest.max_document_bytes` a page may be: news
+/// pages run to 20 times their article text in markup and scripts.
+const PAGE_BYTES_PER_TEXT_BYTE: usize = 16;
+
 /// One web page as an article: decoded (`header_charset` from its HTTP
 /// headers, if any), its article extracted, with a notice when bytes had
 /// to be replaced. `url` is where it was fetched from; `fetched` the time,
@@ -623,6 +627,17 @@ fn page_article(
     fetched: Option<&str>,
     reading: &Reading,
 ) -> Result<(Article, Option<String>), String> {
+    // A page many times longer than the longest article read is not an
+    // article page, and parsing it would take seconds and the memory of
+    // several copies (a compressed body may inflate to this from a few KB).
+    let max_page = reading.max_document_bytes.saturating_mul(PAGE_BYTES_PER_TEXT_BYTE);
+    if bytes.len() > max_page {
+        return Err(format!(
+            "page of {} is over {} times ingest.max_document_bytes; not read",
+            megabytes(bytes.len()),
+            PAGE_BYTES_PER_TEXT_BYTE
+        ));
+    }
     let tld = url.and_then(html::host).and_then(|h| h.rsplit('.').next());
     let decoded = charset::decode(bytes, header_charset, tld);
     let notice = (decoded.replaced > 0).then(|| {
@@ -700,7 +715,7 @@ fn read_warc_records(reader: warc::Reader, origin: &str, batch: &mut Stream<'_>)
 
 /// What became of one WARC response record.
 enum Response {
-    Page(Article, Option<String>),
+    Page(Box<Article>, Option<String>),
     Skipped(&'static str),
     Failed(String),
 }
@@ -735,7 +750,7 @@ fn read_responses(
             let charset = response.content_type.as_deref().and_then(charset::content_type_charset);
             let at = format!("{origin}@{}", record.offset);
             match page_article(&response.body, charset, url, id, at, record.header("WARC-Date"), reading) {
-                Ok((article, notice)) => Response::Page(article, notice),
+                Ok((article, notice)) => Response::Page(Box::new(article), notice),
                 Err(message) => Response::Failed(message),
             }
         })
@@ -756,9 +771,9 @@ fn read_responses(
                     }
                     Some((url, None)) => {
                         batch.captures.insert(url.to_string(), format!("{origin} {here}"));
-                        batch.push(article);
+                        batch.push(*article);
                     }
-                    None => batch.push(article),
+                    None => batch.push(*article),
                 }
             }
             Response::Skipped(kind) => *skipped.entry(kind.to_string()).or_insert(0) += 1,

@@ -143,7 +143,7 @@ impl BufRead for Members {
 /// The bytes records are read from.
 enum Input {
     Plain(FileReader),
-    Gzip(Members),
+    Gzip(Box<Members>),
     /// Nothing more can be read.
     Done,
 }
@@ -178,7 +178,7 @@ impl Reader {
                 "not a WARC file (it does not start with a `WARC/` version line)".into()
             });
         }
-        let input = if gzip { Input::Gzip(Members::new(file)) } else { Input::Plain(file) };
+        let input = if gzip { Input::Gzip(Box::new(Members::new(file))) } else { Input::Plain(file) };
         Ok(Reader { input, gzip })
     }
 
@@ -216,7 +216,7 @@ impl Reader {
     fn recover(&mut self, offset: u64, message: String) -> RecordError {
         let file = match std::mem::replace(&mut self.input, Input::Done) {
             Input::Plain(file) => Some(file),
-            Input::Gzip(members) => members.into_file(),
+            Input::Gzip(members) => (*members).into_file(),
             Input::Done => None,
         };
         let mut found = None;
@@ -225,7 +225,7 @@ impl Reader {
                 if self.gzip { find_member(&mut file, offset + 1) } else { find_version_line(&mut file, offset + 1) };
             if let Some(at) = found {
                 if file.seek(SeekFrom::Start(at)).is_ok() {
-                    self.input = if self.gzip { Input::Gzip(Members::new(file)) } else { Input::Plain(file) };
+                    self.input = if self.gzip { Input::Gzip(Box::new(Members::new(file))) } else { Input::Plain(file) };
                 } else {
                     found = None;
                 }
