@@ -70,6 +70,15 @@ pub fn extract_with(html: &str, url: Option<&str>, limits: &Limits) -> Result<Pa
     let config = ExtractorConfig { text_mode: TextMode::Formatted, ..ExtractorConfig::default() };
     let mut readability =
         Readability::new(html, url, Some(config)).map_err(|err| format!("cannot read the page: {err}"))?;
+    // The text-based bound is cheap but can be fooled (`<div/>`, stray
+    // close tags): the parsed tree's own depth is the one that costs.
+    let depth = tree_depth(&readability.doc);
+    if depth > limits.max_nesting {
+        return Err(format!(
+            "elements nested {depth} deep (more than ingest.max_html_nesting, {}); not an article page, not read",
+            limits.max_nesting
+        ));
+    }
     // Before `parse`, which rewrites the document down to the article.
     let canonical = canonical_url(&readability.doc, url);
     let locale = meta_content(&readability.doc, "meta[property=\"og:locale\"]");
@@ -166,6 +175,23 @@ fn paragraphs(text: &str) -> String {
         blank = false;
     }
     out
+}
+
+/// How deep the parsed document's elements nest, walked without recursion.
+fn tree_depth(doc: &dom_query::Document) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(doc.root(), 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        let mut child = node.first_child();
+        while let Some(c) = child {
+            if c.is_element() {
+                stack.push((c.clone(), depth + 1));
+            }
+            child = c.next_sibling();
+        }
+    }
+    deepest
 }
 
 /// `<link rel=canonical>` or `og:url`, made absolute against the page's URL.
