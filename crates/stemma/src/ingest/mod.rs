@@ -240,15 +240,7 @@ pub fn read_bytes(name: &str, bytes: &[u8], reading: &Reading) -> Batch {
         Kind::Jsonl => read_jsonl(bytes, name, &mut stream),
         Kind::Html => {
             let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            match page_article(bytes, None, None, id, name.to_string(), None, reading) {
-                Ok((article, notice)) => {
-                    if let Some(notice) = notice {
-                        stream.note(file_error(path, notice));
-                    }
-                    stream.push(article);
-                }
-                Err(message) => stream.note(file_error(path, message)),
-            }
+            stream.take(located(path, page_article(bytes, None, None, id, name.to_string(), None, reading)));
         }
         Kind::Warc => match warc::Reader::new(Box::new(std::io::Cursor::new(bytes.to_vec()))) {
             Ok(reader) => read_warc_records(reader, name, &mut stream),
@@ -257,15 +249,7 @@ pub fn read_bytes(name: &str, bytes: &[u8], reading: &Reading) -> Batch {
         Kind::Arc => stream.note(file_error(path, ARC_REFUSED.into())),
         Kind::Text => match reading.too_long(bytes.len()) {
             Some(message) => stream.note(file_error(path, message)),
-            None => match text_article(path, bytes, reading.lossy_utf8) {
-                Ok((article, notice)) => {
-                    if let Some(notice) = notice {
-                        stream.note(notice);
-                    }
-                    stream.push(article);
-                }
-                Err(err) => stream.note(err),
-            },
+            None => stream.take(text_article(path, bytes, reading.lossy_utf8)),
         },
     }
     stream.summarise_repeats();
@@ -359,6 +343,20 @@ impl<'a> Stream<'a> {
         self.pending.push(article);
         if self.pending.len() >= CHUNK_ARTICLES {
             self.flush();
+        }
+    }
+
+    /// Takes what one reader gave for one file: the article and the notice
+    /// about how it was read, or why it could not be.
+    fn take(&mut self, read: ReadFile) {
+        match read {
+            Ok((article, notice)) => {
+                if let Some(notice) = notice {
+                    self.note(notice);
+                }
+                self.push(article);
+            }
+            Err(error) => self.note(error),
         }
     }
 
@@ -575,15 +573,7 @@ fn read_file(path: &Path, batch: &mut Stream<'_>) {
         return;
     }
     let lossy = batch.reading.lossy_utf8;
-    match text_article(path, &bytes, lossy) {
-        Ok((article, notice)) => {
-            if let Some(notice) = notice {
-                batch.note(notice);
-            }
-            batch.push(article)
-        }
-        Err(err) => batch.note(err),
-    }
+    batch.take(text_article(path, &bytes, lossy));
 }
 
 /// Reads web pages `(path, id)` in parallel and hands them on in order.
@@ -598,15 +588,7 @@ fn read_pages(pages: Vec<(PathBuf, String)>, batch: &mut Stream<'_>) {
         })
         .collect();
     for ((path, _), result) in pages.iter().zip(read) {
-        match result {
-            Ok((article, notice)) => {
-                if let Some(notice) = notice {
-                    batch.note(file_error(path, notice));
-                }
-                batch.push(article);
-            }
-            Err(message) => batch.note(file_error(path, message)),
-        }
+        batch.take(located(path, result));
     }
 }
 
@@ -784,6 +766,14 @@ fn read_responses(
 
 fn record_error(path: &str, offset: u64, message: String) -> InputError {
     InputError { path: path.into(), line: None, offset: Some(offset), message }
+}
+
+/// One file read: its article and a notice, or why not.
+type ReadFile = Result<(Article, Option<InputError>), InputError>;
+
+/// A page's result with its messages placed at the file they are about.
+fn located(path: &Path, page: Result<(Article, Option<String>), String>) -> ReadFile {
+    page.map(|(article, notice)| (article, notice.map(|n| file_error(path, n)))).map_err(|m| file_error(path, m))
 }
 
 fn file_error(path: &Path, message: String) -> InputError {
