@@ -168,6 +168,61 @@ pub fn relate_pair(
     relate::relate((ia, a), (ib, b), alignment, resemblance, candidate.lsh.then_some(&jaccard), &config.relate)
 }
 
+/// Each of `n` documents in a story of its own: the story labels of an
+/// analysis without stories.
+fn each_alone(n: usize) -> Vec<u32> {
+    (0..n as u32).collect()
+}
+
+/// The steps that follow pair verification in an analysis without stories
+/// (`stories.enabled = false`): relations directed by reading each document
+/// with all its partners ([`relate::direct_merges`]), then each condensed
+/// rewrite in new words judged without accounts to confirm it
+/// ([`relate::witness::confirm_condensed`]). `documents` must hold every
+/// partner of every document in `relations`: a connected component of them
+/// is enough, which is how the Spark job runs it.
+pub fn settle_without_stories(documents: &[Doc], relations: &mut Vec<Relation>, stats: &CorpusStats, config: &Config) {
+    relate::direct_merges(documents, relations, &config.relate);
+    relate::witness::confirm_condensed(documents, relations, &each_alone(documents.len()), stats, &config.relate);
+    relations.sort_by_key(|r| (r.a, r.b));
+}
+
+/// Two articles compared directly: see [`compare`].
+#[derive(Debug)]
+pub struct Comparison {
+    /// The two documents, in the order given.
+    pub documents: Vec<Doc>,
+    /// Why the candidate stage would have compared them (all false when it
+    /// would not have: they are compared anyway).
+    pub candidate: candidates::Candidate,
+    /// The relation when one derives from the other.
+    pub relation: Option<Relation>,
+}
+
+/// Aligns and judges two articles whatever the candidate stage says, with
+/// the corpus statistics of the two alone (a term both hold weighs little):
+/// the question "is this a copy of that, and what did it change?" for one
+/// pair. Without other accounts a condensed rewrite in new words is judged
+/// as an analysis without stories judges it.
+pub fn compare(a: &Article, b: &Article, config: &Config) -> Comparison {
+    let terms = Terms::default();
+    let documents = vec![Doc::from_article(a, &terms), Doc::from_article(b, &terms)];
+    let sketcher = Sketcher::new(&config.sketch);
+    let stats = CorpusStats::of_documents(&documents);
+    let found = candidates::candidates(candidates::Keys::of_documents(&documents, &sketcher), &config.candidates);
+    let candidate = found.first().copied().unwrap_or(candidates::Candidate {
+        a: 0,
+        b: 1,
+        exact: false,
+        lsh: false,
+        shared_sentences: 0,
+    });
+    let mut relations: Vec<Relation> = relate_pair(&documents, &candidate, &stats, &sketcher, config).into_iter().collect();
+    settle_without_stories(&documents, &mut relations, &stats, config);
+    let relation = relations.pop();
+    Comparison { documents, candidate, relation }
+}
+
 /// Runs the pipeline from analysed documents on: sketches, candidates,
 /// alignment and relations.
 pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Progress) -> Analysis {
@@ -190,39 +245,28 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
             relation
         })
         .collect();
+    if !config.stories.enabled {
+        progress.stage("confirm", 1);
+        settle_without_stories(&documents, &mut relations, &stats, config);
+        progress.finish();
+        return Analysis { documents, relations, stories: Vec::new(), candidates: candidates.len(), config: config.clone() };
+    }
     relate::direct_merges(&documents, &mut relations, &config.relate);
 
     progress.stage("stories", 1);
     // Stories before the last direction evidence: the story's independent
-    // accounts are witnesses to which of two texts changed the other.
-    let labels = config.stories.enabled.then(|| {
-        // A summary in new words waits for the accounts' confirmation
-        // before it may pull two articles into one story.
-        let firm = relations.iter().filter(|r| !relate::witness::tentative(r, &config.relate));
-        stories::labels_of(&documents, firm, &stats, &config.stories)
-    });
-    // Without stories there are no accounts to confirm a summary written
-    // in new words: each document is its own story.
-    let alone: Vec<u32>;
-    let story = match &labels {
-        Some(labels) => &labels.label,
-        None => {
-            alone = (0..documents.len() as u32).collect();
-            &alone
-        }
-    };
+    // accounts are witnesses to which of two texts changed the other. A
+    // summary in new words waits for the accounts' confirmation before it
+    // may pull two articles into one story.
+    let firm = relations.iter().filter(|r| !relate::witness::tentative(r, &config.relate));
+    let labels = stories::labels_of(&documents, firm, &stats, &config.stories);
     progress.stage("confirm", 1);
-    relate::witness::confirm_condensed(&documents, &mut relations, story, &stats, &config.relate);
+    relate::witness::confirm_condensed(&documents, &mut relations, &labels.label, &stats, &config.relate);
     progress.stage("witnesses", 1);
-    if labels.is_some() {
-        relate::witness::direct_by_witnesses(&documents, &mut relations, story, &config.relate);
-    }
+    relate::witness::direct_by_witnesses(&documents, &mut relations, &labels.label, &config.relate);
     relations.sort_by_key(|r| (r.a, r.b));
     progress.stage("collate", 1);
-    let stories = match &labels {
-        Some(labels) => stories::assemble(&documents, &relations, labels, &stats, &config.stories),
-        None => Vec::new(),
-    };
+    let stories = stories::assemble(&documents, &relations, &labels, &stats, &config.stories);
     progress.advance(1);
     progress.finish();
 

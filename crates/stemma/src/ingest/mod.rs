@@ -232,11 +232,23 @@ pub fn for_each_chunk(paths: &[PathBuf], reading: &Reading, sink: &mut dyn FnMut
 /// JSONL, a web page, a WARC or text. For callers whose input does not
 /// come from files (a request body, a Python string, a fuzzer).
 pub fn read_bytes(name: &str, bytes: &[u8], reading: &Reading) -> Batch {
+    read_memory(name, bytes, reading, None)
+}
+
+/// Reads JSON lines held in memory, whatever `name` says: records a caller
+/// encoded itself (the Python package's dicts, the Spark job's rows), whose
+/// problems are reported as `name:LINE: …`.
+pub fn read_records(name: &str, bytes: &[u8], reading: &Reading) -> Batch {
+    read_memory(name, bytes, reading, Some(Kind::Jsonl))
+}
+
+/// [`read_bytes`], of the given kind when `kind` is set.
+fn read_memory(name: &str, bytes: &[u8], reading: &Reading, kind: Option<Kind>) -> Batch {
     let mut articles = Vec::new();
     let mut sink = |chunk: Vec<Article>| articles.extend(chunk);
     let mut stream = Stream::new(reading, &mut sink);
     let path = Path::new(name);
-    match Kind::of_name(path).unwrap_or_else(|| Kind::of_head(bytes)) {
+    match kind.or_else(|| Kind::of_name(path)).unwrap_or_else(|| Kind::of_head(bytes)) {
         Kind::Jsonl => read_jsonl(bytes, name, &mut stream),
         Kind::Html => {
             let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -600,7 +612,7 @@ const PAGE_BYTES_PER_TEXT_BYTE: usize = 16;
 /// headers, if any), its article extracted, with a notice when bytes had
 /// to be replaced. `url` is where it was fetched from; `fetched` the time,
 /// used when the page states no publication time.
-fn page_article(
+pub fn page_article(
     bytes: &[u8],
     header_charset: Option<&str>,
     url: Option<&str>,
