@@ -115,7 +115,7 @@ impl Stats {
 /// One record read alone, as the command line reads its line `line` of
 /// `path`: the article, or the problem (with the notice that came with a
 /// read article).
-fn read_line(record: &str, path: &str, line: i64, reading: &Reading) -> (Option<Article>, Option<String>) {
+pub(crate) fn read_line(record: &str, path: &str, line: i64, reading: &Reading) -> (Option<Article>, Option<String>) {
     let mut batch = ingest::read_records(path, record.as_bytes(), reading);
     for problem in &mut batch.errors {
         problem.line = Some(line.max(1) as usize);
@@ -128,10 +128,17 @@ fn read_line(record: &str, path: &str, line: i64, reading: &Reading) -> (Option<
     (article, message)
 }
 
+/// The hash by which the command line knows the same article given twice
+/// (with the same id): that of its trimmed text.
+fn text_hash(article: &Article) -> i64 {
+    xxhash_rust::xxh3::xxh3_64(article.text.trim().as_bytes()) as i64
+}
+
 /// What [`spark_read`] returns, column by column.
 type ReadColumns = (
     Vec<Option<String>>,
     Vec<Option<String>>,
+    Vec<i64>,
     Vec<i64>,
     Vec<Vec<i64>>,
     Vec<Vec<i64>>,
@@ -142,7 +149,9 @@ type ReadColumns = (
 
 /// Reads and sketches a batch of records (`lines[i]` is line `numbers[i]`
 /// of `paths[i]`). Per record: its id (`None` when nothing was read), the
-/// problem met, the exact hash, LSH band keys, sentence keys with their
+/// problem met, the hash of its trimmed text (the same id with the same
+/// text is one article given twice, as the command line reads it), the
+/// exact hash, LSH band keys, sentence keys with their
 /// sentences' indices, and the document as `docs/schema.md` writes it. For
 /// the batch: its documents' term counts (documents, terms, counts), to be
 /// summed into the corpus statistics.
@@ -165,10 +174,11 @@ fn spark_read(
             let Some(article) = article else {
                 out.0.push(None);
                 out.2.push(0);
-                out.3.push(Vec::new());
+                out.3.push(0);
                 out.4.push(Vec::new());
                 out.5.push(Vec::new());
-                out.6.push(None);
+                out.6.push(Vec::new());
+                out.7.push(None);
                 continue;
             };
             let doc = Doc::from_article(&article, &terms);
@@ -181,16 +191,17 @@ fn spark_read(
                 .map(|(k, s)| (k as i64, s.min(u16::MAX as u32) as i32))
                 .unzip();
             stats.add(&doc);
+            out.2.push(text_hash(&article));
             out.0.push(Some(article.id));
-            out.2.push(exact as i64);
-            out.3.push(bands.into_iter().map(|k| k as i64).collect());
-            out.4.push(keys);
-            out.5.push(sentences);
-            out.6.push(serde_json::to_string(&stemma::report::document(&doc)).ok());
+            out.3.push(exact as i64);
+            out.4.push(bands.into_iter().map(|k| k as i64).collect());
+            out.5.push(keys);
+            out.6.push(sentences);
+            out.7.push(serde_json::to_string(&stemma::report::document(&doc)).ok());
         }
         debug_assert_eq!(out.0.len(), n);
         let (t, c): (Vec<i64>, Vec<i64>) = stats.df.into_iter().map(|(t, c)| (t as i64, c as i64)).unzip();
-        out.7 = (stats.documents as i64, t, c);
+        out.8 = (stats.documents as i64, t, c);
         out
     })
 }
@@ -209,15 +220,18 @@ impl<'a> Analysed<'a> {
         Analysed { settings, terms: Terms::default(), docs: Vec::new(), local: HashMap::new(), global: Vec::new() }
     }
 
-    /// The local number of document `index`, analysing `record` the first
-    /// time; `None` when the record holds no article (it was reported when
-    /// read).
-    fn of(&mut self, index: i64, record: &str) -> Option<u32> {
+    /// The local number of document `index`, analysing `record` (as the
+    /// document `id`) the first time; `None` when the record holds no
+    /// article (it was reported when read).
+    fn of(&mut self, index: i64, record: &str, id: &str) -> Option<u32> {
         if let Some(&local) = self.local.get(&index) {
             return Some(local);
         }
         let (article, _) = read_line(record, "", index + 1, &self.settings.reading);
-        let doc = Doc::from_article(&article?, &self.terms);
+        // The id the job settled on: a repeated id is renamed across the
+        // whole input, which one record alone cannot know.
+        let article = Article { id: id.to_string(), ..article? };
+        let doc = Doc::from_article(&article, &self.terms);
         let local = self.docs.len() as u32;
         self.docs.push(doc);
         self.global.push(index);
@@ -232,9 +246,9 @@ impl<'a> Analysed<'a> {
     }
 }
 
-/// One candidate pair: the two documents' indices and records, and whether
-/// they share their exact hash and an LSH band.
-type PairColumns = (Vec<i64>, Vec<i64>, Vec<String>, Vec<String>, Vec<bool>, Vec<bool>);
+/// Candidate pairs, column by column: the two documents' indices, records
+/// and ids, and whether they share their exact hash and an LSH band.
+type PairColumns = (Vec<i64>, Vec<i64>, Vec<String>, Vec<String>, Vec<String>, Vec<String>, Vec<bool>, Vec<bool>);
 
 /// Verifies a batch of candidate pairs: the derived ones, as `(a, b,
 /// kind)` with `a` and `b` input indices (`a` the source when directed).
@@ -246,13 +260,13 @@ fn spark_verify(
     pairs: PairColumns,
 ) -> (Vec<i64>, Vec<i64>, Vec<String>) {
     py.detach(|| {
-        let (a, b, a_records, b_records, exact, lsh) = pairs;
+        let (a, b, a_records, b_records, a_ids, b_ids, exact, lsh) = pairs;
         let mut analysed = Analysed::new(settings);
         let mut out: (Vec<i64>, Vec<i64>, Vec<String>) = Default::default();
         for k in 0..a.len() {
-            let (Some(x), Some(y)) = (analysed.of(a[k], &a_records[k]), analysed.of(b[k], &b_records[k])) else {
-                continue;
-            };
+            let x = analysed.of(a[k], &a_records[k], &a_ids[k]);
+            let y = analysed.of(b[k], &b_records[k], &b_ids[k]);
+            let (Some(x), Some(y)) = (x, y) else { continue };
             if let Some(r) = analysed.relate(x, y, exact[k], lsh[k], &stats.0) {
                 out.0.push(analysed.global[r.a]);
                 out.1.push(analysed.global[r.b]);
@@ -265,7 +279,7 @@ fn spark_verify(
 
 /// Settles one connected component of derived pairs as the command line
 /// does without stories (`stemma::settle_without_stories`): its members
-/// (`indices`, `records`) and its pairs (`a`, `b`, `exact`, `lsh`) in; its
+/// (`indices`, `records`, `ids`) and its pairs (`a`, `b`, `exact`, `lsh`) in; its
 /// final relations out, as `(a, b, kind, relation as docs/schema.md writes
 /// it)` with `a` and `b` input indices.
 #[pyfunction]
@@ -273,17 +287,18 @@ fn spark_settle(
     py: Python<'_>,
     settings: &Settings,
     stats: &Stats,
-    indices: Vec<i64>,
-    records: Vec<String>,
+    members: (Vec<i64>, Vec<String>, Vec<String>),
     pairs: (Vec<i64>, Vec<i64>, Vec<bool>, Vec<bool>),
 ) -> (Vec<i64>, Vec<i64>, Vec<String>, Vec<String>) {
     py.detach(|| {
         let mut analysed = Analysed::new(settings);
         // Members in input order, so that local order is the command line's.
-        let mut members: Vec<(i64, &String)> = indices.iter().copied().zip(&records).collect();
+        let (indices, records, ids) = members;
+        let mut members: Vec<(i64, &String, &String)> =
+            indices.iter().zip(&records).zip(&ids).map(|((&i, r), id)| (i, r, id)).collect();
         members.sort_by_key(|m| m.0);
-        for (index, record) in members {
-            analysed.of(index, record);
+        for (index, record, id) in members {
+            analysed.of(index, record, id);
         }
         let (a, b, exact, lsh) = pairs;
         let mut relations: Vec<Relation> = (0..a.len())
@@ -308,8 +323,9 @@ fn spark_settle(
 }
 
 /// Near-duplicate signatures of a batch of records: per record its id
-/// (`None` when nothing was read), the problem met, its MinHash signature
-/// (little-endian 32-bit values) and its band keys for `threshold`.
+/// (`None` when nothing was read), the problem met, the hash of its trimmed
+/// text (as [`spark_read`]), its MinHash signature (little-endian 32-bit
+/// values) and its band keys for `threshold`.
 #[pyfunction]
 #[allow(clippy::type_complexity)]
 fn spark_minhash<'py>(
@@ -319,32 +335,35 @@ fn spark_minhash<'py>(
     lines: Vec<String>,
     paths: Vec<String>,
     numbers: Vec<i64>,
-) -> PyResult<(Vec<Option<String>>, Vec<Option<String>>, Vec<Bound<'py, PyBytes>>, Vec<Vec<i64>>)> {
+) -> PyResult<(Vec<Option<String>>, Vec<Option<String>>, Vec<i64>, Vec<Bound<'py, PyBytes>>, Vec<Vec<i64>>)> {
     if !(0.0..=1.0).contains(&threshold) {
         return Err(error(format!("threshold must lie in 0..=1, got {threshold}")));
     }
     let banding = Banding::for_dedup(&settings.config.sketch, threshold);
-    let (ids, messages, signatures, bands) = py.detach(|| {
-        let mut out: (Vec<Option<String>>, Vec<Option<String>>, Vec<Vec<u8>>, Vec<Vec<i64>>) = Default::default();
+    let (ids, messages, hashes, signatures, bands) = py.detach(|| {
+        let mut out: (Vec<Option<String>>, Vec<Option<String>>, Vec<i64>, Vec<Vec<u8>>, Vec<Vec<i64>>) =
+            Default::default();
         for ((line, path), number) in lines.iter().zip(&paths).zip(&numbers) {
             let (article, message) = read_line(line, path, *number, &settings.reading);
             out.1.push(message);
             let Some(article) = article else {
                 out.0.push(None);
-                out.2.push(Vec::new());
+                out.2.push(0);
                 out.3.push(Vec::new());
+                out.4.push(Vec::new());
                 continue;
             };
             let signature = settings.sketcher.minhash_text(&article.text);
             let keys = settings.sketcher.band_keys_with(&signature, banding);
+            out.2.push(text_hash(&article));
             out.0.push(Some(article.id));
-            out.2.push(signature.iter().flat_map(|v| v.to_le_bytes()).collect());
-            out.3.push(keys.into_iter().map(|k| k as i64).collect());
+            out.3.push(signature.iter().flat_map(|v| v.to_le_bytes()).collect());
+            out.4.push(keys.into_iter().map(|k| k as i64).collect());
         }
         out
     });
     let signatures = signatures.iter().map(|s| PyBytes::new(py, s)).collect();
-    Ok((ids, messages, signatures, bands))
+    Ok((ids, messages, hashes, signatures, bands))
 }
 
 /// Estimated Jaccard similarity of pairs of signatures from [`spark_minhash`].

@@ -70,6 +70,7 @@ def spark_read(
     List[Optional[str]],
     List[Optional[str]],
     List[int],
+    List[int],
     List[List[int]],
     List[List[int]],
     List[List[int]],
@@ -79,16 +80,15 @@ def spark_read(
 def spark_verify(
     settings: Settings,
     stats: Stats,
-    pairs: Tuple[List[int], List[int], List[str], List[str], List[bool], List[bool]],
+    pairs: Tuple[List[int], List[int], List[str], List[str], List[str], List[str], List[bool], List[bool]],
 ) -> Tuple[List[int], List[int], List[str]]: ...
 def spark_settle(
     settings: Settings,
     stats: Stats,
-    indices: List[int],
-    records: List[str],
+    members: Tuple[List[int], List[str], List[str]],
     pairs: Tuple[List[int], List[int], List[bool], List[bool]],
 ) -> Tuple[List[int], List[int], List[str], List[str]]: ...
 def spark_minhash(
     settings: Settings, threshold: float, lines: List[str], paths: List[str], numbers: List[int]
-) -> Tuple[List[Optional[str]], List[Optional[str]], List[bytes], List[List[int]]]: ...
+) -> Tuple[List[Optional[str]], List[Optional[str]], List[int], List[bytes], List[List[int]]]: ...
 def spark_jaccard(a: List[bytes], b: List[bytes]) -> List[float]: ...
