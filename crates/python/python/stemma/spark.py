@@ -153,7 +153,7 @@ def read_records(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
     # Within a partition the ids count up from (partition << 33); the line
     # is the count of the same file's rows in earlier partitions plus the
     # position in this one.
-    records = records.withColumn("part", F.shiftRight("index", 33)).withColumn(
+    records = records.withColumn("part", F.shiftright("index", 33)).withColumn(
         "k", F.col("index").bitwiseAND(F.lit((1 << 33) - 1)))
     sizes = records.groupBy("part", "path").agg(F.count("*").alias("n"), F.min("k").alias("k0")).collect()
     base: Dict[int, int] = {}
