@@ -32,15 +32,11 @@ impl Index {
         config_json: Option<&str>,
         config_path: Option<&str>,
     ) -> PyResult<Index> {
-        let given = (config_json.is_some() || config_path.is_some())
-            .then(|| config(config_json, config_path))
-            .transpose()?;
+        let given =
+            (config_json.is_some() || config_path.is_some()).then(|| config(config_json, config_path)).transpose()?;
         py.detach(|| {
-            let store = if create {
-                Store::create_or_open(&path, given.as_ref())
-            } else {
-                Store::open(&path, given.as_ref())
-            };
+            let store =
+                if create { Store::create_or_open(&path, given.as_ref()) } else { Store::open(&path, given.as_ref()) };
             store.map(|store| Index { store }).map_err(error)
         })
     }

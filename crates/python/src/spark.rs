@@ -95,7 +95,7 @@ impl Stats {
     /// and document counts (little-endian 64-bit integers).
     #[new]
     fn new(documents: u64, terms: &[u8], counts: &[u8]) -> PyResult<Stats> {
-        if terms.len() != counts.len() || terms.len() % 8 != 0 {
+        if terms.len() != counts.len() || !terms.len().is_multiple_of(8) {
             return Err(error("statistics: terms and counts must be arrays of 64-bit integers of one length"));
         }
         let words = |bytes: &[u8]| -> Vec<u64> {

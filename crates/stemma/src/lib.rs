@@ -217,7 +217,8 @@ pub fn compare(a: &Article, b: &Article, config: &Config) -> Comparison {
         lsh: false,
         shared_sentences: 0,
     });
-    let mut relations: Vec<Relation> = relate_pair(&documents, &candidate, &stats, &sketcher, config).into_iter().collect();
+    let mut relations: Vec<Relation> =
+        relate_pair(&documents, &candidate, &stats, &sketcher, config).into_iter().collect();
     settle_without_stories(&documents, &mut relations, &stats, config);
     let relation = relations.pop();
     Comparison { documents, candidate, relation }
@@ -249,7 +250,13 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
         progress.stage("confirm", 1);
         settle_without_stories(&documents, &mut relations, &stats, config);
         progress.finish();
-        return Analysis { documents, relations, stories: Vec::new(), candidates: candidates.len(), config: config.clone() };
+        return Analysis {
+            documents,
+            relations,
+            stories: Vec::new(),
+            candidates: candidates.len(),
+            config: config.clone(),
+        };
     }
     relate::direct_merges(&documents, &mut relations, &config.relate);
 
