@@ -49,11 +49,9 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import _native
 
-# Imported lazily by the functions below, so that `import stemma.spark`
-# without PySpark says what to install.
+# Without PySpark, `import stemma.spark` says what to install.
 try:
     import pyarrow as pa
-    from pyspark import StorageLevel
     from pyspark.sql import DataFrame, SparkSession
     from pyspark.sql import functions as F
 except ImportError as err:  # pragma: no cover - exercised by hand
@@ -64,19 +62,21 @@ except ImportError as err:  # pragma: no cover - exercised by hand
 
 
 class Job:
-    """What every stage needs: the settings as text (shipped to the
-    executors) and their parsed form (held once per Python worker)."""
+    """The job's settings: the configuration (a dict of tables overriding
+    the defaults, or a TOML file read here on the driver) and the JSON field
+    names. Parsed here first, so that a bad configuration fails before
+    Spark runs; the executors get the effective configuration as JSON."""
 
     def __init__(self, config: Optional[Dict[str, Any]] = None, config_path: Optional[str] = None,
                  fields: Optional[Dict[str, str]] = None) -> None:
-        self.config_json = json.dumps(config) if config is not None else None
-        self.config_path = config_path
-        self.fields_json = json.dumps(fields) if fields else None
-        # Parsed here too, so that a bad configuration fails before Spark runs.
-        self.settings = _settings(self.config_json, self.config_path, self.fields_json)
+        fields_json = json.dumps(fields) if fields else None
+        self.settings = _settings(json.dumps(config) if config is not None else None, config_path, fields_json)
+        self.config_json = self.settings.config_json()
+        self.fields_json = fields_json
 
     def shipped(self) -> Tuple[Optional[str], Optional[str], Optional[str]]:
-        return self.config_json, self.config_path, self.fields_json
+        """The arguments of ``_settings`` on an executor."""
+        return self.config_json, None, self.fields_json
 
 
 _SETTINGS: Dict[Any, Any] = {}
@@ -406,7 +406,8 @@ class Result:
         return self.frames[name]
 
 
-def _read_and_sketch(spark: SparkSession, paths: Sequence[str], job: Job, partitions: Optional[int]):
+def _input(spark: SparkSession, paths: Sequence[str], partitions: Optional[int]) -> DataFrame:
+    """The input records, in ``partitions`` ranges of input order when given."""
     records = read_records(spark, paths)
     if partitions:
         records = records.repartitionByRange(partitions, "index")
@@ -422,7 +423,7 @@ def analyze(spark: SparkSession, paths: Sequence[str], job: Optional[Job] = None
     job = job or Job()
     settings = job.settings
     started = time.time()
-    records = _read_and_sketch(spark, paths, job, partitions)
+    records = _input(spark, paths, partitions)
     read = _cut(records.mapInArrow(_read_batches(job.shipped()), READ_SCHEMA))
     docs, notices = _unique_ids(read.where(F.col("id").isNotNull()))
     docs = _cut(docs)
@@ -511,7 +512,7 @@ def dedup(spark: SparkSession, paths: Sequence[str], job: Optional[Job] = None, 
     settings = job.settings
     threshold = settings.near_duplicate_jaccard if threshold is None else threshold
     started = time.time()
-    records = _read_and_sketch(spark, paths, job, partitions)
+    records = _input(spark, paths, partitions)
     sketched = records.mapInArrow(_minhash_batches(job.shipped(), threshold), MINHASH_SCHEMA)
     sketched = _cut(sketched)
     docs, notices = _unique_ids(sketched.where(F.col("id").isNotNull()))
