@@ -39,6 +39,19 @@ def test_examples(spark, examples, tmp_path):
     assert len(expected["relations"]) == 2
 
 
+def test_parquet_rows_read_as_records(spark, examples, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # Other column names, named to the job as the command line's flags name them.
+    rows = [{"doc_id": a["id"], "body": a["text"], "extra": 1} for a in examples]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "ex.parquet")
+    expected = cli("analyze", "--no-stories", str(write_jsonl(tmp_path / "ex.jsonl", examples)))
+    result = job.analyze(spark, [str(tmp_path / "ex.parquet")], job.Job(fields={"id": "doc_id", "text": "body"}))
+    found = [json.loads(r["relation"]) for r in result["relations"].orderBy("a_index", "b_index").collect()]
+    assert found == expected["relations"]
+
+
 def test_seeds(spark, tmp_path):
     seeds = articles_of(shared("seeds"))
     assert_same_analysis(spark, write_jsonl(tmp_path / "seeds.jsonl", seeds))
