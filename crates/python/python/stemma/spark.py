@@ -357,18 +357,44 @@ def _verify_batches(job: Tuple[Optional[str], ...], token: str, broadcast: Any):
     return run
 
 
-def _settle_groups(job: Tuple[Optional[str], ...], token: str, broadcast: Any):
-    import pandas as pd
-
-    def run(members: "pd.DataFrame", pairs: "pd.DataFrame") -> "pd.DataFrame":
+def _settle_batches(job: Tuple[Optional[str], ...], token: str, broadcast: Any):
+    """Settles the components of a partition whose rows (members, kind 0,
+    then pairs, kind 1) arrive sorted by component: one Rust call per
+    component, without a pandas frame per group (a corpus has as many
+    components as copy families)."""
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         settings = _settings(*job)
         stats = _stats(token, broadcast)
-        a, b, kind, relation = _native.spark_settle(
-            settings, stats,
-            (members["index"].tolist(), members["value"].tolist(), members["id"].tolist()),
-            (pairs["a"].tolist(), pairs["b"].tolist(), pairs["exact"].tolist(), pairs["lsh"].tolist()))
-        return pd.DataFrame({"a": pd.Series(a, dtype="int64"), "b": pd.Series(b, dtype="int64"),
-                             "kind": pd.Series(kind, dtype="object"), "relation": pd.Series(relation, dtype="object")})
+        schema = _arrow_schema("a long, b long, kind string, relation string")
+        group: Optional[Tuple[Any, ...]] = None
+        out: Tuple[List[Any], ...] = ([], [], [], [])
+
+        def settle(group: Tuple[Any, ...]) -> None:
+            found = _native.spark_settle(settings, stats, group[1], group[2])
+            for column, values in zip(out, found):
+                column.extend(values)
+
+        for batch in batches:
+            c = batch.to_pydict()
+            for k, component in enumerate(c["component"]):
+                if group is None or group[0] != component:
+                    if group is not None:
+                        settle(group)
+                    group = (component, ([], [], []), ([], [], [], []))
+                if c["kind"][k] == 0:
+                    for column, name in zip(group[1], ("index", "value", "id")):
+                        column.append(c[name][k])
+                else:
+                    for column, name in zip(group[2], ("a", "b", "exact", "lsh")):
+                        column.append(c[name][k])
+            # Components still open stay for the next batch; the rest leave.
+            if out[0]:
+                yield pa.RecordBatch.from_arrays([pa.array(v) for v in out], schema=schema)
+                out = ([], [], [], [])
+        if group is not None:
+            settle(group)
+        if out[0]:
+            yield pa.RecordBatch.from_arrays([pa.array(v) for v in out], schema=schema)
     return run
 
 
@@ -389,6 +415,23 @@ RELATION_SCHEMA = (
 
 
 # -------------------------------------------------------------------- jobs
+
+
+class Laps:
+    """Wall time of each stage, for the summary: each stage ends with a
+    checkpoint, so the time between two laps is that stage's."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.time()
+        self.stages: Dict[str, float] = {}
+
+    def __call__(self, name: str) -> None:
+        now = time.time()
+        self.stages[name] = round(now - self.last, 1)
+        self.last = now
+
+    def total(self) -> float:
+        return round(time.time() - self.started, 1)
 
 
 class Result:
@@ -422,9 +465,11 @@ def analyze(spark: SparkSession, paths: Sequence[str], job: Optional[Job] = None
     ``relation``, the relation's JSON as the command line writes it)."""
     job = job or Job()
     settings = job.settings
-    started = time.time()
+    lap = Laps()
     records = _input(spark, paths, partitions)
+    lap("input")
     read = _cut(records.mapInArrow(_read_batches(job.shipped()), READ_SCHEMA))
+    lap("read and sketch")
     docs, notices = _unique_ids(read.where(F.col("id").isNotNull()))
     docs = _cut(docs)
     problems = _problems(read.where(F.col("index") >= 0).select("index", "path", "line", "message")
@@ -432,29 +477,40 @@ def analyze(spark: SparkSession, paths: Sequence[str], job: Optional[Job] = None
     documents = docs.count()
     if documents == 0:
         raise ValueError("no article could be read; nothing to analyse")
+    lap("ids")
     stats = corpus_stats(spark, read)
     token = uuid.uuid4().hex
     broadcast = spark.sparkContext.broadcast(stats)
+    lap("statistics")
 
     found = _cut(candidates(docs, settings.max_key_documents, settings.min_shared_sentences))
+    lap("candidates")
     texts = _cut(records.join(docs.select("index", "id"), "index").select("index", "value", "id"))
     side = lambda s: texts.select(F.col("index").alias(s), F.col("value").alias(f"{s}_value"),  # noqa: E731
                                   F.col("id").alias(f"{s}_id"))
+    # Pairs of one document together, so that a batch analyses it once.
     pairs = found.join(side("a"), "a").join(side("b"), "b").select(
-        "a", "b", "a_value", "b_value", "a_id", "b_id", "exact", "lsh")
+        "a", "b", "a_value", "b_value", "a_id", "b_id", "exact", "lsh").sortWithinPartitions("a", "b")
     derived = pairs.mapInArrow(_verify_batches(job.shipped(), token, broadcast),
                                "a long, b long, kind string, exact boolean, lsh boolean")
     derived = _cut(derived)
+    lap("verify")
 
     groups = components(derived.select("a", "b"))
-    members = groups.join(texts, F.col("node") == F.col("index")).select("component", "index", "value", "id")
-    # Renamed, so that the two sides of the cogroup do not share columns.
-    edges = derived.join(groups.toDF("a", "component"), "a").select("component", "a", "b", "exact", "lsh")
-    settled = (members.groupBy("component").cogroup(edges.groupBy("component"))
-               .applyInPandas(_settle_groups(job.shipped(), token, broadcast),
-                              "a long, b long, kind string, relation string"))
-    settled = _cut(settled)
+    lap("components")
+    nothing = F.lit(None)
+    members = groups.join(texts, F.col("node") == F.col("index")).select(
+        "component", F.lit(0).cast("long").alias("kind"), "index", "value", "id", nothing.cast("long").alias("a"),
+        nothing.cast("long").alias("b"), nothing.cast("boolean").alias("exact"), nothing.cast("boolean").alias("lsh"))
+    edges = derived.join(groups.toDF("a", "component"), "a").select(
+        "component", F.lit(1).cast("long").alias("kind"), nothing.cast("long").alias("index"),
+        nothing.cast("string").alias("value"), nothing.cast("string").alias("id"), "a", "b", "exact", "lsh")
+    # Each component's rows in one partition, together, members first.
+    rows = members.unionByName(edges).repartition("component").sortWithinPartitions("component", "kind")
+    settled = _cut(rows.mapInArrow(_settle_batches(job.shipped(), token, broadcast),
+                                   "a long, b long, kind string, relation string"))
     relations = settled.select(F.col("a").alias("a_index"), F.col("b").alias("b_index"), "kind", "relation")
+    lap("settle")
 
     families = components(settled.select("a", "b"))
     first = families.join(docs.select(F.col("index").alias("component"), F.col("id").alias("family")), "component")
@@ -464,13 +520,15 @@ def analyze(spark: SparkSession, paths: Sequence[str], job: Optional[Job] = None
                     .select("index", "d.*", "family"))
 
     kinds = {row["kind"]: row["count"] for row in settled.groupBy("kind").count().collect()}
+    lap("families")
     summary = {
         "documents": documents,
         "candidates": found.count(),
         "relations": sum(kinds.values()),
         **{k: kinds.get(k, 0) for k in ("duplicate", "version", "rewrite", "condensed")},
         "input_errors": len(problems),
-        "seconds": round(time.time() - started, 1),
+        "seconds": lap.total(),
+        "stages": lap.stages,
     }
     frames = {"records": records, "read": read, "docs": docs, "candidates": found, "derived": derived,
               "relations": relations, "documents": documents_df}
@@ -511,10 +569,12 @@ def dedup(spark: SparkSession, paths: Sequence[str], job: Optional[Job] = None, 
     job = job or Job()
     settings = job.settings
     threshold = settings.near_duplicate_jaccard if threshold is None else threshold
-    started = time.time()
+    lap = Laps()
     records = _input(spark, paths, partitions)
+    lap("input")
     sketched = records.mapInArrow(_minhash_batches(job.shipped(), threshold), MINHASH_SCHEMA)
     sketched = _cut(sketched)
+    lap("read and sketch")
     docs, notices = _unique_ids(sketched.where(F.col("id").isNotNull()))
     docs = _cut(docs)
     problems = _problems(sketched.select("index", "path", "line", "message").unionByName(notices))
@@ -527,7 +587,9 @@ def dedup(spark: SparkSession, paths: Sequence[str], job: Optional[Job] = None, 
     scored = found.join(sig("a"), "a").join(sig("b"), "b").select("a", "b", "sa", "sb").mapInArrow(
         _jaccard_batches, "a long, b long, jaccard double")
     near = _cut(scored.where(F.col("jaccard") >= threshold))
+    lap("pairs")
     groups = components(near.select("a", "b"))
+    lap("clusters")
     ids = docs.select("index", "id")
     named = lambda df, col, to: df.join(  # noqa: E731
         ids.select(F.col("index").alias(col), F.col("id").alias(to)), col)
@@ -549,7 +611,8 @@ def dedup(spark: SparkSession, paths: Sequence[str], job: Optional[Job] = None, 
         "removable": dropped.count(),
         "threshold": threshold,
         "input_errors": len(problems),
-        "seconds": round(time.time() - started, 1),
+        "seconds": lap.total(),
+        "stages": lap.stages,
     }
     frames = {"records": records, "pairs": pairs, "clusters": clusters, "kept": kept}
     return Result(frames, problems, summary, json.loads(settings.config_json()))
