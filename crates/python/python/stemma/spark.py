@@ -269,16 +269,17 @@ def corpus_stats(spark: SparkSession, read: DataFrame) -> Tuple[int, bytes, byte
 def group_pairs(keyed: DataFrame, cap: int) -> DataFrame:
     """Pairs ``(a, b)``, ``a < b``, of documents sharing a ``key``, as the
     command line's ``group_pairs``: a key held by more than ``cap``
-    documents pairs each with its first only, so the cost stays linear."""
-    keyed = keyed.distinct()
-    sizes = keyed.groupBy("key").agg(F.count("*").alias("n"), F.min("doc").alias("first")).where("n >= 2")
-    big = (keyed.join(sizes.where(F.col("n") > cap), "key")
-           .where(F.col("doc") != F.col("first"))
-           .select(F.col("first").alias("a"), F.col("doc").alias("b")))
-    small = keyed.join(sizes.where(F.col("n") <= cap).select("key"), "key")
-    paired = (small.alias("x").join(small.alias("y"), "key")
-              .where(F.col("x.doc") < F.col("y.doc"))
-              .select(F.col("x.doc").alias("a"), F.col("y.doc").alias("b")))
+    documents pairs each with its first only, so the cost stays linear.
+    One shuffle groups each key's documents; the pairs are exploded from
+    the group, without a self-join."""
+    groups = (keyed.groupBy("key").agg(F.array_sort(F.collect_set("doc")).alias("docs"))
+              .where(F.size("docs") >= 2))
+    big = groups.where(F.size("docs") > cap).select(
+        F.col("docs")[0].alias("a"), F.explode(F.slice("docs", 2, 1 << 30)).alias("b"))
+    small = groups.where(F.size("docs") <= cap)
+    paired = (small.select("docs", F.posexplode("docs").alias("i", "a"))
+              .select("i", "a", F.posexplode("docs").alias("j", "b"))
+              .where(F.col("i") < F.col("j")).select("a", "b"))
     return big.unionByName(paired).distinct()
 
 
@@ -290,17 +291,20 @@ def candidates(docs: DataFrame, cap: int, min_shared: int) -> DataFrame:
     known = exact.withColumn("exact", F.lit(True)).unionByName(bands.withColumn("exact", F.lit(False)))
     known = known.groupBy("a", "b").agg(F.max("exact").alias("exact")).withColumn("lsh", F.lit(True))
 
+    # Each key's (document, sentence) postings in one group; a key held by
+    # fewer than two documents or more than `cap` makes no pairs.
     postings = (docs.select(F.col("index").alias("doc"), F.explode(F.arrays_zip("skeys", "ssents")).alias("p"))
-                .select(F.col("p.skeys").alias("key"), "doc", F.col("p.ssents").alias("sentence")).distinct())
-    held = postings.groupBy("key").agg(F.countDistinct("doc").alias("docs")).where(
-        (F.col("docs") >= 2) & (F.col("docs") <= cap)).select("key")
-    kept = postings.join(held, "key")
-    hits = (kept.alias("x").join(kept.alias("y"), "key")
-            .where(F.col("x.doc") < F.col("y.doc"))
+                .select(F.col("p.skeys").alias("key"), F.struct("doc", F.col("p.ssents").alias("sentence")).alias("p"))
+                .groupBy("key").agg(F.array_sort(F.collect_set("p")).alias("ps"))
+                .withColumn("held", F.size(F.array_distinct(F.col("ps.doc"))))
+                .where((F.col("held") >= 2) & (F.col("held") <= cap)))
+    hits = (postings.select("ps", F.posexplode("ps").alias("i", "x"))
+            .select("i", "x", F.posexplode("ps").alias("j", "y"))
+            .where((F.col("i") < F.col("j")) & (F.col("x.doc") < F.col("y.doc")))
             .select(F.col("x.doc").alias("a"), F.col("y.doc").alias("b"),
                     F.col("x.sentence").alias("sa"), F.col("y.sentence").alias("sb")))
     shared = (hits.join(known.select("a", "b"), ["a", "b"], "left_anti")
-              .groupBy("a", "b").agg(F.countDistinct("sa").alias("na"), F.countDistinct("sb").alias("nb"))
+              .groupBy("a", "b").agg(F.size(F.collect_set("sa")).alias("na"), F.size(F.collect_set("sb")).alias("nb"))
               .where(F.least("na", "nb") >= min_shared)
               .select("a", "b", F.lit(False).alias("exact"), F.lit(False).alias("lsh")))
     return known.select("a", "b", "exact", "lsh").unionByName(shared)
