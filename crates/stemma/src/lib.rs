@@ -204,6 +204,21 @@ pub struct Comparison {
 /// the question "is this a copy of that, and what did it change?" for one
 /// pair. Without other accounts a condensed rewrite in new words is judged
 /// as an analysis without stories judges it.
+///
+/// ```
+/// use stemma::{compare, config::Config, ingest::Article, relate::RelationKind};
+///
+/// let story = "The council approved a new budget for the harbour district on Monday.\n\
+///     Mayor Ilse Varga said the plan would repair three bridges before winter.\n\
+///     Opposition members called the spending reckless and demanded an audit.\n\
+///     The vote passed by seven votes to four after a long debate.";
+/// let trimmed = story.lines().take(3).collect::<Vec<_>>().join("\n");
+/// let config = Config::default();
+/// let found = compare(&Article::from_text("wire", story), &Article::from_text("reprint", &trimmed), &config);
+/// assert_eq!(found.relation.expect("a reprint").kind, RelationKind::Version);
+/// let note = Article::from_text("note", "Light rain is expected in the hills on Thursday, forecasters said.");
+/// assert!(compare(&Article::from_text("wire", story), &note, &config).relation.is_none());
+/// ```
 pub fn compare(a: &Article, b: &Article, config: &Config) -> Comparison {
     let terms = Terms::default();
     let documents = vec![Doc::from_article(a, &terms), Doc::from_article(b, &terms)];
