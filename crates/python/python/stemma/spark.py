@@ -666,20 +666,23 @@ def write(result: Result, output: str, formats: Sequence[str], tables: Sequence[
             f.write("\n")
 
 
-def session(master: Optional[str], partitions: int) -> SparkSession:
+def session(master: Optional[str], partitions: Optional[int] = None) -> SparkSession:
     """A Spark session: the one ``spark-submit`` made, else one on
-    ``master`` (``local[*]`` by default)."""
+    ``master`` (``local[*]`` by default). Shuffles use ``partitions``
+    partitions, by default twice the cores Spark has (its own default, 200,
+    is slow on one machine and arbitrary on a cluster)."""
     from pyspark import SparkConf
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("stemma")
     if master or not SparkConf().contains("spark.master"):
         builder = builder.master(master or "local[*]")
-    spark = (builder.config("spark.sql.shuffle.partitions", str(partitions))
-             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+    spark = (builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
              .config("spark.ui.showConsoleProgress", "false")
              .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
+    shuffle = partitions or 2 * spark.sparkContext.defaultParallelism
+    spark.conf.set("spark.sql.shuffle.partitions", str(shuffle))
     return spark
 
 
@@ -693,7 +696,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--threshold", type=float, help="dedup: estimated Jaccard from which a pair is reported")
     parser.add_argument("--master", help="Spark master (default: spark-submit's, else local[*])")
     parser.add_argument("--partitions", type=int, default=0,
-                        help="input partitions and shuffle partitions (default: twice the cores)")
+                        help="input and shuffle partitions (default: the input's own, and twice Spark's cores)")
     for field in ("id", "title", "text", "outlet", "published", "url", "language", "author"):
         parser.add_argument(f"--{field}-field", default=field, help=f"JSON field holding the {field}")
     args = parser.parse_args(argv)
@@ -708,7 +711,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (_native.StemmaError, FileNotFoundError) as err:
         print(f"stemma: error: {err}", file=sys.stderr)
         return 2
-    spark = session(args.master, args.partitions or 2 * (os.cpu_count() or 1))
+    spark = session(args.master, args.partitions or None)
     try:
         if args.mode == "analyze":
             result = analyze(spark, args.inputs, job, args.partitions or None)
