@@ -250,19 +250,18 @@ impl<'a> Analysed<'a> {
 /// and ids, and whether they share their exact hash and an LSH band.
 type PairColumns = (Vec<i64>, Vec<i64>, Vec<String>, Vec<String>, Vec<String>, Vec<String>, Vec<bool>, Vec<bool>);
 
-/// Verifies a batch of candidate pairs: the derived ones, as `(a, b,
-/// kind)` with `a` and `b` input indices (`a` the source when directed).
+/// The derived pairs of a batch, column by column: `a` and `b` (input
+/// indices, `a` the source when directed), the kind, and the candidate's
+/// `exact` and `lsh` flags, which settling needs to judge the pair again.
+type Verified = (Vec<i64>, Vec<i64>, Vec<String>, Vec<bool>, Vec<bool>);
+
+/// Verifies a batch of candidate pairs: the derived ones, as [`Verified`].
 #[pyfunction]
-fn spark_verify(
-    py: Python<'_>,
-    settings: &Settings,
-    stats: &Stats,
-    pairs: PairColumns,
-) -> (Vec<i64>, Vec<i64>, Vec<String>) {
+fn spark_verify(py: Python<'_>, settings: &Settings, stats: &Stats, pairs: PairColumns) -> Verified {
     py.detach(|| {
         let (a, b, a_records, b_records, a_ids, b_ids, exact, lsh) = pairs;
         let mut analysed = Analysed::new(settings);
-        let mut out: (Vec<i64>, Vec<i64>, Vec<String>) = Default::default();
+        let mut out: Verified = Default::default();
         for k in 0..a.len() {
             let x = analysed.of(a[k], &a_records[k], &a_ids[k]);
             let y = analysed.of(b[k], &b_records[k], &b_ids[k]);
@@ -271,6 +270,8 @@ fn spark_verify(
                 out.0.push(analysed.global[r.a]);
                 out.1.push(analysed.global[r.b]);
                 out.2.push(r.kind.as_str().to_string());
+                out.3.push(exact[k]);
+                out.4.push(lsh[k]);
             }
         }
         out

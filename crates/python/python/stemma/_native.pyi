@@ -81,7 +81,7 @@ def spark_verify(
     settings: Settings,
     stats: Stats,
     pairs: Tuple[List[int], List[int], List[str], List[str], List[str], List[str], List[bool], List[bool]],
-) -> Tuple[List[int], List[int], List[str]]: ...
+) -> Tuple[List[int], List[int], List[str], List[bool], List[bool]]: ...
 def spark_settle(
     settings: Settings,
     stats: Stats,

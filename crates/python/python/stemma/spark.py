@@ -345,19 +345,19 @@ def components(edges: DataFrame) -> DataFrame:
 # ------------------------------------------------------------- verification
 
 
+VERIFIED_SCHEMA = "a long, b long, kind string, exact boolean, lsh boolean"
+
+
 def _verify_batches(job: Tuple[Optional[str], ...], token: str, broadcast: Any):
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         settings = _settings(*job)
         stats = _stats(token, broadcast)
         for batch in batches:
             c = {name: batch.column(name).to_pylist() for name in batch.schema.names}
-            a, b, kind = _native.spark_verify(settings, stats, (
+            a, b, kind, exact, lsh = _native.spark_verify(settings, stats, (
                 c["a"], c["b"], c["a_value"], c["b_value"], c["a_id"], c["b_id"], c["exact"], c["lsh"]))
-            flags = {(x, y): (e, l) for x, y, e, l in zip(c["a"], c["b"], c["exact"], c["lsh"])}
-            pairs = [flags.get((x, y)) or flags[(y, x)] for x, y in zip(a, b)]
-            yield pa.RecordBatch.from_pydict({
-                "a": a, "b": b, "kind": kind, "exact": [p[0] for p in pairs], "lsh": [p[1] for p in pairs],
-            }, schema=_arrow_schema("a long, b long, kind string, exact boolean, lsh boolean"))
+            yield pa.RecordBatch.from_pydict({"a": a, "b": b, "kind": kind, "exact": exact, "lsh": lsh},
+                                             schema=_arrow_schema(VERIFIED_SCHEMA))
     return run
 
 
@@ -495,8 +495,7 @@ def analyze(spark: SparkSession, paths: Sequence[str], job: Optional[Job] = None
     # Pairs of one document together, so that a batch analyses it once.
     pairs = found.join(side("a"), "a").join(side("b"), "b").select(
         "a", "b", "a_value", "b_value", "a_id", "b_id", "exact", "lsh").sortWithinPartitions("a", "b")
-    derived = pairs.mapInArrow(_verify_batches(job.shipped(), token, broadcast),
-                               "a long, b long, kind string, exact boolean, lsh boolean")
+    derived = pairs.mapInArrow(_verify_batches(job.shipped(), token, broadcast), VERIFIED_SCHEMA)
     derived = _cut(derived)
     lap("verify")
 
