@@ -140,6 +140,7 @@ pub(crate) fn neighbors(documents: &[Doc], stats: &CorpusStats, config: &StoryCo
     // A dense accumulator per thread, reset through the list of touched
     // entries: far cheaper than a hash map when postings are long.
     let n = documents.len();
+    let days: Vec<Option<f64>> = documents.iter().map(day).collect();
     documents
         .par_iter()
         .enumerate()
@@ -158,7 +159,13 @@ pub(crate) fn neighbors(documents: &[Doc], stats: &CorpusStats, config: &StoryCo
                 }
                 let mut near: Vec<(u32, f32)> = Vec::new();
                 for &j in touched.iter() {
-                    let s = std::mem::take(&mut acc[j as usize]) * in_time(doc, &documents[j as usize], config);
+                    let cosine = std::mem::take(&mut acc[j as usize]);
+                    // Most documents touched share a word or two: the time
+                    // kernel (at most 1) cannot lift them to the bar.
+                    if (cosine as f64) < config.min_neighbor_similarity {
+                        continue;
+                    }
+                    let s = cosine * kernel(days[i], days[j as usize], config);
                     if s as f64 >= config.min_neighbor_similarity {
                         near.push((j, s));
                     }
@@ -184,6 +191,7 @@ pub fn day(doc: &Doc) -> Option<f64> {
 /// How much the days between two documents leave of their similarity: a
 /// Gaussian kernel of width `time_scale_days` (1 when a date is unknown),
 /// and nothing beyond `max_days_apart`.
+#[cfg(test)]
 fn in_time(a: &Doc, b: &Doc, config: &StoryConfig) -> f32 {
     kernel(day(a), day(b), config)
 }

@@ -9,7 +9,10 @@
 use std::borrow::Cow;
 
 use rust_stemmers::{Algorithm, Stemmer};
-use xxhash_rust::xxh3::xxh3_64;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 
 /// A word of the text with its byte range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -309,25 +312,67 @@ impl Terms {
         })
     }
 
+    /// What [`Terms::of_word`] makes of `word`, with the word's own flags,
+    /// from this thread's cache of the words it met. News repeats its
+    /// words: nearly every word of a corpus has been met before, and then
+    /// the lowercasing, cleaning, stopword test, stemming and hashing are
+    /// one lookup. The cache is keyed by the word's 128-bit hash (a
+    /// collision among a corpus's words is as likely as none at all) and
+    /// emptied when it holds [`CACHED_WORDS`] words.
+    fn cached(&self, word: &str) -> Word {
+        thread_local! {
+            static WORDS: std::cell::RefCell<HashMap<u128, Word, BuildHasherDefault<WordHasher>>> =
+                std::cell::RefCell::new(HashMap::default());
+        }
+        let key = xxh3_128(word.as_bytes());
+        WORDS.with(|words| {
+            let mut words = words.borrow_mut();
+            if let Some(found) = words.get(&key) {
+                return found.clone();
+            }
+            let mut terms = Vec::new();
+            self.of_word(word, &mut terms);
+            let terms = if terms.len() <= FEW {
+                let mut few = [0; FEW];
+                few[..terms.len()].copy_from_slice(&terms);
+                WordTerms::Few(terms.len() as u8, few)
+            } else {
+                WordTerms::Many(terms.into())
+            };
+            let made = Word {
+                terms,
+                capitalized: word.chars().next().is_some_and(char::is_uppercase),
+                number: word.bytes().any(|b| b.is_ascii_digit()),
+            };
+            if words.len() >= CACHED_WORDS {
+                words.clear();
+            }
+            words.insert(key, made.clone());
+            made
+        })
+    }
+
     /// The content terms of a sentence; `quoted` are the byte ranges of
     /// its quotations.
     pub fn of_text(&self, text: &str, quoted: &[(usize, usize)]) -> SentenceTerms {
-        let mut found: Vec<(u64, u8)> = Vec::new();
-        let mut buf = Vec::new();
-        for (k, token) in words(text).iter().enumerate() {
-            buf.clear();
-            self.of_word(token.text, &mut buf);
+        let mut found: Vec<(u64, u8)> = Vec::with_capacity(text.len() / 8);
+        let mut k = 0;
+        for_each_word(text, |token| {
+            let word = self.cached(token.text);
             let mut role = 0;
             if !quoted.iter().any(|&(s, e)| token.start >= s && token.start < e) {
                 role |= NARRATION;
-                let name = k > 0 && token.is_capitalized();
-                let number = token.text.chars().any(|c| c.is_ascii_digit());
-                if !name && !number {
+                let name = k > 0 && word.capitalized;
+                if !name && !word.number {
                     role |= WORDING;
                 }
             }
-            found.extend(buf.iter().map(|&t| (t, role)));
-        }
+            k += 1;
+            match &word.terms {
+                WordTerms::Few(n, terms) => found.extend(terms[..*n as usize].iter().map(|&t| (t, role))),
+                WordTerms::Many(terms) => found.extend(terms.iter().map(|&t| (t, role))),
+            }
+        });
         if text.contains('%') {
             found.push((term_hash("percent"), 0));
         }
@@ -345,6 +390,48 @@ impl Terms {
             }
         }
         terms
+    }
+}
+
+/// How many words a thread's cache of [`Terms::cached`] holds before it
+/// starts again: about 20 MB, more than the vocabulary of a day's news.
+const CACHED_WORDS: usize = 1 << 18;
+
+/// Terms of one word held inline: nearly every word makes none or one.
+const FEW: usize = 2;
+
+/// A word as [`Terms::of_text`] needs it.
+#[derive(Clone)]
+struct Word {
+    terms: WordTerms,
+    /// Starts with an uppercase letter ([`Token::is_capitalized`]).
+    capitalized: bool,
+    /// Holds a digit.
+    number: bool,
+}
+
+/// The content terms of one word.
+#[derive(Clone)]
+enum WordTerms {
+    Few(u8, [u64; FEW]),
+    Many(std::rc::Rc<[u64]>),
+}
+
+/// The hasher of the word cache, whose keys are hashes already.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u128(&mut self, key: u128) {
+        self.0 = key as u64 ^ (key >> 64) as u64;
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxh3_64(bytes);
     }
 }
 
