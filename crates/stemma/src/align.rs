@@ -165,21 +165,34 @@ pub fn align(a: &Doc, b: &Doc, stats: &CorpusStats, config: &AlignConfig) -> Ali
     let wb: Vec<Weighted> = (0..b.sentences.len()).map(|i| weigh(b, i, stats)).collect();
     let (n, m) = (wa.len(), wb.len());
 
-    // Sparse similarity matrix: only pairs sharing some weight.
+    // Sparse similarity matrix: only pairs sharing some weight. The
+    // second document's terms are looked up by term, so that a sentence
+    // meets only the sentences sharing a term with it, not every sentence.
+    // Each pair's weights are added in the order of the first sentence's
+    // terms, as a merge of the two term lists would add them.
+    let mut in_b: Vec<(u64, u32)> = Vec::new();
+    for (j, y) in wb.iter().enumerate() {
+        if !b.sentences[j].frame {
+            in_b.extend(y.terms.iter().map(|&(t, _)| (t, j as u32)));
+        }
+    }
+    in_b.sort_unstable();
     let mut sims: Vec<(f64, usize, usize)> = Vec::new();
     let mut shared_w = vec![0.0; n * m];
     for (i, x) in wa.iter().enumerate() {
         if a.sentences[i].frame {
             continue;
         }
-        for (j, y) in wb.iter().enumerate() {
-            if b.sentences[j].frame {
-                continue;
+        let row = &mut shared_w[i * m..(i + 1) * m];
+        for &(term, weight) in &x.terms {
+            let from = in_b.partition_point(|&(t, _)| t < term);
+            for &(_, j) in in_b[from..].iter().take_while(|&&(t, _)| t == term) {
+                row[j as usize] += weight;
             }
-            let s = shared(x, y);
+        }
+        for (j, &s) in row.iter().enumerate() {
             if s > 0.0 {
-                shared_w[i * m + j] = s;
-                sims.push((dice(x, y, s), i, j));
+                sims.push((dice(x, &wb[j], s), i, j));
             }
         }
     }
