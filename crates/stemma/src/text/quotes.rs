@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::tokens::{lowercase_words, words, Token};
+use super::tokens::{lowercase_words, words, Token, WordSet};
 
 /// A direct quotation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,6 +50,11 @@ const REPORTING_VERBS: &[&str] = &[
     // is no common noun.
     "warn", "argue", "insist", "caution", "explain", "contend", "concede", "acknowledge",
 ];
+
+fn reporting_verbs() -> &'static WordSet {
+    static VERBS: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
+    VERBS.get_or_init(|| WordSet::new(REPORTING_VERBS))
+}
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i"];
 
@@ -198,10 +203,16 @@ pub(crate) fn scan(
 /// looked for outside quotations (`masked` blanks them out).
 pub fn attribution(masked: &str) -> Option<Attribution> {
     let tokens = words(masked);
+    // Most sentences cite no one: look for a reporting verb before
+    // lowercasing the sentence.
+    let verbs = reporting_verbs();
+    if !tokens.iter().any(|t| verbs.contains_lowercased(t.text)) {
+        return None;
+    }
     let mut buffer = String::with_capacity(masked.len());
     let lower = lowercase_words(&tokens, false, &mut buffer);
     for (v, &verb) in lower.iter().enumerate() {
-        if !REPORTING_VERBS.contains(&verb) {
+        if !verbs.contains(verb) {
             continue;
         }
         if verb == "according" {

@@ -57,37 +57,63 @@ const STOPWORDS: &[&str] = &[
 /// Is this lowercase word a stopword?
 #[inline]
 pub fn is_stopword(lower: &str) -> bool {
-    // Called for nearly every word of every stage: a binary search over the
-    // stopwords packed into integers rather than a string comparison with
-    // each of them.
-    static PACKED: std::sync::OnceLock<Vec<u128>> = std::sync::OnceLock::new();
-    let Some(key) = packed_word(lower) else { return false };
-    let packed = PACKED.get_or_init(|| {
-        let mut keys: Vec<u128> = STOPWORDS.iter().filter_map(|w| packed_word(w)).collect();
-        keys.sort_unstable();
-        keys.dedup();
-        keys
-    });
-    packed.binary_search(&key).is_ok()
+    stopwords().contains(lower)
 }
 
 /// Whether `word`, lowercased, is a stopword: `is_stopword(&word.to_lowercase())`
 /// without a copy for ASCII words.
 #[inline]
 pub fn is_stopword_lowercased(word: &str) -> bool {
-    if !word.is_ascii() {
-        return is_stopword(&word.to_lowercase());
+    stopwords().contains_lowercased(word)
+}
+
+fn stopwords() -> &'static WordSet {
+    static STOPWORD_SET: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
+    STOPWORD_SET.get_or_init(|| WordSet::new(STOPWORDS))
+}
+
+/// A set of short lowercase words (at most 15 bytes), for the word lists
+/// consulted for nearly every word of every stage: a binary search over
+/// the words packed into integers rather than a string comparison with
+/// each of them.
+#[derive(Debug, Clone)]
+pub struct WordSet {
+    keys: Vec<u128>,
+}
+
+impl WordSet {
+    /// The set of `words`; longer words than 15 bytes are left out (no
+    /// list holds one).
+    pub fn new(words: &[&str]) -> WordSet {
+        let mut keys: Vec<u128> = words.iter().filter_map(|w| packed_word(w)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        WordSet { keys }
     }
-    let bytes = word.as_bytes();
-    if bytes.len() > 15 {
-        return false;
+
+    /// Whether the lowercase word `lower` is in the set.
+    #[inline]
+    pub fn contains(&self, lower: &str) -> bool {
+        packed_word(lower).is_some_and(|key| self.keys.binary_search(&key).is_ok())
     }
-    let mut buf = [0u8; 15];
-    for (b, c) in buf.iter_mut().zip(bytes) {
-        *b = c.to_ascii_lowercase();
+
+    /// `self.contains(&word.to_lowercase())`, without a copy for ASCII words.
+    #[inline]
+    pub fn contains_lowercased(&self, word: &str) -> bool {
+        if !word.is_ascii() {
+            return self.contains(&word.to_lowercase());
+        }
+        let bytes = word.as_bytes();
+        if bytes.len() > 15 {
+            return false;
+        }
+        let mut buf = [0u8; 15];
+        for (b, c) in buf.iter_mut().zip(bytes) {
+            *b = c.to_ascii_lowercase();
+        }
+        // ASCII lowercased is ASCII, so valid UTF-8.
+        std::str::from_utf8(&buf[..bytes.len()]).is_ok_and(|lower| self.contains(lower))
     }
-    // ASCII lowercased is ASCII, so valid UTF-8.
-    std::str::from_utf8(&buf[..bytes.len()]).is_ok_and(is_stopword)
 }
 
 /// The words lowercased, as `str::to_lowercase` does, with the periods
