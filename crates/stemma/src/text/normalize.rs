@@ -37,16 +37,17 @@ pub fn normalize(raw: &str) -> String {
     }
     push_nfkc(&mut composed, &raw[start..]);
 
-    let chars: Vec<char> = composed.chars().collect();
     let mut mapped = String::with_capacity(composed.len());
-    for (i, &c) in chars.iter().enumerate() {
+    let mut previous: Option<char> = None;
+    let mut chars = composed.chars().peekable();
+    while let Some(c) = chars.next() {
         let replacement = match c {
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' | '\u{2033}' => Some('"'),
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => Some('\''),
             '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2212}' => Some('-'),
             '\u{2013}' => {
-                let digit_before = i > 0 && chars[i - 1].is_ascii_digit();
-                let digit_after = chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
+                let digit_before = previous.is_some_and(|p| p.is_ascii_digit());
+                let digit_after = chars.peek().is_some_and(|n| n.is_ascii_digit());
                 Some(if digit_before && digit_after { '-' } else { '—' })
             }
             '\u{2014}' | '\u{2015}' => Some('—'),
@@ -54,6 +55,7 @@ pub fn normalize(raw: &str) -> String {
             '\t' | '\u{00A0}' | '\u{2007}' | '\u{202F}' => Some(' '),
             c => Some(c),
         };
+        previous = Some(c);
         if let Some(r) = replacement {
             mapped.push(r);
         }
@@ -65,11 +67,11 @@ pub fn normalize(raw: &str) -> String {
     let mut out = String::with_capacity(mapped.len());
     let mut blank_pending = false;
     for line in mapped.split('\n') {
-        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
-        if line.is_empty() {
+        let mut words = line.split_whitespace();
+        let Some(first) = words.next() else {
             blank_pending = !out.is_empty();
             continue;
-        }
+        };
         if !out.is_empty() {
             out.push('\n');
             if blank_pending {
@@ -77,7 +79,11 @@ pub fn normalize(raw: &str) -> String {
             }
         }
         blank_pending = false;
-        out.push_str(&line);
+        out.push_str(first);
+        for word in words {
+            out.push(' ');
+            out.push_str(word);
+        }
     }
     out
 }

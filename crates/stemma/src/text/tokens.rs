@@ -79,6 +79,9 @@ fn stopwords() -> &'static WordSet {
 #[derive(Debug, Clone)]
 pub struct WordSet {
     keys: Vec<u128>,
+    /// One bit per (length, first byte, last byte) class of the words:
+    /// most words asked about are in no list, and one load rejects them.
+    classes: [u64; 16],
 }
 
 impl WordSet {
@@ -88,12 +91,30 @@ impl WordSet {
         let mut keys: Vec<u128> = words.iter().filter_map(|w| packed_word(w)).collect();
         keys.sort_unstable();
         keys.dedup();
-        WordSet { keys }
+        let mut classes = [0u64; 16];
+        for word in words.iter().filter(|w| !w.is_empty() && w.len() <= 15) {
+            let bytes = word.as_bytes();
+            let bit = class(bytes.len(), bytes[0], bytes[bytes.len() - 1]);
+            classes[bit / 64] |= 1 << (bit % 64);
+        }
+        WordSet { keys, classes }
+    }
+
+    /// Whether a word of this length, first and last (lowercase) byte may
+    /// be in the set.
+    #[inline]
+    fn may_hold(&self, len: usize, first: u8, last: u8) -> bool {
+        let bit = class(len, first, last);
+        self.classes[bit / 64] & (1 << (bit % 64)) != 0
     }
 
     /// Whether the lowercase word `lower` is in the set.
     #[inline]
     pub fn contains(&self, lower: &str) -> bool {
+        let bytes = lower.as_bytes();
+        if bytes.is_empty() || !self.may_hold(bytes.len(), bytes[0], bytes[bytes.len() - 1]) {
+            return false;
+        }
         packed_word(lower).is_some_and(|key| self.keys.binary_search(&key).is_ok())
     }
 
@@ -104,7 +125,11 @@ impl WordSet {
             return self.contains(&word.to_lowercase());
         }
         let bytes = word.as_bytes();
-        if bytes.len() > 15 {
+        if bytes.is_empty() || bytes.len() > 15 {
+            return false;
+        }
+        let (first, last) = (bytes[0].to_ascii_lowercase(), bytes[bytes.len() - 1].to_ascii_lowercase());
+        if !self.may_hold(bytes.len(), first, last) {
             return false;
         }
         let mut buf = [0u8; 15];
@@ -114,6 +139,13 @@ impl WordSet {
         // ASCII lowercased is ASCII, so valid UTF-8.
         std::str::from_utf8(&buf[..bytes.len()]).is_ok_and(|lower| self.contains(lower))
     }
+}
+
+/// The bit of a word's class in [`WordSet`].
+#[inline]
+fn class(len: usize, first: u8, last: u8) -> usize {
+    let key = (len as u32) << 16 | (first as u32) << 8 | last as u32;
+    (key.wrapping_mul(0x9E37_79B1) >> 22) as usize
 }
 
 /// The words lowercased, as `str::to_lowercase` does, with the periods
