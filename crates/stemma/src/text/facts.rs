@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::tokens::{is_stopword, lowercase_words, words, Token};
+use super::tokens::{is_stopword, lowercase_words, words, Token, WordSet};
 
 /// What kind of fact a mention states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -272,6 +272,13 @@ fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
 }
 
 fn word_value(w: &str) -> Option<u32> {
+    // Asked of nearly every word of the facts' sentences, which are mostly
+    // no number: the set rejects them without a scan of the names.
+    static NAMES: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| WordSet::new(&UNITS.iter().map(|&(name, _)| name).collect::<Vec<_>>()));
+    if !names.contains(w) {
+        return None;
+    }
     UNITS.iter().find(|(name, _)| *name == w).map(|&(_, v)| v)
 }
 
