@@ -71,11 +71,15 @@ pub fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
     v
 }
 
-/// Postings of the terms worth following: for each, `(document, weight)`.
+/// Postings of the terms worth following: for each, `(document, weight)`;
+/// and the same turned around, each document's followed terms with their
+/// weights, in the order of the terms.
 struct Index {
-    terms: TermMap<u32>,
     offsets: Vec<usize>,
     postings: Vec<(u32, f32)>,
+    /// Where each document's `(term id, weight)` start in `followed`.
+    starts: Vec<usize>,
+    followed: Vec<(u32, f32)>,
 }
 
 impl Index {
@@ -120,23 +124,41 @@ impl Index {
                 }
             }
         }
-        Index { terms, offsets, postings }
+        // A document's query is the part of its vector that can meet
+        // another: its followed terms, read here rather than made again.
+        let mut starts = vec![0usize; documents.len() + 1];
+        for &(doc, _) in &postings {
+            starts[doc as usize + 1] += 1;
+        }
+        for d in 0..documents.len() {
+            starts[d + 1] += starts[d];
+        }
+        let mut followed = vec![(0u32, 0f32); postings.len()];
+        let mut cursor = starts.clone();
+        for id in 0..kept.len() {
+            for &(doc, weight) in &postings[offsets[id]..offsets[id + 1]] {
+                followed[cursor[doc as usize]] = (id as u32, weight);
+                cursor[doc as usize] += 1;
+            }
+        }
+        Index { offsets, postings, starts, followed }
     }
 
-    fn postings(&self, term: u64) -> &[(u32, f32)] {
-        match self.terms.get(&term) {
-            Some(&id) => &self.postings[self.offsets[id as usize]..self.offsets[id as usize + 1]],
-            None => &[],
-        }
+    /// The documents holding followed term `id`, with their weights.
+    fn postings(&self, id: u32) -> &[(u32, f32)] {
+        &self.postings[self.offsets[id as usize]..self.offsets[id as usize + 1]]
+    }
+
+    /// The followed terms of document `doc`, by id (the order of the
+    /// terms), with its weights.
+    fn followed(&self, doc: usize) -> &[(u32, f32)] {
+        &self.followed[self.starts[doc]..self.starts[doc + 1]]
     }
 }
 
 /// Each document's nearest neighbours `(document, cosine)`, best first.
 pub(crate) fn neighbors(documents: &[Doc], stats: &CorpusStats, config: &StoryConfig) -> Vec<Vec<(u32, f32)>> {
     let index = Index::build(documents, stats, config);
-    // Each query vector is computed once more rather than kept from the
-    // index passes: held for a million articles they would outweigh the
-    // index, and the stage is a minor part of the run.
     // A dense accumulator per thread, reset through the list of touched
     // entries: far cheaper than a hash map when postings are long.
     let n = documents.len();
@@ -146,9 +168,9 @@ pub(crate) fn neighbors(documents: &[Doc], stats: &CorpusStats, config: &StoryCo
         .enumerate()
         .map_init(
             || (vec![0f32; n], Vec::<u32>::new()),
-            |(acc, touched), (i, doc)| {
-                for (term, weight) in vector(doc, stats, config) {
-                    for &(j, w) in index.postings(term) {
+            |(acc, touched), (i, _)| {
+                for &(id, weight) in index.followed(i) {
+                    for &(j, w) in index.postings(id) {
                         if j as usize != i {
                             if acc[j as usize] == 0.0 {
                                 touched.push(j);
