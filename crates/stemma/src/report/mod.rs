@@ -219,17 +219,17 @@ fn story_out<'a>(i: usize, story: &'a Story, docs: &'a [Doc]) -> StoryOut<'a> {
 
 /// The documents of a report, serialized one at a time as they are written:
 /// a report of a million documents is never built in memory whole.
-#[derive(Debug, Clone, Copy)]
-pub struct Documents<'a>(pub &'a [Doc]);
+#[derive(Debug, Clone)]
+pub struct Documents<'a> {
+    /// The documents.
+    pub documents: &'a [Doc],
+    /// Set by [`write_json`]: see [`serialize_items`].
+    pretty_depth: Option<usize>,
+}
 
 impl Serialize for Documents<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for doc in self.0 {
-            seq.serialize_element(&document(doc))?;
-        }
-        seq.end()
+        serialize_items(serializer, self.documents, self.pretty_depth, |_, doc| document(doc))
     }
 }
 
@@ -376,7 +376,7 @@ impl<'a> Report<'a> {
             summary: Summary::of(analysis),
             config: &analysis.config,
             input_errors,
-            documents: Documents(docs),
+            documents: Documents { documents: docs, pretty_depth: None },
             relations: Relations { relations: &analysis.relations, documents: docs, pretty_depth: None },
             stories: Stories { stories: &analysis.stories, documents: docs, pretty_depth: None },
         }
@@ -435,9 +435,10 @@ pub fn relation<'a>(r: &'a Relation, docs: &'a [Doc]) -> RelationOut<'a> {
 
 /// Writes the report as pretty-printed JSON.
 pub fn write_json(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
-    // The relations and stories sit in the report's object, their elements
-    // two levels in.
+    // The documents, relations and stories sit in the report's object,
+    // their elements two levels in.
     let mut report = report.clone();
+    report.documents.pretty_depth = Some(2);
     report.relations.pretty_depth = Some(2);
     report.stories.pretty_depth = Some(2);
     serde_json::to_writer_pretty(&mut *out, &report)?;
@@ -449,7 +450,7 @@ pub fn write_json(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
 const RENDERED_AT_ONCE: usize = 4096;
 
 /// Serializes `items` as a sequence, each as `render` makes it. Writing a
-/// large report's relations and stories was the one serial stage left,
+/// large report's documents, relations and stories was the one serial stage left,
 /// about a tenth of the run: when the report is pretty-printed
 /// (`pretty_depth`, the elements' nesting in it, is known) the elements are
 /// rendered in parallel, a chunk at a time, each indented as the pretty
