@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
 """Stemma against the MinHash peers on one generated corpus, in one run.
 
-    python3 bench/peers.py --docs 10000 [--docs 100000] [--skip-datasketch-above 100000]
+    python3 bench/peers.py --docs 10000 [--docs 100000] [--shape flat] [--runs 3] [--skip-datasketch-above 100000]
 
 For each size: generates the corpus with bench/gen_corpus.py (seed 1, kept in
-bench/out/), then runs, each as its own process under /usr/bin/time -v:
+bench/out/); `--shape flat` (repeatable with `--shape paragraphs`) also
+measures its paragraph-less variant with stray quotation marks
+(bench/reshape.py). Then runs, each as its own process under /usr/bin/time -v:
 `stemma dedup` (near-duplicate mode), `stemma analyze` (full analysis),
 rensa (RMinHashLSH) and datasketch (MinHashLSH), the peers with word 5-gram
 shingles, 128 permutations and threshold 0.5, installed from PyPI into
 bench/.venv (created on first use). Prints wall time, peak RSS, pairs
 reported, recall of the injected duplicates, versions and rewrites, and
 precision (a reported pair is right when both documents belong to one
-injected family: a source and its copies), then the ratios peer/Stemma.
-Writes bench/out/peers-N.json.
+injected family: a source and its copies), then the ratios of wall times:
+each peer against `stemma dedup` and against `stemma analyze`. With
+`--runs R` every tool runs R times, one after another in each round, and
+the ratios of every round are printed with their spread (quality is scored
+on the first round; it does not change). Writes bench/out/peers-N[-flat].json.
 """
 import argparse
 import json
@@ -98,55 +103,84 @@ def score(pairs, family, kinds, near):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, action="append", help="corpus size (repeatable); default 10000")
+    ap.add_argument("--shape", action="append", choices=["paragraphs", "flat"],
+                    help="text shape (repeatable); default paragraphs")
+    ap.add_argument("--runs", type=int, default=1, help="rounds of timing (default 1)")
     ap.add_argument("--skip-datasketch-above", type=int, default=100000)
     ap.add_argument("--skip-analyze-above", type=int, default=10**9)
     args = ap.parse_args()
     sizes = args.docs or [10000]
+    shapes = args.shape or ["paragraphs"]
     os.makedirs(OUT, exist_ok=True)
     ensure_venv()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     for n in sizes:
         corpus = os.path.join(OUT, f"corpus-{n}.jsonl")
         truth = os.path.join(OUT, f"truth-{n}.jsonl")
-        if not os.path.exists(corpus):
+        if not os.path.exists(corpus) or not os.path.exists(truth):
             subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), "--docs", str(n), "--seed", "1",
                             "--out", corpus, "--truth", truth], check=True, stderr=subprocess.DEVNULL)
-        family, kinds = family_of(truth)
-        near = true_near_duplicates(corpus, kinds, 0.5)
-        rows = {}
+        for shape in shapes:
+            measure(n, shape, corpus, truth, args)
 
-        out = os.path.join(OUT, f"stemma-dedup-{n}.json")
-        wall, rss = timed([STEMMA, "dedup", "--format", "json", "-o", out, corpus], "stemma-dedup", n)
-        pairs = [(p["a"], p["b"]) for p in json.load(open(out))["pairs"]]
-        rows["stemma dedup"] = dict(wall=wall, rss=rss, **score(pairs, family, kinds, near))
+
+def measure(n, shape, corpus, truth, args):
+    label = f"{n}" if shape == "paragraphs" else f"{n}-{shape}"
+    if shape != "paragraphs":
+        shaped = os.path.join(OUT, f"corpus-{label}.jsonl")
+        if not os.path.exists(shaped):
+            subprocess.run([sys.executable, os.path.join(HERE, "reshape.py"), shape, corpus, shaped], check=True)
+        corpus = shaped
+    family, kinds = family_of(truth)
+    near = true_near_duplicates(corpus, kinds, 0.5)
+    rounds = []
+    for r in range(args.runs):
+        rows = {}
+        out = os.path.join(OUT, f"stemma-dedup-{label}.json")
+        wall, rss = timed([STEMMA, "dedup", "--format", "json", "-o", out, corpus], "stemma-dedup", label)
+        rows["stemma dedup"] = dict(wall=wall, rss=rss)
+        if r == 0:
+            pairs = [(p["a"], p["b"]) for p in json.load(open(out))["pairs"]]
+            rows["stemma dedup"].update(score(pairs, family, kinds, near))
 
         if n <= args.skip_analyze_above:
-            out = os.path.join(OUT, f"stemma-analyze-{n}.json")
-            wall, rss = timed([STEMMA, "analyze", "--format", "json", "-o", out, corpus], "stemma-analyze", n)
-            pairs = [(r["a"], r["b"]) for r in json.load(open(out))["relations"]]
-            rows["stemma analyze"] = dict(wall=wall, rss=rss, **score(pairs, family, kinds, near))
+            out = os.path.join(OUT, f"stemma-analyze-{label}.json")
+            wall, rss = timed([STEMMA, "analyze", "--format", "json", "-o", out, corpus], "stemma-analyze", label)
+            rows["stemma analyze"] = dict(wall=wall, rss=rss)
+            if r == 0:
+                pairs = [(x["a"], x["b"]) for x in json.load(open(out))["relations"]]
+                rows["stemma analyze"].update(score(pairs, family, kinds, near))
 
         for tool in ("rensa", "datasketch"):
             if tool == "datasketch" and n > args.skip_datasketch_above:
                 continue
-            out = os.path.join(OUT, f"{tool}-{n}.jsonl")
-            wall, rss = timed([PY, os.path.join(HERE, "peer_minhash.py"), tool, corpus, out], tool, n)
-            pairs = [(json.loads(l)["a"], json.loads(l)["b"]) for l in open(out)]
-            rows[tool] = dict(wall=wall, rss=rss, **score(pairs, family, kinds, near))
+            out = os.path.join(OUT, f"{tool}-{label}.jsonl")
+            wall, rss = timed([PY, os.path.join(HERE, "peer_minhash.py"), tool, corpus, out], tool, label)
+            rows[tool] = dict(wall=wall, rss=rss)
+            if r == 0:
+                pairs = [(json.loads(l)["a"], json.loads(l)["b"]) for l in open(out)]
+                rows[tool].update(score(pairs, family, kinds, near))
+        rounds.append(rows)
 
-        print(f"\n{n} documents")
-        print(f"  ({len(near)} injected copies have word 5-gram Jaccard >= 0.5: the near-duplicates)")
-        print(f"  {'tool':<15} {'wall s':>8} {'peak MiB':>9} {'pairs':>8} {'prec':>7} {'rec near':>8} {'rec dup':>8} {'rec ver':>8} {'rec rew':>8}")
-        for tool, r in rows.items():
-            rec = r["recall"]
-            print(f"  {tool:<15} {r['wall']:8.2f} {r['rss']:9} {r['pairs']:8} {r['precision'] or 0:7.3f} "
-                  f"{rec['near_duplicate'] or 0:8.3f} {rec['duplicate'] or 0:8.3f} {rec['version'] or 0:8.3f} {rec['rewrite'] or 0:8.3f}")
-        base = rows["stemma dedup"]["wall"]
+    first = rounds[0]
+    print(f"\n{n} documents, {shape}")
+    print(f"  ({len(near)} injected copies have word 5-gram Jaccard >= 0.5: the near-duplicates)")
+    print(f"  {'tool':<15} {'wall s':>8} {'peak MiB':>9} {'pairs':>8} {'prec':>7} {'rec near':>8} {'rec dup':>8} {'rec ver':>8} {'rec rew':>8}")
+    for tool, r in first.items():
+        rec = r["recall"]
+        print(f"  {tool:<15} {r['wall']:8.2f} {r['rss']:9} {r['pairs']:8} {r['precision'] or 0:7.3f} "
+              f"{rec['near_duplicate'] or 0:8.3f} {rec['duplicate'] or 0:8.3f} {rec['version'] or 0:8.3f} {rec['rewrite'] or 0:8.3f}")
+    ratios = {}
+    for base in ("stemma dedup", "stemma analyze"):
         for tool in ("rensa", "datasketch"):
-            if tool in rows:
-                print(f"  {tool} / stemma dedup wall time: {rows[tool]['wall'] / base:.1f}x")
-        with open(os.path.join(OUT, f"peers-{n}.json"), "w") as f:
-            json.dump({"documents": n, "tools": rows}, f, indent=2)
+            if base in first and tool in first:
+                ratios[f"{tool} / {base}"] = [round(r[tool]["wall"] / r[base]["wall"], 2) for r in rounds]
+    for name, values in ratios.items():
+        spread = f"min {min(values):.2f}, median {sorted(values)[len(values) // 2]:.2f}, max {max(values):.2f}"
+        print(f"  {name} wall time: {', '.join(f'{v:.2f}x' for v in values)} ({len(values)} runs; {spread})")
+    with open(os.path.join(OUT, f"peers-{label}.json"), "w") as f:
+        json.dump({"documents": n, "shape": shape, "runs": len(rounds), "tools": first, "rounds": rounds,
+                   "ratios": ratios}, f, indent=2)
 
 
 if __name__ == "__main__":
