@@ -176,23 +176,23 @@ fn sentence_pairs(keys: &Keys<'_>, known: &HashSet<(u32, u32)>, config: &Candida
             let mut postings = keys.postings(pass, passes);
             postings.par_sort_unstable();
             postings.dedup();
-            let mut found = Vec::new();
-            for group in postings.chunk_by(|x, y| x.0 == y.0) {
-                if group.len() < 2 {
-                    continue;
-                }
-                let docs = 1 + group.windows(2).filter(|w| w[0].1 != w[1].1).count();
-                if docs < 2 || docs > config.max_key_documents {
-                    continue;
-                }
-                for (i, &(_, a, sa)) in group.iter().enumerate() {
-                    for &(_, b, sb) in &group[i + 1..] {
-                        if a != b && (partitions == 1 || partition_of(a, b) == part) && !known.contains(&(a, b)) {
-                            found.push((a, b, short(sa), short(sb)));
-                        }
-                    }
-                }
-            }
+            // The keys' groups in parallel: on one core this walk was a
+            // tenth of a large run's wall time.
+            let mut found: Vec<(u32, u32, u16, u16)> = postings
+                .par_chunk_by(|x, y| x.0 == y.0)
+                .flat_map_iter(|group| {
+                    let docs = 1 + group.windows(2).filter(|w| w[0].1 != w[1].1).count();
+                    let wanted = group.len() >= 2 && docs >= 2 && docs <= config.max_key_documents;
+                    let group = if wanted { group } else { &[] };
+                    group.iter().enumerate().flat_map(move |(i, &(_, a, sa))| {
+                        group[i + 1..].iter().filter_map(move |&(_, b, sb)| {
+                            let kept =
+                                a != b && (partitions == 1 || partition_of(a, b) == part) && !known.contains(&(a, b));
+                            kept.then(|| (a, b, short(sa), short(sb)))
+                        })
+                    })
+                })
+                .collect();
             drop(postings);
             found.par_sort_unstable();
             found.dedup();
