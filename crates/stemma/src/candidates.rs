@@ -261,8 +261,9 @@ mod tests {
         let docs = || -> Vec<Sketch> {
             (0..40u32)
                 .map(|i| {
-                    let keys: Vec<(u64, u32)> =
-                        (0..12u32).map(|s| (((i * 3 + s) % 60) as u64 * 0x9E37_79B9_7F4A_7C15, s)).collect();
+                    let keys: Vec<(u64, u32)> = (0..12u32)
+                        .map(|s| ((((i * 3 + s) % 60) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15), s))
+                        .collect();
                     no_lsh(sketch(&keys), i + 1)
                 })
                 .collect()
