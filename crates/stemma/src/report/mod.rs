@@ -781,3 +781,60 @@ pub fn write_near_duplicates(out: &mut dyn Write, report: &NearDuplicateReport<'
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::ingest::Article;
+
+    #[test]
+    fn the_report_written_in_parallel_is_what_serde_writes() {
+        let texts = [
+            include_str!("../../../../examples/articles/01_wire_original.txt"),
+            include_str!("../../../../examples/articles/02_wire_version.txt"),
+            include_str!("../../../../examples/articles/03_paraphrased_rewrite.txt"),
+            include_str!("../../../../examples/articles/04_independent_report.txt"),
+            include_str!("../../../../examples/articles/05_unrelated.txt"),
+        ];
+        let articles: Vec<Article> =
+            texts.iter().enumerate().map(|(i, t)| Article::from_text(&format!("a{i}"), t)).collect();
+        let analysis = crate::analyze(&articles, &Config::default(), &crate::Quiet);
+        let report = Report::new(&analysis, &[]);
+        assert!(!report.relations.relations.is_empty() && !report.stories.stories.is_empty());
+        let mut written = Vec::new();
+        write_json(&mut written, &report).expect("written");
+        let mut expected = serde_json::to_vec_pretty(&report).expect("serialized");
+        expected.push(b'\n');
+        assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&expected));
+    }
+
+    /// Items of a list nested in an object, as the report's lists are.
+    struct Listed<'a> {
+        items: &'a [Vec<u32>],
+        pretty_depth: Option<usize>,
+    }
+
+    impl Serialize for Listed<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serialize_items(serializer, self.items, self.pretty_depth, |i, item| (i, item, "line\nbreak"))
+        }
+    }
+
+    #[derive(Serialize)]
+    struct Holder<'a> {
+        items: Listed<'a>,
+    }
+
+    #[test]
+    fn items_over_many_chunks_keep_their_order_and_indentation() {
+        let items: Vec<Vec<u32>> = (0..RENDERED_AT_ONCE as u32 * 2 + 3).map(|i| vec![i, i % 3]).collect();
+        let pretty =
+            |depth| serde_json::to_string_pretty(&Holder { items: Listed { items: &items, pretty_depth: depth } });
+        assert_eq!(pretty(Some(2)).expect("parallel"), pretty(None).expect("serial"));
+        let none: Vec<Vec<u32>> = Vec::new();
+        let empty =
+            |depth| serde_json::to_string_pretty(&Holder { items: Listed { items: &none, pretty_depth: depth } });
+        assert_eq!(empty(Some(2)).expect("parallel"), empty(None).expect("serial"));
+    }
+}

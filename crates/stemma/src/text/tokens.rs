@@ -559,6 +559,47 @@ mod tests {
     }
 
     #[test]
+    fn word_sets_hold_exactly_their_words() {
+        let set = WordSet::new(&["said", "told", "according", "acknowledged"]);
+        for word in ["said", "told", "according", "acknowledged"] {
+            assert!(set.contains(word), "{word}");
+            assert!(set.contains_lowercased(&word.to_uppercase()), "{word}");
+        }
+        for word in ["", "sai", "saids", "dias", "tol", "acknowledges", "s", "Said", "an-extremely-long-word-indeed"] {
+            assert!(!set.contains(word), "{word}");
+        }
+        // Lowercasing a non-ASCII word can make an ASCII one: the Kelvin sign.
+        assert!(WordSet::new(&["kg"]).contains_lowercased("\u{212A}g"));
+        assert!(!set.contains_lowercased("Säid"));
+        for stop in STOPWORDS {
+            assert!(is_stopword(stop) && is_stopword_lowercased(&stop.to_uppercase()), "{stop}");
+        }
+    }
+
+    #[test]
+    fn cached_terms_are_the_terms_of_each_word() {
+        let terms = Terms::default();
+        let sentence =
+            "Us and US: the U.S. cease-fire of 30-day talks, us too, said Mr. O'Neill's aides on 3-4-5-6 grounds";
+        let by_word = |text: &str| {
+            let mut all = Vec::new();
+            for token in words(text) {
+                terms.of_word(token.text, &mut all);
+            }
+            all.sort_unstable();
+            all.dedup();
+            all
+        };
+        // Twice: the second time every word comes from the cache.
+        for _ in 0..2 {
+            assert_eq!(terms.of_text(sentence, &[]).terms, by_word(sentence));
+        }
+        let once = terms.of_text("US troops", &[]).terms;
+        assert_eq!(once, terms.of_text("US troops", &[]).terms);
+        assert_ne!(once, terms.of_text("us troops", &[]).terms, "\"us\" is a pronoun, \"US\" a country");
+    }
+
+    #[test]
     fn words_handle_non_ascii_letters_and_marks() {
         assert_eq!(
             texts("Zelenskyy’s café — naïve “quotes” 2½-hour"),
