@@ -124,6 +124,16 @@ def main():
             measure(n, shape, corpus, truth, args)
 
 
+def pairs_in(key):
+    """Reader of the pairs under `key` of a Stemma JSON report."""
+    return lambda out: [(x["a"], x["b"]) for x in json.load(open(out))[key]]
+
+
+def pairs_of_lines(out):
+    """The pairs of a peer's JSON lines."""
+    return [(json.loads(l)["a"], json.loads(l)["b"]) for l in open(out)]
+
+
 def measure(n, shape, corpus, truth, args):
     label = f"{n}" if shape == "paragraphs" else f"{n}-{shape}"
     if shape != "paragraphs":
@@ -133,33 +143,28 @@ def measure(n, shape, corpus, truth, args):
         corpus = shaped
     family, kinds = family_of(truth)
     near = true_near_duplicates(corpus, kinds, 0.5)
+    # (name, command, output, reader of the pairs it reported), in the order they run.
+    tools = []
+    out = os.path.join(OUT, f"stemma-dedup-{label}.json")
+    tools.append(("stemma dedup", [STEMMA, "dedup", "--format", "json", "-o", out, corpus], out,
+                  pairs_in("pairs")))
+    if n <= args.skip_analyze_above:
+        out = os.path.join(OUT, f"stemma-analyze-{label}.json")
+        tools.append(("stemma analyze", [STEMMA, "analyze", "--format", "json", "-o", out, corpus], out,
+                      pairs_in("relations")))
+    for tool in ("rensa", "datasketch"):
+        if tool == "datasketch" and n > args.skip_datasketch_above:
+            continue
+        out = os.path.join(OUT, f"{tool}-{label}.jsonl")
+        tools.append((tool, [PY, os.path.join(HERE, "peer_minhash.py"), tool, corpus, out], out, pairs_of_lines))
     rounds = []
     for r in range(args.runs):
         rows = {}
-        out = os.path.join(OUT, f"stemma-dedup-{label}.json")
-        wall, rss = timed([STEMMA, "dedup", "--format", "json", "-o", out, corpus], "stemma-dedup", label)
-        rows["stemma dedup"] = dict(wall=wall, rss=rss)
-        if r == 0:
-            pairs = [(p["a"], p["b"]) for p in json.load(open(out))["pairs"]]
-            rows["stemma dedup"].update(score(pairs, family, kinds, near))
-
-        if n <= args.skip_analyze_above:
-            out = os.path.join(OUT, f"stemma-analyze-{label}.json")
-            wall, rss = timed([STEMMA, "analyze", "--format", "json", "-o", out, corpus], "stemma-analyze", label)
-            rows["stemma analyze"] = dict(wall=wall, rss=rss)
+        for name, command, out, pairs in tools:
+            wall, rss = timed(command, name.replace(" ", "-"), label)
+            rows[name] = dict(wall=wall, rss=rss)
             if r == 0:
-                pairs = [(x["a"], x["b"]) for x in json.load(open(out))["relations"]]
-                rows["stemma analyze"].update(score(pairs, family, kinds, near))
-
-        for tool in ("rensa", "datasketch"):
-            if tool == "datasketch" and n > args.skip_datasketch_above:
-                continue
-            out = os.path.join(OUT, f"{tool}-{label}.jsonl")
-            wall, rss = timed([PY, os.path.join(HERE, "peer_minhash.py"), tool, corpus, out], tool, label)
-            rows[tool] = dict(wall=wall, rss=rss)
-            if r == 0:
-                pairs = [(json.loads(l)["a"], json.loads(l)["b"]) for l in open(out)]
-                rows[tool].update(score(pairs, family, kinds, near))
+                rows[name].update(score(pairs(out), family, kinds, near))
         rounds.append(rows)
 
     first = rounds[0]
