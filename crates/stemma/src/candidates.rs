@@ -180,10 +180,11 @@ fn sentence_pairs(keys: &Keys<'_>, known: &HashSet<(u32, u32)>, config: &Candida
             // tenth of a large run's wall time.
             let mut found: Vec<(u32, u32, u16, u16)> = postings
                 .par_chunk_by(|x, y| x.0 == y.0)
-                .flat_map_iter(|group| {
+                .filter(|group| {
                     let docs = 1 + group.windows(2).filter(|w| w[0].1 != w[1].1).count();
-                    let wanted = group.len() >= 2 && docs >= 2 && docs <= config.max_key_documents;
-                    let group = if wanted { group } else { &[] };
+                    group.len() >= 2 && docs >= 2 && docs <= config.max_key_documents
+                })
+                .flat_map_iter(|group| {
                     group.iter().enumerate().flat_map(move |(i, &(_, a, sa))| {
                         group[i + 1..].iter().filter_map(move |&(_, b, sb)| {
                             let kept =

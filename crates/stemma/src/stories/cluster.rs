@@ -210,15 +210,9 @@ pub fn day(doc: &Doc) -> Option<f64> {
     doc.published_at.map(|t| t as f64 / DAY)
 }
 
-/// How much the days between two documents leave of their similarity: a
-/// Gaussian kernel of width `time_scale_days` (1 when a date is unknown),
-/// and nothing beyond `max_days_apart`.
-#[cfg(test)]
-fn in_time(a: &Doc, b: &Doc, config: &StoryConfig) -> f32 {
-    kernel(day(a), day(b), config)
-}
-
-/// [`in_time`] of two days.
+/// How much the days between two documents (their [`day`]s) leave of their
+/// similarity: a Gaussian kernel of width `time_scale_days` (1 when a date
+/// is unknown), and nothing beyond `max_days_apart`.
 pub fn kernel(x: Option<f64>, y: Option<f64>, config: &StoryConfig) -> f32 {
     let (Some(x), Some(y)) = (x, y) else { return 1.0 };
     let days = (x - y).abs();
@@ -422,6 +416,7 @@ mod tests {
             };
             Doc::from_article(&article, &crate::text::tokens::Terms::default())
         };
+        let in_time = |a: &Doc, b: &Doc, config: &StoryConfig| kernel(day(a), day(b), config);
         let config = StoryConfig::default();
         let monday = doc(Some("2019-01-07"));
         assert_eq!(in_time(&monday, &doc(Some("2019-01-07")), &config), 1.0);
