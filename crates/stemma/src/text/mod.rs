@@ -140,7 +140,12 @@ impl Doc {
         let mut quotes = quotations(&text, &spans);
 
         let mut sentences = Vec::with_capacity(spans.len());
-        let (mut all_terms, mut all_roles) = (Vec::new(), Vec::new());
+        // Sentences' terms one after another, sized for a typical sentence's
+        // share of the text so that they seldom grow.
+        let mut all = tokens::SentenceTerms {
+            terms: Vec::with_capacity(text.len() / 10),
+            roles: Vec::with_capacity(text.len() / 10),
+        };
         let mut last_named: Option<Attribution> = None;
         for span in spans {
             let sentence = &text[span.start..span.end];
@@ -152,7 +157,8 @@ impl Doc {
             // A frame line (URL, time stamp, byline) is no narration at all.
             let frame = boilerplate::is_frame(sentence);
             let whole = [(0, sentence.len())];
-            let sentence_terms = terms.of_text(sentence, if frame { &whole } else { &ranges });
+            let first = all.terms.len() as u32;
+            terms.append_text(sentence, if frame { &whole } else { &ranges }, &mut all);
             let masked = quotes::mask(sentence, &ranges);
             // A frame line cites no one: "First Posted: 08/04/11" names no source.
             let mut attribution = if frame { None } else { quotes::attribution(&masked) };
@@ -166,14 +172,11 @@ impl Doc {
                     last_named = Some(a.clone());
                 }
             }
-            let first = all_terms.len() as u32;
-            all_terms.extend_from_slice(&sentence_terms.terms);
-            all_roles.extend_from_slice(&sentence_terms.roles);
             sentences.push(Sentence {
                 start: span.start,
                 end: span.end,
                 paragraph: span.paragraph,
-                terms: first..all_terms.len() as u32,
+                terms: first..all.terms.len() as u32,
                 attribution: attribution.map(Box::new),
                 frame,
             });
@@ -208,6 +211,7 @@ impl Doc {
 
         sentences.shrink_to_fit();
         quotes.shrink_to_fit();
+        let tokens::SentenceTerms { terms: mut all_terms, roles: mut all_roles } = all;
         all_terms.shrink_to_fit();
         all_roles.shrink_to_fit();
         let mut text = text;

@@ -5,6 +5,8 @@
 //! into "21⁄2", indistinguishable from a garbled reprint, and a reader must
 //! be able to see that difference.
 
+use std::borrow::Cow;
+
 use unicode_normalization::UnicodeNormalization;
 
 /// True for the single-character fractions that number parsing understands.
@@ -28,26 +30,44 @@ fn push_nfkc(out: &mut String, run: &str) {
 pub fn normalize(raw: &str) -> String {
     // NFKC first, fractions excepted, so that the mapping below also sees
     // what NFKC produces (a subscript minus becomes U+2212, say).
-    let mut composed = String::with_capacity(raw.len());
-    let mut start = 0;
-    for (i, c) in raw.char_indices().filter(|&(_, c)| is_vulgar_fraction(c)) {
-        push_nfkc(&mut composed, &raw[start..i]);
-        composed.push(c);
-        start = i + c.len_utf8();
-    }
-    push_nfkc(&mut composed, &raw[start..]);
+    let composed: Cow<str> = if raw.is_ascii() {
+        Cow::Borrowed(raw)
+    } else {
+        let mut composed = String::with_capacity(raw.len());
+        let mut start = 0;
+        for (i, c) in raw.char_indices().filter(|&(_, c)| is_vulgar_fraction(c)) {
+            push_nfkc(&mut composed, &raw[start..i]);
+            composed.push(c);
+            start = i + c.len_utf8();
+        }
+        push_nfkc(&mut composed, &raw[start..]);
+        Cow::Owned(composed)
+    };
 
     let mut mapped = String::with_capacity(composed.len());
     let mut previous: Option<char> = None;
-    let mut chars = composed.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut rest: &str = &composed;
+    while !rest.is_empty() {
+        // Runs of ASCII that needs no mapping, which is most text, are
+        // copied whole rather than character by character.
+        let plain = rest.bytes().position(|b| !b.is_ascii() || matches!(b, b'`' | b'\t' | b'\r')).unwrap_or(rest.len());
+        if plain > 0 {
+            mapped.push_str(&rest[..plain]);
+            previous = rest[..plain].chars().next_back();
+            rest = &rest[plain..];
+            continue;
+        }
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { break };
+        let next = chars.next();
+        rest = &rest[c.len_utf8()..];
         let replacement = match c {
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' | '\u{2033}' => Some('"'),
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => Some('\''),
             '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2212}' => Some('-'),
             '\u{2013}' => {
                 let digit_before = previous.is_some_and(|p| p.is_ascii_digit());
-                let digit_after = chars.peek().is_some_and(|n| n.is_ascii_digit());
+                let digit_after = next.is_some_and(|n| n.is_ascii_digit());
                 Some(if digit_before && digit_after { '-' } else { '—' })
             }
             '\u{2014}' | '\u{2015}' => Some('—'),

@@ -421,41 +421,54 @@ impl Terms {
     /// The content terms of a sentence; `quoted` are the byte ranges of
     /// its quotations.
     pub fn of_text(&self, text: &str, quoted: &[(usize, usize)]) -> SentenceTerms {
-        let mut found: Vec<(u64, u8)> = Vec::with_capacity(text.len() / 8);
-        let mut k = 0;
-        for_each_word(text, |token| {
-            let word = self.cached(token.text);
-            let mut role = 0;
-            if !quoted.iter().any(|&(s, e)| token.start >= s && token.start < e) {
-                role |= NARRATION;
-                let name = k > 0 && word.capitalized;
-                if !name && !word.number {
-                    role |= WORDING;
+        let mut terms = SentenceTerms::default();
+        self.append_text(text, quoted, &mut terms);
+        terms
+    }
+
+    /// Appends [`Terms::of_text`] of a sentence to `out`: a document's
+    /// sentences go one after another into one pair of vectors, without a
+    /// pair of their own on the way.
+    pub fn append_text(&self, text: &str, quoted: &[(usize, usize)], out: &mut SentenceTerms) {
+        thread_local! {
+            static FOUND: std::cell::RefCell<Vec<(u64, u8)>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        FOUND.with_borrow_mut(|found| {
+            found.clear();
+            let mut k = 0;
+            for_each_word(text, |token| {
+                let word = self.cached(token.text);
+                let mut role = 0;
+                if !quoted.iter().any(|&(s, e)| token.start >= s && token.start < e) {
+                    role |= NARRATION;
+                    let name = k > 0 && word.capitalized;
+                    if !name && !word.number {
+                        role |= WORDING;
+                    }
                 }
+                k += 1;
+                match &word.terms {
+                    WordTerms::Few(n, terms) => found.extend(terms[..*n as usize].iter().map(|&t| (t, role))),
+                    WordTerms::Many(terms) => found.extend(terms.iter().map(|&t| (t, role))),
+                }
+            });
+            if text.contains('%') {
+                found.push((term_hash("percent"), 0));
             }
-            k += 1;
-            match &word.terms {
-                WordTerms::Few(n, terms) => found.extend(terms[..*n as usize].iter().map(|&t| (t, role))),
-                WordTerms::Many(terms) => found.extend(terms.iter().map(|&t| (t, role))),
+            // One entry per term, with the roles of all its occurrences.
+            found.sort_unstable();
+            let first = out.terms.len();
+            for &(term, role) in found.iter() {
+                if out.terms.len() > first && out.terms.last() == Some(&term) {
+                    if let Some(last) = out.roles.last_mut() {
+                        *last |= role;
+                    }
+                } else {
+                    out.terms.push(term);
+                    out.roles.push(role);
+                }
             }
         });
-        if text.contains('%') {
-            found.push((term_hash("percent"), 0));
-        }
-        // One entry per term, with the roles of all its occurrences.
-        found.sort_unstable();
-        let mut terms = SentenceTerms::default();
-        for (term, role) in found {
-            if terms.terms.last() == Some(&term) {
-                if let Some(last) = terms.roles.last_mut() {
-                    *last |= role;
-                }
-            } else {
-                terms.terms.push(term);
-                terms.roles.push(role);
-            }
-        }
-        terms
     }
 }
 
