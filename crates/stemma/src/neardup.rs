@@ -150,7 +150,9 @@ pub fn dedup_inputs(
     let errors = crate::ingest::for_each_chunk(paths, reading, &mut |chunk| {
         let texts: Vec<&str> = chunk.iter().map(|a| a.text.as_str()).collect();
         finder.add(&texts, progress);
-        ids.extend(chunk.into_iter().map(|a| a.id));
+        // The articles are dropped in parallel too, rather than freed one by
+        // one on the reading thread.
+        ids.par_extend(chunk.into_par_iter().map(|a| a.id));
     });
     let (pairs, clusters) = if ids.is_empty() {
         (Vec::new(), Vec::new())
