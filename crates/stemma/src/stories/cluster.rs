@@ -46,15 +46,17 @@ pub type Vector = Vec<(u64, f32)>;
 /// keeps small corpora workable, where a plain `ln(N / df)` weighs every
 /// term of a five-article story at nearly nothing.
 pub fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
-    let mut counts: TermMap<(u32, u8)> = TermMap::with_capacity_and_hasher(doc.terms.len(), Default::default());
-    for (&term, &role) in doc.terms.iter().zip(&doc.roles) {
-        let entry = counts.entry(term).or_insert((0, 0));
-        entry.0 += 1;
-        entry.1 |= role;
-    }
-    let mut v: Vec<(u64, f32)> = counts
-        .into_iter()
-        .map(|(term, (count, roles))| {
+    // Each term's count and roles, by sorting the document's terms rather
+    // than through a hash map: a map per document was most of this
+    // function's time. The order of the terms does not matter: the weights
+    // are sorted below.
+    let mut occurrences: Vec<(u64, u8)> = doc.terms.iter().copied().zip(doc.roles.iter().copied()).collect();
+    occurrences.sort_unstable_by_key(|o| o.0);
+    let mut v: Vec<(u64, f32)> = occurrences
+        .chunk_by(|x, y| x.0 == y.0)
+        .map(|same| {
+            let (term, count) = (same[0].0, same.len());
+            let roles = same.iter().fold(0, |r, o| r | o.1);
             let name = roles & NARRATION != 0 && roles & WORDING == 0;
             let weight = (1.0 + (count as f64).ln()) * stats.idf(term) * if name { config.name_weight } else { 1.0 };
             (term, weight as f32)
