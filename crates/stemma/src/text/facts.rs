@@ -271,12 +271,27 @@ fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
     f(&word.to_lowercase())
 }
 
-fn word_value(w: &str) -> Option<u32> {
-    // Asked of nearly every word of the facts' sentences, which are mostly
-    // no number: the set rejects them without a scan of the names.
+/// The number names of [`UNITS`]. Asked of nearly every word of the facts'
+/// sentences, which are mostly no number: the set rejects them without a
+/// scan of the names.
+fn number_names() -> &'static WordSet {
     static NAMES: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
-    let names = NAMES.get_or_init(|| WordSet::new(&UNITS.iter().map(|&(name, _)| name).collect::<Vec<_>>()));
-    if !names.contains(w) {
+    NAMES.get_or_init(|| WordSet::new(&UNITS.iter().map(|&(name, _)| name).collect::<Vec<_>>()))
+}
+
+/// Month names and abbreviations and weekday names, for the same quick
+/// refusal of the capitalized words dates are looked for at (most of them
+/// names), before any is lowercased.
+fn calendar_words() -> &'static WordSet {
+    static WORDS: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        let abbreviations = MONTH_ABBREVIATIONS.iter().map(|&(a, _)| a);
+        WordSet::new(&MONTHS.iter().copied().chain(abbreviations).chain(WEEKDAYS.iter().copied()).collect::<Vec<_>>())
+    })
+}
+
+fn word_value(w: &str) -> Option<u32> {
+    if !number_names().contains(w) {
         return None;
     }
     UNITS.iter().find(|(name, _)| *name == w).map(|&(_, v)| v)
@@ -426,7 +441,7 @@ pub fn quantities(sentence: &str) -> Vec<Quantity> {
 }
 
 fn month_of(token: &Token<'_>) -> Option<(u8, bool)> {
-    if !token.is_capitalized() {
+    if !token.is_capitalized() || !calendar_words().contains_lowercased(token.text.trim_end_matches('.')) {
         return None;
     }
     with_lowercase(token.text.trim_end_matches('.'), |lower| {
@@ -438,6 +453,9 @@ fn month_of(token: &Token<'_>) -> Option<(u8, bool)> {
 }
 
 fn weekday_of(token: &Token<'_>) -> Option<u8> {
+    if !token.is_capitalized() || !calendar_words().contains_lowercased(token.text) {
+        return None;
+    }
     with_lowercase(token.text, |lower| WEEKDAYS.iter().position(|d| *d == lower))
         .filter(|_| token.is_capitalized())
         .map(|d| d as u8 + 1)
@@ -562,8 +580,7 @@ fn number_at(sentence: &str, tokens: &[Token<'_>], i: usize) -> Option<(Quantity
     if first.is_alphabetic() {
         let head = token.text.split('-').next().unwrap_or("");
         // Number names are 3 to 9 letters long.
-        let spelled =
-            (!head.is_ascii() || (3..=9).contains(&head.len())) && with_lowercase(head, |h| word_value(h).is_some());
+        let spelled = (!head.is_ascii() || (3..=9).contains(&head.len())) && number_names().contains_lowercased(head);
         let us_dollars = sentence[..token.start].ends_with('$')
             && head.len() > 2
             && head.get(..2).is_some_and(|h| h.eq_ignore_ascii_case("us"));
