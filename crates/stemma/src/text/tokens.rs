@@ -191,7 +191,9 @@ fn packed_word(word: &str) -> Option<u128> {
 /// apostrophes, hyphens, periods and digit separators ("don't", "30-day",
 /// "U.S", "1,000", "2.5", "2½").
 pub fn words(text: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::with_capacity(text.len() / 6);
+    // Room for words of four letters on average, so that a sentence of
+    // short words is not copied as it grows.
+    let mut out = Vec::with_capacity(text.len() / 5 + 1);
     for_each_word(text, |token| out.push(token));
     out
 }

@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::text::tokens::words;
+use crate::text::tokens::for_each_word;
 use crate::text::Doc;
 
 /// A word of one side.
@@ -52,7 +52,8 @@ pub(super) struct Side<'d> {
 impl<'d> Side<'d> {
     /// The words of the given sentences of `doc`, in that order.
     pub fn of(doc: &'d Doc, sentences: &[usize]) -> Side<'d> {
-        let mut out = Vec::new();
+        let bytes: usize = sentences.iter().map(|&i| doc.sentence_text(i).len()).sum();
+        let mut out = Vec::with_capacity(bytes / 5 + 1);
         for &i in sentences {
             let span = &doc.sentences[i];
             let text = doc.sentence_text(i);
@@ -62,7 +63,8 @@ impl<'d> Side<'d> {
                 .filter(|q| q.start < span.end && q.end > span.start)
                 .map(|q| (q.start.saturating_sub(span.start), (q.end - span.start).min(text.len())))
                 .collect();
-            for (k, w) in words(text).into_iter().enumerate() {
+            let mut k = 0;
+            for_each_word(text, |w| {
                 out.push(Word {
                     sentence: i,
                     start: w.start,
@@ -72,7 +74,8 @@ impl<'d> Side<'d> {
                     quoted: quoted.iter().any(|&(s, e)| w.start >= s && w.start < e),
                     first: k == 0,
                 });
-            }
+                k += 1;
+            });
         }
         Side { doc, words: out }
     }
