@@ -335,8 +335,12 @@ fn source_after(text: &str, tokens: &[Token<'_>], from: usize) -> Option<Attribu
     Some(Attribution { source, description, named })
 }
 
-/// Replaces the bytes of the given ranges with spaces, keeping offsets.
-pub fn mask(text: &str, ranges: &[(usize, usize)]) -> String {
+/// Replaces the bytes of the given ranges with spaces, keeping offsets; a
+/// text without ranges (most sentences quote no one) is not copied.
+pub fn mask<'t>(text: &'t str, ranges: &[(usize, usize)]) -> std::borrow::Cow<'t, str> {
+    if ranges.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut bytes: Vec<u8> = text.as_bytes().to_vec();
     for &(s, e) in ranges {
         for b in &mut bytes[s.min(text.len())..e.min(text.len())] {
@@ -345,7 +349,9 @@ pub fn mask(text: &str, ranges: &[(usize, usize)]) -> String {
     }
     // Ranges come from quotation marks, which are ASCII, and only whole
     // characters between them are blanked; fall back to lossy otherwise.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    std::borrow::Cow::Owned(
+        String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 #[cfg(test)]
