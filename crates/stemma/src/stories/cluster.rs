@@ -37,6 +37,12 @@ const CHUNK: usize = 65_536;
 /// A document's story vector: `(term, weight)` sorted by term, unit length.
 pub type Vector = Vec<(u64, f32)>;
 
+/// The most memory the article vectors are held in while the stories'
+/// index is built (at the default 80 terms, about 200,000 articles' worth);
+/// above it they are made twice rather than held. Results do not depend
+/// on it.
+const HELD_VECTOR_BYTES: usize = 256 << 20;
+
 /// The story vector of a document: term frequency counted in sentences
 /// times the smoothed IDF of [`CorpusStats::idf`], names and numbers
 /// (narration terms that are never plain wording) weighted by `name_weight`.
@@ -86,13 +92,30 @@ struct Index {
 
 impl Index {
     fn build(documents: &[Doc], stats: &CorpusStats, config: &StoryConfig) -> Index {
+        Index::build_holding(documents, stats, config, HELD_VECTOR_BYTES)
+    }
+
+    /// [`Index::build`], holding the vectors between its passes when they
+    /// fit in `held_bytes`.
+    fn build_holding(documents: &[Doc], stats: &CorpusStats, config: &StoryConfig, held_bytes: usize) -> Index {
         // Two passes rather than one vector list per term: counts first,
-        // then every posting written into its place.
-        let counts = documents
-            .par_iter()
-            .fold(TermMap::default, |mut counts: TermMap<u32>, doc| {
-                for (term, _) in vector(doc, stats, config) {
-                    *counts.entry(term).or_insert(0) += 1;
+        // then every posting written into its place. The vectors are made
+        // once and held between the passes when they fit in
+        // `HELD_VECTOR_BYTES`; a larger corpus makes them again instead.
+        let entry = std::mem::size_of::<(u64, f32)>();
+        let held: Option<Vec<Vector>> = (documents.len() * config.vector_terms * entry <= held_bytes)
+            .then(|| documents.par_iter().map(|d| vector(d, stats, config)).collect());
+        let counts = (0..documents.len())
+            .into_par_iter()
+            .fold(TermMap::default, |mut counts: TermMap<u32>, d| {
+                let mut count = |v: &Vector| {
+                    for &(term, _) in v {
+                        *counts.entry(term).or_insert(0) += 1;
+                    }
+                };
+                match &held {
+                    Some(vectors) => count(&vectors[d]),
+                    None => count(&vector(&documents[d], stats, config)),
                 }
                 counts
             })
@@ -114,15 +137,20 @@ impl Index {
         }
         let mut postings = vec![(0u32, 0f32); *offsets.last().unwrap_or(&0)];
         let mut cursor = offsets.clone();
-        for (c, chunk) in documents.chunks(CHUNK).enumerate() {
-            let vectors: Vec<Vector> = chunk.par_iter().map(|d| vector(d, stats, config)).collect();
-            for (k, v) in vectors.into_iter().enumerate() {
-                let doc = (c * CHUNK + k) as u32;
-                for (term, weight) in v {
-                    if let Some(&id) = terms.get(&term) {
-                        postings[cursor[id as usize]] = (doc, weight);
-                        cursor[id as usize] += 1;
-                    }
+        let mut place = |doc: usize, v: &Vector| {
+            for &(term, weight) in v {
+                if let Some(&id) = terms.get(&term) {
+                    postings[cursor[id as usize]] = (doc as u32, weight);
+                    cursor[id as usize] += 1;
+                }
+            }
+        };
+        match held {
+            Some(vectors) => vectors.iter().enumerate().for_each(|(d, v)| place(d, v)),
+            None => {
+                for (c, chunk) in documents.chunks(CHUNK).enumerate() {
+                    let vectors: Vec<Vector> = chunk.par_iter().map(|d| vector(d, stats, config)).collect();
+                    vectors.iter().enumerate().for_each(|(k, v)| place(c * CHUNK + k, v));
                 }
             }
         }
@@ -430,6 +458,33 @@ mod tests {
         assert_eq!(in_time(&monday, &doc(None), &config), 1.0, "a date unknown");
         let flat = StoryConfig { time_scale_days: 0.0, ..config };
         assert_eq!(in_time(&monday, &doc(Some("2019-01-14")), &flat), 1.0);
+    }
+
+    #[test]
+    fn the_index_is_the_same_with_its_vectors_held_or_made_twice() {
+        let terms = crate::text::tokens::Terms::default();
+        let docs: Vec<Doc> = (0..40)
+            .map(|i| {
+                let text = format!(
+                    "The council of town {} voted on bridge {} and road {}. Mayor Ilse Varga{} said the plan costs {} million.",
+                    i % 7,
+                    i % 5,
+                    i % 3,
+                    i % 4,
+                    i * 3
+                );
+                Doc::from_article(&crate::ingest::Article::from_text(&format!("d{i}"), &text), &terms)
+            })
+            .collect();
+        let stats = CorpusStats::of_documents(&docs);
+        let config = StoryConfig::default();
+        let held = Index::build_holding(&docs, &stats, &config, usize::MAX);
+        let made_twice = Index::build_holding(&docs, &stats, &config, 0);
+        assert!(!held.postings.is_empty());
+        assert_eq!(held.offsets, made_twice.offsets);
+        assert_eq!(held.postings, made_twice.postings);
+        assert_eq!(held.starts, made_twice.starts);
+        assert_eq!(held.followed, made_twice.followed);
     }
 
     #[test]
