@@ -915,7 +915,7 @@ fn read_jsonl<R: Read>(mut reader: R, origin: &str, batch: &mut Stream<'_>) {
         block.clear();
         block.append(&mut carry);
         // Room for the whole block up front: grown by doubling, the buffer
-        // was copied over and over, a tenth of a small corpus's run.
+        // would be copied over and over as it fills.
         block.reserve(CHUNK_BYTES);
         let eof = match (&mut reader).take(CHUNK_BYTES as u64).read_to_end(&mut block) {
             Ok(n) => n == 0,
@@ -975,9 +975,12 @@ fn read_jsonl_mapped_in(
     while pos < len {
         let mut window = (len - pos).min(block_bytes.max(1) as u64);
         loop {
-            // SAFETY: the map is only read, while this call runs; a file
-            // changed under it (another process writing it) could change
-            // what is read, as it could for a buffered read.
+            // SAFETY: the map is only read, and only while this call runs.
+            // A file rewritten under it by another process could change
+            // what is read, as it could for a buffered read; one truncated
+            // under it would end the process (SIGBUS), the risk every
+            // memory-mapped reader takes (the guide says not to rewrite a
+            // file while it is read).
             let map = unsafe { memmap2::MmapOptions::new().offset(pos).len(window as usize).map(file) };
             let map = match map {
                 Ok(map) => map,
