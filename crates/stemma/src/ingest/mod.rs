@@ -920,12 +920,7 @@ fn read_jsonl<R: Read>(mut reader: R, origin: &str, batch: &mut Stream<'_>) {
         let eof = match (&mut reader).take(CHUNK_BYTES as u64).read_to_end(&mut block) {
             Ok(n) => n == 0,
             Err(err) => {
-                batch.note(InputError {
-                    offset: None,
-                    path: origin.into(),
-                    line: Some(lines.first_line),
-                    message: format!("read error: {err}"),
-                });
+                batch.note(lines.read_error(&err));
                 true
             }
         };
@@ -986,12 +981,7 @@ fn read_jsonl_mapped_in(
                 Ok(map) => map,
                 Err(err) if pos == 0 => return Err(err),
                 Err(err) => {
-                    batch.note(InputError {
-                        offset: None,
-                        path: origin.into(),
-                        line: Some(lines.first_line),
-                        message: format!("read error: {err}"),
-                    });
+                    batch.note(lines.read_error(&err));
                     return Ok(());
                 }
             };
@@ -1026,6 +1016,16 @@ impl<'o> JsonlLines<'o> {
     fn new(origin: &'o str) -> JsonlLines<'o> {
         let stem = Path::new(origin).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         JsonlLines { origin, stem, first_line: 1 }
+    }
+
+    /// A failure to read on, at the next block's first line.
+    fn read_error(&self, err: &std::io::Error) -> InputError {
+        InputError {
+            offset: None,
+            path: self.origin.into(),
+            line: Some(self.first_line),
+            message: format!("read error: {err}"),
+        }
     }
 
     /// Parses a block of whole lines in parallel and hands its articles to
