@@ -53,9 +53,8 @@ const HELD_VECTOR_BYTES: usize = 256 << 20;
 /// term of a five-article story at nearly nothing.
 pub fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
     // Each term's count and roles, by sorting the document's terms rather
-    // than through a hash map: a map per document was most of this
-    // function's time. The order of the terms does not matter: the weights
-    // are sorted below.
+    // than through a hash map built for each document. The order of the
+    // terms does not matter: the weights are sorted below.
     let mut occurrences: Vec<(u64, u8)> = doc.terms.iter().copied().zip(doc.roles.iter().copied()).collect();
     occurrences.sort_unstable_by_key(|o| o.0);
     let mut v: Vec<(u64, f32)> = occurrences
