@@ -1130,33 +1130,11 @@ pub fn parse_record(
     // One pass over the record, decoding the named fields only. A record
     // that does not make an article that way is read again below, which
     // says exactly what is wrong with it.
-    let names = [&fields.id, &fields.title, &fields.text, &fields.outlet, &fields.published, &fields.url];
-    let names = [names[0], names[1], names[2], names[3], names[4], names[5], &fields.language, &fields.author];
+    let names = fields.names();
     let mut json = serde_json::Deserializer::from_str(line);
-    let named = serde::de::DeserializeSeed::deserialize(NamedFields(names.map(String::as_str)), &mut json);
-    if let Ok(values) = named.and_then(|values| json.end().map(|()| values)) {
-        let [id, title, text, outlet, published, url, language, author] = values;
-        let string = |v: Option<serde_json::Value>, strict: bool| match v {
-            None | Some(serde_json::Value::Null) => Ok(None),
-            Some(serde_json::Value::String(s)) => Ok(Some(s)),
-            Some(serde_json::Value::Number(n)) if !strict => Ok(Some(n.to_string())),
-            Some(_) => Err(()),
-        };
-        let article = (|| -> Result<Article, ()> {
-            let text = string(text, true)?.filter(|t| !t.trim().is_empty()).ok_or(())?;
-            Ok(Article {
-                id: string(id, false)?.unwrap_or_else(|| format!("{stem}:{line_no}")),
-                title: string(title, true)?.filter(|t| !t.trim().is_empty()),
-                text,
-                outlet: string(outlet, true)?,
-                published: string(published, true)?,
-                url: string(url, true)?,
-                language: string(language, true)?,
-                author: string(author, true)?,
-                origin: format!("{origin}:{line_no}"),
-            })
-        })();
-        if let Ok(article) = article {
+    let named = serde::de::DeserializeSeed::deserialize(NamedFields(names), &mut json);
+    if let Ok(mut values) = named.and_then(|values| json.end().map(|()| values)) {
+        if let Ok(article) = article_of(names, |k| Ok(values[k].take()), String::new, stem, origin, line_no) {
             return Ok(article);
         }
     }
@@ -1184,47 +1162,82 @@ fn record_read_slowly(
                 format!("column {}: malformed JSON: {what}", err.column())
             }
         })?;
-    // `strict`: the value must be a string; an id may also be a number.
-    let field = |name: &str, strict: bool| -> Result<Option<String>, String> {
-        let Some(raw) = object.get(name) else { return Ok(None) };
-        let value: serde_json::Value =
-            serde_json::from_str(raw.get()).map_err(|err| format!("field `{name}`: {err}"))?;
-        match value {
-            serde_json::Value::Null => Ok(None),
-            serde_json::Value::String(s) => Ok(Some(s)),
-            serde_json::Value::Number(n) if !strict => Ok(Some(n.to_string())),
-            other => Err(format!("field `{name}` must be a string, found {other}")),
-        }
+    let names = fields.names();
+    let value = |k: usize| match object.get(names[k]) {
+        None => Ok(None),
+        Some(raw) => serde_json::from_str(raw.get()).map(Some).map_err(|err| format!("field `{}`: {err}", names[k])),
     };
-    let text = field(&fields.text, true)?.ok_or_else(|| {
-        let mut names: Vec<&str> = object.keys().map(|k| k.as_ref()).collect();
-        names.sort_unstable();
+    let missing_text = || {
+        let mut found: Vec<&str> = object.keys().map(|k| k.as_ref()).collect();
+        found.sort_unstable();
         format!(
             "record has no `{}` field (its fields: {}); name the field holding the body with --text-field",
-            fields.text,
-            names.join(", ")
+            names[TEXT],
+            found.join(", ")
         )
-    })?;
-    if text.trim().is_empty() {
-        return Err(format!("empty document (`{}` is blank)", fields.text));
+    };
+    article_of(names, value, missing_text, stem, origin, line_no)
+}
+
+/// Positions in [`JsonFields::names`].
+const ID: usize = 0;
+const TITLE: usize = 1;
+const TEXT: usize = 2;
+const OUTLET: usize = 3;
+const PUBLISHED: usize = 4;
+const URL: usize = 5;
+const LANGUAGE: usize = 6;
+const AUTHOR: usize = 7;
+
+impl JsonFields {
+    /// The eight field names, in the order [`article_of`] reads them.
+    fn names(&self) -> [&str; 8] {
+        [&self.id, &self.title, &self.text, &self.outlet, &self.published, &self.url, &self.language, &self.author]
     }
-    let id = field(&fields.id, false)?.unwrap_or_else(|| format!("{stem}:{line_no}"));
+}
+
+/// The article a record's named fields make: `value(k)` is the value of
+/// the `k`th of `names` (none when the record lacks it), `missing_text` the
+/// message for a record without a text. Both readers of a record share it,
+/// so that a record means the same either way.
+fn article_of(
+    names: [&str; 8],
+    mut value: impl FnMut(usize) -> Result<Option<serde_json::Value>, String>,
+    missing_text: impl FnOnce() -> String,
+    stem: &str,
+    origin: &str,
+    line_no: usize,
+) -> Result<Article, String> {
+    // `strict`: the value must be a string; an id may also be a number.
+    let mut field = |k: usize, strict: bool| -> Result<Option<String>, String> {
+        match value(k)? {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s)),
+            Some(serde_json::Value::Number(n)) if !strict => Ok(Some(n.to_string())),
+            Some(other) => Err(format!("field `{}` must be a string, found {other}", names[k])),
+        }
+    };
+    let text = field(TEXT, true)?.ok_or_else(missing_text)?;
+    if text.trim().is_empty() {
+        return Err(format!("empty document (`{}` is blank)", names[TEXT]));
+    }
+    let id = field(ID, false)?.unwrap_or_else(|| format!("{stem}:{line_no}"));
     Ok(Article {
         id,
-        title: field(&fields.title, true)?.filter(|t| !t.trim().is_empty()),
+        title: field(TITLE, true)?.filter(|t| !t.trim().is_empty()),
         text,
-        outlet: field(&fields.outlet, true)?,
-        published: field(&fields.published, true)?,
-        url: field(&fields.url, true)?,
-        language: field(&fields.language, true)?,
-        author: field(&fields.author, true)?,
+        outlet: field(OUTLET, true)?,
+        published: field(PUBLISHED, true)?,
+        url: field(URL, true)?,
+        language: field(LANGUAGE, true)?,
+        author: field(AUTHOR, true)?,
         origin: format!("{origin}:{line_no}"),
     })
 }
 
-/// Reads a JSON object's values of the eight named fields of
-/// [`JsonFields`] (id, title, text, outlet, published, url, language,
-/// author), skipping the others; a repeated key keeps its last value.
+/// Reads a JSON object's values of the eight fields of
+/// [`JsonFields::names`], skipping the others; a repeated key keeps its
+/// last value.
 struct NamedFields<'f>([&'f str; 8]);
 
 impl<'de> serde::de::DeserializeSeed<'de> for NamedFields<'_> {
@@ -1452,7 +1465,9 @@ mod tests {
             r#"{"id":7,"text":"Numbered id.","extra":{"deep":[1,2,{"x":null}]},"n":1e300}"#,
             r#"{"id":"a","text":"First.","text":"Last wins."}"#,
             r#"{"text":"No id.","title":"   "}"#,
-            r#"{"id":"a","text":"Escaped "quote" and é.","outlet":null}"#,
+            r#"{"id":"a","text":"Escaped \"quote\" and \u00e9.","outlet":null}"#,
+            r#"{"id":"a","text":"Two texts.","text":7}"#,
+            r#"{"id":"a","text":"A number out of range.","url":1e400}"#,
             r#"{"id":"a","text":"x"} trailing"#,
             r#"{"id":"a","text":"   "}"#,
             r#"{"id":"a","text":3}"#,
@@ -1461,6 +1476,8 @@ mod tests {
             r#"["not", "an", "object"]"#,
             r#"{"id":"a","text":"Unclosed"#,
         ];
+        let escaped = parse_record(records[4], &JsonFields::default(), "stem", "in.jsonl", 3).expect("a record");
+        assert_eq!(escaped.text, "Escaped \"quote\" and \u{e9}.");
         let renamed = JsonFields { title: "text".into(), ..JsonFields::default() };
         for fields in [JsonFields::default(), renamed] {
             for record in records {
