@@ -407,6 +407,34 @@ fn gap<'s>(sentence: &'s str, a: &Token<'_>, b: &Token<'_>) -> &'s str {
     sentence.get(a.end()..b.start).map_or("?", str::trim)
 }
 
+/// Whether [`quantities`] could find a number ([`FactKind::Number`]) in the
+/// sentence: false only when no word can start one, that is no digit, no
+/// `$`, nothing outside ASCII (fractions, foreign number words) and no run
+/// of letters that is a number name. A cheap scan that lets a caller wanting
+/// numbers only skip most sentences; it may say true where there is none.
+pub fn may_hold_number(sentence: &str) -> bool {
+    // A spelled number starts with a word whose part before any hyphen is a
+    // number name: all letters, so a whole run of letters here.
+    let names = number_names();
+    let bytes = sentence.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_alphabetic() {
+            run += 1;
+            continue;
+        }
+        if b.is_ascii_digit() || b == b'$' || !b.is_ascii() {
+            return true;
+        }
+        // Runs of ASCII letters are valid UTF-8.
+        if (3..=9).contains(&run) && names.contains_lowercased(&sentence[i - run..i]) {
+            return true;
+        }
+        run = 0;
+    }
+    (3..=9).contains(&run) && names.contains_lowercased(&sentence[bytes.len() - run..])
+}
+
 /// Numbers and dates mentioned in a sentence, in order.
 pub fn quantities(sentence: &str) -> Vec<Quantity> {
     let tokens = words(sentence);
@@ -428,7 +456,7 @@ pub fn quantities(sentence: &str) -> Vec<Quantity> {
             i += used;
             continue;
         }
-        match number_at(sentence, &tokens, i) {
+        match starts_number(sentence, &tokens[i]).then(|| number_at(sentence, &tokens, i)).flatten() {
             Some((quantity, used)) => {
                 out.push(quantity);
                 i += used;
@@ -569,24 +597,31 @@ fn date_at(sentence: &str, tokens: &[Token<'_>], i: usize) -> Option<(DateParts,
     weekday_alone(parts)
 }
 
+/// Whether a number may start at the token: a digit, a fraction or a
+/// number word starts every number ("$US1 million" aside). Most words are
+/// no number, and this refuses them without the work of [`number_at`].
+#[inline]
+fn starts_number(sentence: &str, token: &Token<'_>) -> bool {
+    let Some(first) = token.text.chars().next() else { return false };
+    if first.is_ascii_digit() || fraction_value(first).is_some() {
+        return true;
+    }
+    if !first.is_alphabetic() {
+        return false;
+    }
+    let head = token.text.split('-').next().unwrap_or("");
+    // Number names are 3 to 9 letters long.
+    let spelled = (!head.is_ascii() || (3..=9).contains(&head.len())) && number_names().contains_lowercased(head);
+    let us_dollars = sentence[..token.start].ends_with('$')
+        && head.len() > 2
+        && head.get(..2).is_some_and(|h| h.eq_ignore_ascii_case("us"));
+    spelled || us_dollars
+}
+
 fn number_at(sentence: &str, tokens: &[Token<'_>], i: usize) -> Option<(Quantity, usize)> {
     let token = tokens[i];
-    // Most words are no number: a digit, a fraction or a number word starts
-    // every number.
-    let first = token.text.chars().next()?;
-    if !first.is_ascii_digit() && fraction_value(first).is_none() && !first.is_alphabetic() {
+    if !starts_number(sentence, &token) {
         return None;
-    }
-    if first.is_alphabetic() {
-        let head = token.text.split('-').next().unwrap_or("");
-        // Number names are 3 to 9 letters long.
-        let spelled = (!head.is_ascii() || (3..=9).contains(&head.len())) && number_names().contains_lowercased(head);
-        let us_dollars = sentence[..token.start].ends_with('$')
-            && head.len() > 2
-            && head.get(..2).is_some_and(|h| h.eq_ignore_ascii_case("us"));
-        if !spelled && !us_dollars {
-            return None;
-        }
     }
     let mut parts: Vec<String> = token.text.split('-').map(str::to_lowercase).collect();
     // "$US1 million": the currency's country written on the number.
@@ -1298,6 +1333,45 @@ mod tests {
 
     fn values(s: &str) -> Vec<(f64, Option<String>)> {
         quantities(s).into_iter().filter(|q| q.kind == FactKind::Number).map(|q| (q.value, q.unit)).collect()
+    }
+
+    /// `may_hold_number` may only err towards true: every sentence with a
+    /// number says so, whatever words and number names it is made of.
+    #[test]
+    fn a_sentence_with_a_number_may_hold_one() {
+        let sentences = [
+            "Twenty-five tanks crossed the border.",
+            "He spoke for two and a half hours.",
+            "It cost $US1 million.",
+            "About 2½ hours later the ONE-day strike began.",
+            "They met dozens of officials.",
+            "Nothing here counts.",
+        ];
+        let mut words: Vec<&str> = UNITS.iter().map(|&(name, _)| name).collect();
+        words.extend(["the", "one's", "x-ray", "Mr.", "U.S", "hour", "miles", "-", ",", "'", "$", "½", "7"]);
+        let mut generated: Vec<String> = sentences.iter().map(|s| s.to_string()).collect();
+        let mut state = 7u64;
+        for _ in 0..5000 {
+            let mut sentence = String::new();
+            for _ in 0..6 {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let word = words[(state >> 33) as usize % words.len()];
+                let joiner = [" ", "-", "", " "][(state >> 20) as usize % 4];
+                let word = if state >> 40 & 1 == 1 { word.to_uppercase() } else { word.to_string() };
+                sentence.push_str(&word);
+                sentence.push_str(joiner);
+            }
+            generated.push(sentence);
+        }
+        let mut numbered = 0;
+        for s in &generated {
+            if quantities(s).iter().any(|q| q.kind == FactKind::Number) {
+                numbered += 1;
+                assert!(may_hold_number(s), "{s:?} holds a number");
+            }
+        }
+        assert!(numbered > 1000, "the sentences hold numbers: {numbered}");
+        assert!(!may_hold_number("Nothing here counts, said the officials."));
     }
 
     #[test]

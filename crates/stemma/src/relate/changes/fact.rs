@@ -22,8 +22,9 @@ use crate::text::Doc;
 const EDIT_WORDS: usize = 4;
 
 /// The facts of a document's sentences, extracted once per pair: numbers
-/// and dates of every sentence (unaligned sentences are compared by unit),
-/// titles, ordinals and places of the aligned ones only.
+/// and dates of the aligned sentences, and of every other sentence a number
+/// may start in (unaligned sentences are compared by unit); titles,
+/// ordinals and places of the aligned ones only.
 pub(super) struct SentenceFacts {
     pub quantities: Vec<Vec<Quantity>>,
     pub titled_names: Vec<Vec<TitledName>>,
@@ -60,9 +61,16 @@ impl SentenceFacts {
                 .collect();
             (xa, xb)
         }
-        let every: &dyn Fn(usize) -> bool = &|_| true;
-        let (qa, qb) = extracted(a, b, (every, every), &in_a, facts::quantities);
         let (only_a, only_b) = (|i: usize| aligned_a.get(i) == Some(&true), |j: usize| aligned_b.get(j) == Some(&true));
+        // Every sentence's numbers are compared by unit across the pair
+        // (`changed_units`), but only an aligned sentence has its other
+        // quantities read: elsewhere a sentence no number can start in is
+        // not read at all.
+        let numbers = |doc: &Doc, aligned: &dyn Fn(usize) -> bool| -> Vec<bool> {
+            (0..doc.sentences.len()).map(|i| aligned(i) || facts::may_hold_number(doc.sentence_text(i))).collect()
+        };
+        let (numbers_a, numbers_b) = (numbers(a, &only_a), numbers(b, &only_b));
+        let (qa, qb) = extracted(a, b, (&|i| numbers_a[i], &|j| numbers_b[j]), &in_a, facts::quantities);
         let only: (&dyn Fn(usize) -> bool, &dyn Fn(usize) -> bool) = (&only_a, &only_b);
         let (ta, tb) = extracted(a, b, only, &in_a, facts::titled_names);
         let (oa, ob) = extracted(a, b, only, &in_a, facts::ordinals);
