@@ -35,8 +35,9 @@ pub struct Candidate {
 }
 
 /// The keys candidates come from: one entry per document and key for exact
-/// hashes and LSH bands; sentence keys are computed again for each pass over
-/// the sentence-key space rather than held all at once.
+/// hashes and LSH bands; sentence keys are computed for each pass over the
+/// sentence-key space, only those of the bands the pass takes, rather than
+/// held all at once.
 pub struct Keys<'a> {
     /// `(exact hash, document)`.
     pub exact: Vec<(u64, u32)>,
@@ -46,8 +47,12 @@ pub struct Keys<'a> {
     documents: usize,
     /// An upper bound on the number of sentence keys.
     sentence_keys_bound: usize,
-    /// The sentence keys `(key, sentence)` of document `d`.
-    sentence_keys: Box<dyn Fn(usize) -> Vec<(u64, u32)> + Sync + 'a>,
+    /// How many bands the sentence keys come in: a key only meets keys of
+    /// its own band. Keys of unknown bands count as one band.
+    sentence_bands: usize,
+    /// The sentence keys `(key, sentence)` of document `d` in the given
+    /// bands, sentence after sentence, each sentence's keys band after band.
+    sentence_keys: Box<dyn Fn(usize, std::ops::Range<usize>) -> Vec<(u64, u32)> + Sync + 'a>,
 }
 
 impl<'a> Keys<'a> {
@@ -64,7 +69,8 @@ impl<'a> Keys<'a> {
             bands,
             documents: documents.len(),
             sentence_keys_bound: sentences * sketcher.sentence_bands(),
-            sentence_keys: Box::new(move |d| sketcher.sentence_keys(&documents[d])),
+            sentence_bands: sketcher.sentence_bands(),
+            sentence_keys: Box::new(move |d, bands| sketcher.sentence_keys_in(&documents[d], bands)),
         }
     }
 
@@ -82,22 +88,46 @@ impl<'a> Keys<'a> {
             bands,
             documents: sentence_keys.len(),
             sentence_keys_bound: sentence_keys.iter().map(Vec::len).sum(),
-            sentence_keys: Box::new(move |d| sentence_keys[d].clone()),
+            // Held keys do not say their bands.
+            sentence_bands: 1,
+            sentence_keys: Box::new(move |d, _| sentence_keys[d].clone()),
         }
     }
 
     /// The sentence-key postings `(key, document, sentence)` whose key falls
     /// in pass `pass` of `passes`.
+    ///
+    /// The key space is cut into groups, each one slice (by key value) of one
+    /// band, as many slices to a band as make the groups share evenly among
+    /// the passes; a pass takes consecutive groups, so it computes the keys
+    /// of one or two bands rather than of all.
     fn postings(&self, pass: u64, passes: u64) -> Vec<(u64, u32, u32)> {
+        let bands = self.sentence_bands.max(1) as u64;
+        let slices = passes / gcd(passes, bands);
+        let per_pass = bands * slices / passes;
+        let (first, last) = (pass * per_pass, (pass + 1) * per_pass - 1);
+        let taken = (first / slices) as usize..(last / slices) as usize + 1;
+        let width = taken.len();
         (0..self.documents)
             .into_par_iter()
             .flat_map_iter(|d| {
-                (self.sentence_keys)(d)
-                    .into_iter()
-                    .filter(move |(k, _)| passes == 1 || (k >> 32) % passes == pass)
-                    .map(move |(k, s)| (k, d as u32, s))
+                let start = taken.start as u64;
+                (self.sentence_keys)(d, taken.clone()).into_iter().enumerate().filter_map(move |(j, (k, s))| {
+                    let band = start + (j % width) as u64;
+                    let group = band * slices + (k >> 32) % slices;
+                    (first..=last).contains(&group).then_some((k, d as u32, s))
+                })
             })
             .collect()
+    }
+}
+
+/// Greatest common divisor.
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
     }
 }
 
@@ -276,6 +306,41 @@ mod tests {
             &CandidateConfig { postings_per_pass: 7, ..CandidateConfig::default() },
         );
         assert_eq!(whole, sliced);
+    }
+
+    /// Documents' passes take whole bands of keys (and slices of them):
+    /// however many passes, the same candidates.
+    #[test]
+    fn passes_over_bands_do_not_change_the_candidates() {
+        use crate::ingest::Article;
+        use crate::text::tokens::Terms;
+        let sketcher = Sketcher::new(&SketchConfig::default());
+        let names = ["Varga", "Okafor", "Lindqvist", "Moreau", "Tanaka", "Haddad", "Kowalski", "Nguyen"];
+        let places = ["harbour", "valley", "station", "bridge", "market", "airport"];
+        let sentence = |n: usize| {
+            format!(
+                "{} told reporters the {} project would cost {} million before the council vote on repairs.",
+                names[n % names.len()],
+                places[n / names.len() % places.len()],
+                n * 7 + 3
+            )
+        };
+        let terms = Terms::default();
+        let documents: Vec<Doc> = (0..40)
+            .map(|i| {
+                let text: Vec<String> = (0..10).map(|s| sentence((i * 3 + s) % 48)).collect();
+                Doc::from_article(&Article::from_text(&format!("d{i}"), &text.join("\n\n")), &terms)
+            })
+            .collect();
+        let found = |per_pass: usize| {
+            let config = CandidateConfig { postings_per_pass: per_pass, ..CandidateConfig::default() };
+            candidates(Keys::of_documents(&documents, &sketcher), &config)
+        };
+        let whole = found(CandidateConfig::default().postings_per_pass);
+        assert!(whole.iter().filter(|c| !c.lsh).count() > 10, "{whole:?}");
+        for per_pass in [1000, 700, 400, 300, 150, 60, 7] {
+            assert_eq!(found(per_pass), whole, "{per_pass} postings a pass");
+        }
     }
 
     #[test]

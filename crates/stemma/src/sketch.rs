@@ -200,14 +200,25 @@ impl Sketcher {
 
     /// Sentence keys of a document, each with the index of its sentence.
     pub fn sentence_keys(&self, doc: &Doc) -> Vec<(u64, u32)> {
+        self.sentence_keys_in(doc, 0..self.sentence_bands())
+    }
+
+    /// The sentence keys of the given bands only, in the order of
+    /// [`Sketcher::sentence_keys`]: a key only ever meets keys of its own
+    /// band (the band seeds its hash), so a pass over part of the key space
+    /// can take whole bands and compute no other.
+    pub fn sentence_keys_in(&self, doc: &Doc, bands: std::ops::Range<usize>) -> Vec<(u64, u32)> {
         let mut keys = Vec::new();
+        let mut narration: Vec<u64> = Vec::new();
         for index in 0..doc.sentences.len() {
-            if doc.narration(index).count() < self.config.min_key_terms {
+            narration.clear();
+            narration.extend(doc.narration(index));
+            if narration.len() < self.config.min_key_terms {
                 continue;
             }
-            for (band, &perm) in self.sentence_perms.iter().enumerate() {
+            for (band, &perm) in self.sentence_perms.iter().enumerate().take(bands.end).skip(bands.start) {
                 let (mut m1, mut m2) = (u64::MAX, u64::MAX);
-                for term in doc.narration(index) {
+                for &term in &narration {
                     let v = permute(term, perm);
                     if v < m1 {
                         m2 = m1;
