@@ -52,8 +52,11 @@ pub struct Keys<'a> {
     sentence_bands: usize,
     /// The sentence keys `(key, sentence)` of document `d` in the given
     /// bands, sentence after sentence, each sentence's keys band after band.
-    sentence_keys: Box<dyn Fn(usize, std::ops::Range<usize>) -> Vec<(u64, u32)> + Sync + 'a>,
+    sentence_keys: Box<SentenceKeys<'a>>,
 }
+
+/// See [`Keys`]'s `sentence_keys`.
+type SentenceKeys<'a> = dyn Fn(usize, std::ops::Range<usize>) -> Vec<(u64, u32)> + Sync + 'a;
 
 impl<'a> Keys<'a> {
     /// Keys of analysed documents, computed without holding their sketches:
