@@ -125,6 +125,16 @@ impl<'a> Keys<'a> {
     }
 }
 
+/// Document pairs, as [`pair_key`]s: looked up for every pair of documents
+/// sharing a sentence key, so hashed with one multiplication rather than
+/// SipHash.
+type PairSet = HashSet<u64, std::hash::BuildHasherDefault<crate::stats::TermHasher>>;
+
+/// A document pair as one number.
+fn pair_key(a: u32, b: u32) -> u64 {
+    (a as u64) << 32 | b as u64
+}
+
 /// Greatest common divisor.
 fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 {
@@ -145,7 +155,7 @@ pub fn candidates(mut keys: Keys<'_>, config: &CandidateConfig) -> Vec<Candidate
     }
     // Pairs already found by their shingles need no sentence evidence, and
     // they are the ones that would share the most keys.
-    let known: HashSet<(u32, u32)> = pairs.iter().map(|c| (c.a, c.b)).collect();
+    let known: PairSet = pairs.iter().map(|c| pair_key(c.a, c.b)).collect();
     pairs.extend(sentence_pairs(&keys, &known, config));
 
     pairs.par_sort_unstable_by_key(|c| (c.a, c.b));
@@ -186,7 +196,7 @@ pub(crate) fn group_pairs(mut keyed: Vec<(u64, u32)>, cap: usize) -> Vec<(u32, u
 
 /// Pairs from shared sentence keys, grouping the postings one slice of the
 /// key space at a time.
-fn sentence_pairs(keys: &Keys<'_>, known: &HashSet<(u32, u32)>, config: &CandidateConfig) -> Vec<Candidate> {
+fn sentence_pairs(keys: &Keys<'_>, known: &PairSet, config: &CandidateConfig) -> Vec<Candidate> {
     let per_pass = config.postings_per_pass.max(1);
     let passes = keys.sentence_keys_bound.div_ceil(per_pass).max(1) as u64;
     // The hits of all key passes are needed together, per document pair, to
@@ -220,8 +230,9 @@ fn sentence_pairs(keys: &Keys<'_>, known: &HashSet<(u32, u32)>, config: &Candida
                 .flat_map_iter(|group| {
                     group.iter().enumerate().flat_map(move |(i, &(_, a, sa))| {
                         group[i + 1..].iter().filter_map(move |&(_, b, sb)| {
-                            let kept =
-                                a != b && (partitions == 1 || partition_of(a, b) == part) && !known.contains(&(a, b));
+                            let kept = a != b
+                                && (partitions == 1 || partition_of(a, b) == part)
+                                && !known.contains(&pair_key(a, b));
                             kept.then(|| (a, b, short(sa), short(sb)))
                         })
                     })
