@@ -472,18 +472,37 @@ pub enum DiffTag {
 }
 
 /// Word-level diff of two sentences, consecutive steps of one kind merged.
+///
+/// The diff of `similar::TextDiff::from_words` (words and the spaces
+/// between them as tokens, Myers' algorithm), read from its operations:
+/// a step's tokens lie next to each other in their text, so its text is
+/// one slice of it rather than a string grown token by token.
 pub fn word_diff(a: &str, b: &str) -> Vec<DiffOp> {
-    let diff = similar::TextDiff::from_words(a, b);
+    use similar::DiffableStr;
+    let (ta, tb) = (a.tokenize_words(), b.tokenize_words());
+    // The byte span of tokens `range` of `tokens`, a tokenization of `text`.
+    let span = |text: &str, tokens: &[&str], range: std::ops::Range<usize>| -> std::ops::Range<usize> {
+        let start = |i: usize| tokens.get(i).map_or(text.len(), |t| t.as_ptr() as usize - text.as_ptr() as usize);
+        start(range.start)..start(range.end)
+    };
     let mut out: Vec<DiffOp> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let op = match change.tag() {
-            similar::ChangeTag::Equal => DiffTag::Equal,
-            similar::ChangeTag::Delete => DiffTag::Delete,
-            similar::ChangeTag::Insert => DiffTag::Insert,
-        };
+    let mut push = |op: DiffTag, text: &str| {
+        if text.is_empty() {
+            return;
+        }
         match out.last_mut() {
-            Some(last) if last.op == op => last.text.push_str(change.value()),
-            _ => out.push(DiffOp { op, text: change.value().to_string() }),
+            Some(last) if last.op == op => last.text.push_str(text),
+            _ => out.push(DiffOp { op, text: text.to_string() }),
+        }
+    };
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &ta, &tb) {
+        let (old, new) = (op.old_range(), op.new_range());
+        match op {
+            similar::DiffOp::Equal { .. } => push(DiffTag::Equal, &a[span(a, &ta, old)]),
+            _ => {
+                push(DiffTag::Delete, &a[span(a, &ta, old)]);
+                push(DiffTag::Insert, &b[span(b, &tb, new)]);
+            }
         }
     }
     out
@@ -540,7 +559,38 @@ mod tests {
         assert_eq!(rebuilt, "a very small step forward");
     }
 
+    /// The diff as `similar`'s text diff gives it, change by change.
+    fn text_diff(a: &str, b: &str) -> Vec<DiffOp> {
+        let mut out: Vec<DiffOp> = Vec::new();
+        for change in similar::TextDiff::from_words(a, b).iter_all_changes() {
+            let op = match change.tag() {
+                similar::ChangeTag::Equal => DiffTag::Equal,
+                similar::ChangeTag::Delete => DiffTag::Delete,
+                similar::ChangeTag::Insert => DiffTag::Insert,
+            };
+            match out.last_mut() {
+                Some(last) if last.op == op => last.text.push_str(change.value()),
+                _ => out.push(DiffOp { op, text: change.value().to_string() }),
+            }
+        }
+        out
+    }
+
     proptest! {
+        /// The diff read from slices is `similar`'s text diff, short
+        /// sentences and long (over 100 tokens `similar` diffs by ids), odd
+        /// spaces and empty sides included.
+        #[test]
+        fn word_diff_is_the_text_diff(
+            a in proptest::collection::vec("(the|a|vote|Varga|said|½|7|\\.|,)", 0..70),
+            b in proptest::collection::vec("(the|a|vote|Varga|said|½|7|\\.|,)", 0..70),
+            spaces in proptest::collection::vec("( |  |\n| \u{a0})", 70),
+        ) {
+            let join = |words: &[String]| words.iter().zip(&spaces).map(|(w, s)| format!("{w}{s}")).collect::<String>();
+            let (a, b) = (join(&a), join(&b));
+            prop_assert_eq!(word_diff(&a, &b), text_diff(&a, &b));
+        }
+
         #[test]
         fn a_document_aligned_with_itself_covers_everything(sentences in proptest::collection::vec("[A-Z][a-z]{2,8}( [a-z]{3,9}){3,10}\\.", 1..12)) {
             let text = sentences.join("\n");
