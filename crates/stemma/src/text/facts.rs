@@ -609,7 +609,8 @@ fn starts_number(sentence: &str, token: &Token<'_>) -> bool {
     if !first.is_alphabetic() {
         return false;
     }
-    let head = token.text.split('-').next().unwrap_or("");
+    // The part before any hyphen, found by a byte loop: the words are short.
+    let head = &token.text[..token.text.bytes().position(|b| b == b'-').unwrap_or(token.text.len())];
     // Number names are 3 to 9 letters long.
     let spelled = (!head.is_ascii() || (3..=9).contains(&head.len())) && number_names().contains_lowercased(head);
     let us_dollars = sentence[..token.start].ends_with('$')
