@@ -158,10 +158,16 @@ impl Doc {
             let frame = boilerplate::is_frame(sentence);
             let whole = [(0, sentence.len())];
             let first = all.terms.len() as u32;
-            terms.append_text(sentence, if frame { &whole } else { &ranges }, &mut all);
-            let masked = quotes::mask(sentence, &ranges);
-            // A frame line cites no one: "First Posted: 08/04/11" names no source.
-            let mut attribution = if frame { None } else { quotes::attribution(&masked) };
+            let reports = terms.append_text(sentence, if frame { &whole } else { &ranges }, &mut all);
+            // A frame line cites no one: "First Posted: 08/04/11" names no
+            // source; nor does a sentence outside quotation marks with no
+            // reporting verb (what `attribution` would look for first, in
+            // the same words).
+            let mut attribution = if frame || (ranges.is_empty() && !reports) {
+                None
+            } else {
+                quotes::attribution(&quotes::mask(sentence, &ranges))
+            };
             if let Some(a) = &mut attribution {
                 if !a.named && quotes::is_pronoun(&a.source) {
                     if let Some(named) = &last_named {

@@ -51,7 +51,7 @@ const REPORTING_VERBS: &[&str] = &[
     "warn", "argue", "insist", "caution", "explain", "contend", "concede", "acknowledge",
 ];
 
-fn reporting_verbs() -> &'static WordSet {
+pub(crate) fn reporting_verbs() -> &'static WordSet {
     static VERBS: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
     VERBS.get_or_init(|| WordSet::new(REPORTING_VERBS))
 }

@@ -417,6 +417,7 @@ impl Terms {
             terms,
             capitalized: word.chars().next().is_some_and(char::is_uppercase),
             number: word.bytes().any(|b| b.is_ascii_digit()),
+            reports: super::quotes::reporting_verbs().contains_lowercased(word),
         }
     }
 
@@ -430,16 +431,21 @@ impl Terms {
 
     /// Appends [`Terms::of_text`] of a sentence to `out`: a document's
     /// sentences go one after another into one pair of vectors, without a
-    /// pair of their own on the way.
-    pub fn append_text(&self, text: &str, quoted: &[(usize, usize)], out: &mut SentenceTerms) {
+    /// pair of their own on the way. Returns whether any of its words is a
+    /// reporting verb, without which [`crate::text::quotes::attribution`]
+    /// finds no source: the words are in hand here, and most sentences cite
+    /// no one.
+    pub fn append_text(&self, text: &str, quoted: &[(usize, usize)], out: &mut SentenceTerms) -> bool {
         thread_local! {
             static FOUND: std::cell::RefCell<Vec<(u64, u8)>> = const { std::cell::RefCell::new(Vec::new()) };
         }
         FOUND.with_borrow_mut(|found| {
             found.clear();
             let mut k = 0;
+            let mut reports = false;
             for_each_word(text, |token| {
                 let word = self.cached(token.text);
+                reports |= word.reports;
                 let mut role = 0;
                 if !quoted.iter().any(|&(s, e)| token.start >= s && token.start < e) {
                     role |= NARRATION;
@@ -470,7 +476,8 @@ impl Terms {
                     out.roles.push(role);
                 }
             }
-        });
+            reports
+        })
     }
 }
 
@@ -487,6 +494,9 @@ struct Word {
     capitalized: bool,
     /// Holds a digit.
     number: bool,
+    /// Is a reporting verb ("said", "told"): a sentence with none cites no
+    /// one ([`crate::text::quotes::attribution`]).
+    reports: bool,
 }
 
 /// The content terms of one word.
@@ -509,6 +519,7 @@ impl Slot {
     const TERM: u8 = 2;
     const CAPITALIZED: u8 = 4;
     const NUMBER: u8 = 8;
+    const REPORTS: u8 = 16;
 
     /// The slot holding `word`, when it has at most one term.
     fn of(check: u64, word: &Word) -> Option<Slot> {
@@ -520,7 +531,8 @@ impl Slot {
         let flags = Slot::FILLED
             | has
             | if word.capitalized { Slot::CAPITALIZED } else { 0 }
-            | if word.number { Slot::NUMBER } else { 0 };
+            | if word.number { Slot::NUMBER } else { 0 }
+            | if word.reports { Slot::REPORTS } else { 0 };
         Some(Slot { check, term, flags })
     }
 
@@ -530,6 +542,7 @@ impl Slot {
             terms: WordTerms::Few(n, [self.term, 0]),
             capitalized: self.flags & Slot::CAPITALIZED != 0,
             number: self.flags & Slot::NUMBER != 0,
+            reports: self.flags & Slot::REPORTS != 0,
         }
     }
 }
@@ -589,6 +602,36 @@ mod tests {
         for stop in STOPWORDS {
             assert!(is_stopword(stop) && is_stopword_lowercased(&stop.to_uppercase()), "{stop}");
         }
+    }
+
+    /// `append_text` says a sentence has a reporting verb exactly when one
+    /// of its words is one, in any case, whether the word comes from the
+    /// cache or not.
+    #[test]
+    fn a_sentence_reports_when_a_word_is_a_reporting_verb() {
+        let terms = Terms::default();
+        let verbs = super::super::quotes::reporting_verbs();
+        let pool =
+            ["said", "SAID", "Said,", "told", "saying", "says-", "the", "Mayor", "vote", "according", "3", "it's"];
+        let mut state = 5u64;
+        let (mut reporting, mut silent) = (0, 0);
+        for _ in 0..3000 {
+            let mut sentence = String::new();
+            for _ in 0..1 + state % 6 {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                sentence.push_str(pool[(state >> 33) as usize % pool.len()]);
+                sentence.push(' ');
+            }
+            let expected = words(&sentence).iter().any(|t| verbs.contains_lowercased(t.text));
+            let said = terms.append_text(&sentence, &[], &mut SentenceTerms::default());
+            assert_eq!(said, expected, "{sentence:?}");
+            if expected {
+                reporting += 1;
+            } else {
+                silent += 1;
+            }
+        }
+        assert!(reporting > 100 && silent > 100, "{reporting} reporting, {silent} not");
     }
 
     #[test]
