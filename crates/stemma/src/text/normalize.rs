@@ -87,6 +87,20 @@ pub fn normalize(raw: &str) -> String {
     let mut out = String::with_capacity(mapped.len());
     let mut blank_pending = false;
     for line in mapped.split('\n') {
+        // Most lines are already tidy: ASCII, single spaces between words,
+        // none at either end. Such a line is its own words joined by
+        // single spaces, and is copied whole.
+        if is_tidy(line) {
+            if !out.is_empty() {
+                out.push('\n');
+                if blank_pending {
+                    out.push('\n');
+                }
+            }
+            blank_pending = false;
+            out.push_str(line);
+            continue;
+        }
         let mut words = line.split_whitespace();
         let Some(first) = words.next() else {
             blank_pending = !out.is_empty();
@@ -108,6 +122,25 @@ pub fn normalize(raw: &str) -> String {
     out
 }
 
+/// Whether a line is non-empty ASCII with no whitespace but single spaces
+/// between other characters: what joining its `split_whitespace` words by
+/// single spaces gives back unchanged.
+fn is_tidy(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return false };
+    if first == b' ' || last == b' ' {
+        return false;
+    }
+    let mut space = false;
+    for &b in bytes {
+        if !b.is_ascii() || matches!(b, b'\t' | b'\x0B' | b'\x0C' | b'\r') || (space && b == b' ') {
+            return false;
+        }
+        space = b == b' ';
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +160,14 @@ mod tests {
     }
 
     proptest! {
+        /// A tidy line is what splitting it at whitespace and joining the
+        /// words by single spaces makes of it.
+        #[test]
+        fn a_tidy_line_is_its_words_joined(s in "[a-c \t\u{0B}\u{0C}\r\u{3000}\u{85}é]{0,12}") {
+            let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assert_eq!(is_tidy(&s), !s.is_empty() && joined == s && s.is_ascii());
+        }
+
         #[test]
         fn normalization_is_idempotent(s in "\\PC{0,200}") {
             let once = normalize(&s);
