@@ -1140,6 +1140,10 @@ pub fn titled_names(sentence: &str) -> Vec<TitledName> {
     let tokens = words(sentence);
     let mut buffer = String::with_capacity(sentence.len());
     let lower = lowercase_words(&tokens, true, &mut buffer);
+    // Every titled name has its title, and most sentences hold none.
+    if !lower.iter().any(|w| is_title(w)) {
+        return Vec::new();
+    }
     let joined = |k: usize| k > 0 && matches!(gap(sentence, &tokens[k - 1], &tokens[k]), "" | ".");
     let mut out = Vec::new();
     let mut i = 0;
