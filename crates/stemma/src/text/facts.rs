@@ -881,11 +881,13 @@ pub fn ordinals(sentence: &str) -> Vec<Ordinal> {
     let tokens = words(sentence);
     let mut out = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
-        let head = token.text.split('-').next().unwrap_or("");
+        // Asked of every word: the hyphen found by a byte loop.
+        let dash = token.text.bytes().position(|b| b == b'-');
+        let head = &token.text[..dash.unwrap_or(token.text.len())];
         let maybe = head.len() >= 2
             && (["th", "st", "nd", "rd", "TH", "ST", "ND", "RD"].iter().any(|s| head.ends_with(s))
                 || head.starts_with('Q')
-                || token.text.contains('-'));
+                || dash.is_some());
         if !maybe {
             continue;
         }
