@@ -90,19 +90,9 @@ pub fn normalize(raw: &str) -> String {
         // Most lines are already tidy: ASCII, single spaces between words,
         // none at either end. Such a line is its own words joined by
         // single spaces, and is copied whole.
-        if is_tidy(line) {
-            if !out.is_empty() {
-                out.push('\n');
-                if blank_pending {
-                    out.push('\n');
-                }
-            }
-            blank_pending = false;
-            out.push_str(line);
-            continue;
-        }
+        let tidy = is_tidy(line);
         let mut words = line.split_whitespace();
-        let Some(first) = words.next() else {
+        let Some(first) = (if tidy { Some(line) } else { words.next() }) else {
             blank_pending = !out.is_empty();
             continue;
         };
@@ -114,6 +104,9 @@ pub fn normalize(raw: &str) -> String {
         }
         blank_pending = false;
         out.push_str(first);
+        if tidy {
+            continue;
+        }
         for word in words {
             out.push(' ');
             out.push_str(word);
