@@ -89,19 +89,21 @@ fn opens_frame(sentence: &str) -> bool {
 /// few periods are found and each looked at (every pattern but "http" has
 /// one).
 fn has_address(sentence: &str) -> bool {
-    const ENDINGS: [&str; 8] = [". com /", ".com/", ". co. uk", ".co.uk/", ". org /", ".org/", ". net /", ".net/"];
     let bytes = sentence.as_bytes();
     memchr::memmem::find(bytes, b"http").is_some()
-        || memchr::memchr_iter(b'.', bytes)
-            .any(|p| bytes[..p].ends_with(b"www") || ENDINGS.iter().any(|e| bytes[p..].starts_with(e.as_bytes())))
+        || memchr::memchr_iter(b'.', bytes).any(|p| {
+            bytes[..p].ends_with(b"www") || DOMAIN_ENDINGS.iter().any(|e| bytes[p..].starts_with(e.as_bytes()))
+        })
 }
 
 /// A web address without its scheme: "nypost. com / 2013 / …".
 fn looks_like_address(lower: &str) -> bool {
-    [". com /", ".com/", ". co. uk", ".co.uk/", ". org /", ".org/", ". net /", ".net/"]
-        .iter()
-        .any(|d| lower.contains(d))
+    DOMAIN_ENDINGS.iter().any(|d| lower.contains(d))
 }
+
+/// Domain endings as written and as tokenized text spaces them; each
+/// starts with its period ([`has_address`] relies on it).
+const DOMAIN_ENDINGS: [&str; 8] = [". com /", ".com/", ". co. uk", ".co.uk/", ". org /", ".org/", ". net /", ".net/"];
 
 #[cfg(test)]
 mod tests {

@@ -415,7 +415,6 @@ fn gap<'s>(sentence: &'s str, a: &Token<'_>, b: &Token<'_>) -> &'s str {
 pub fn may_hold_number(sentence: &str) -> bool {
     // A spelled number starts with a word whose part before any hyphen is a
     // number name: all letters, so a whole run of letters here.
-    let names = number_names();
     let bytes = sentence.as_bytes();
     let mut run = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -426,13 +425,12 @@ pub fn may_hold_number(sentence: &str) -> bool {
         if b.is_ascii_digit() || b == b'$' || !b.is_ascii() {
             return true;
         }
-        // Runs of ASCII letters are valid UTF-8.
-        if (3..=9).contains(&run) && names.contains_lowercased(&sentence[i - run..i]) {
+        if run > 0 && is_number_name(&sentence[i - run..i]) {
             return true;
         }
         run = 0;
     }
-    (3..=9).contains(&run) && names.contains_lowercased(&sentence[bytes.len() - run..])
+    run > 0 && is_number_name(&sentence[bytes.len() - run..])
 }
 
 /// Numbers and dates mentioned in a sentence, in order.
@@ -597,6 +595,18 @@ fn date_at(sentence: &str, tokens: &[Token<'_>], i: usize) -> Option<(DateParts,
     weekday_alone(parts)
 }
 
+/// The part of a word before its first hyphen (all of it without one),
+/// found by a byte loop: asked of every word, and words are short.
+fn before_hyphen(word: &str) -> &str {
+    &word[..word.bytes().position(|b| b == b'-').unwrap_or(word.len())]
+}
+
+/// Whether a word (a hyphenated word's first part) is a number name, in
+/// any case. Number names are 3 to 9 letters long.
+fn is_number_name(head: &str) -> bool {
+    (!head.is_ascii() || (3..=9).contains(&head.len())) && number_names().contains_lowercased(head)
+}
+
 /// Whether a number may start at the token: a digit, a fraction or a
 /// number word starts every number ("$US1 million" aside). Most words are
 /// no number, and this refuses them without the work of [`number_at`].
@@ -609,10 +619,8 @@ fn starts_number(sentence: &str, token: &Token<'_>) -> bool {
     if !first.is_alphabetic() {
         return false;
     }
-    // The part before any hyphen, found by a byte loop: the words are short.
-    let head = &token.text[..token.text.bytes().position(|b| b == b'-').unwrap_or(token.text.len())];
-    // Number names are 3 to 9 letters long.
-    let spelled = (!head.is_ascii() || (3..=9).contains(&head.len())) && number_names().contains_lowercased(head);
+    let head = before_hyphen(token.text);
+    let spelled = is_number_name(head);
     let us_dollars = sentence[..token.start].ends_with('$')
         && head.len() > 2
         && head.get(..2).is_some_and(|h| h.eq_ignore_ascii_case("us"));
@@ -881,13 +889,11 @@ pub fn ordinals(sentence: &str) -> Vec<Ordinal> {
     let tokens = words(sentence);
     let mut out = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
-        // Asked of every word: the hyphen found by a byte loop.
-        let dash = token.text.bytes().position(|b| b == b'-');
-        let head = &token.text[..dash.unwrap_or(token.text.len())];
+        let head = before_hyphen(token.text);
         let maybe = head.len() >= 2
             && (["th", "st", "nd", "rd", "TH", "ST", "ND", "RD"].iter().any(|s| head.ends_with(s))
                 || head.starts_with('Q')
-                || dash.is_some());
+                || head.len() < token.text.len());
         if !maybe {
             continue;
         }
