@@ -580,7 +580,15 @@ struct Timings {
 impl Timings {
     fn close(slot: &mut Option<(&'static str, Instant)>) {
         if let Some((name, started)) = slot.take() {
-            eprintln!("stemma: {name:<12} {:>9.2}s", started.elapsed().as_secs_f64());
+            let seconds = started.elapsed().as_secs_f64();
+            match resident_memory() {
+                Some((now, peak)) => eprintln!(
+                    "stemma: {name:<12} {seconds:>9.2}s  memory {:>6.2} GiB, peak {:>6.2} GiB",
+                    gib(now),
+                    gib(peak)
+                ),
+                None => eprintln!("stemma: {name:<12} {seconds:>9.2}s"),
+            }
         }
     }
 }
@@ -597,6 +605,23 @@ impl Progress for Timings {
     fn finish(&self) {
         Self::close(&mut self.current.lock().unwrap_or_else(|e| e.into_inner()));
     }
+}
+
+/// The process's resident memory now and its peak so far, in bytes, where
+/// the system says (Linux's `/proc/self/status`): with the stage times, it
+/// tells which stage a large run needs its memory for.
+fn resident_memory() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kib: u64 = line[name.len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
+        Some(kib * 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+fn gib(bytes: u64) -> f64 {
+    bytes as f64 / (1u64 << 30) as f64
 }
 
 /// Progress on standard error: one bar per stage, with a rate.

@@ -385,6 +385,15 @@ fn timings_name_every_stage_with_its_time() {
         let seconds =
             line.split_whitespace().nth(2).and_then(|s| s.strip_suffix('s')).and_then(|s| s.parse::<f64>().ok());
         assert!(seconds.is_some_and(|s| s >= 0.0), "unreadable time in {line:?}");
+        if cfg!(target_os = "linux") {
+            // "memory 0.01 GiB, peak 0.02 GiB": the peak is never below the present.
+            let figures: Vec<f64> =
+                line.split(|c: char| c == ',' || c.is_whitespace()).filter_map(|w| w.parse::<f64>().ok()).collect();
+            assert!(
+                line.contains("memory") && figures.len() == 2 && 0.0 < figures[0] && figures[0] <= figures[1],
+                "no memory figures in {line:?}"
+            );
+        }
     }
     assert!(stderr.contains("documents in"), "closing rate line missing:\n{stderr}");
     let dedup = stemma(&["dedup", "--timings", corpus.to_str().unwrap()]);

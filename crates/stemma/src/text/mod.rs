@@ -12,6 +12,7 @@ pub mod segment;
 pub mod tokens;
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 use crate::ingest::{parse_published, Article};
 use quotes::{Attribution, Quote};
@@ -66,7 +67,7 @@ const DATELINE_SENTENCES: usize = 6;
 /// the first [`DATELINE_SENTENCES`] sentences.
 fn dateline(text: &str, sentences: &[Sentence]) -> Option<(i64, String)> {
     sentences.iter().take(DATELINE_SENTENCES).filter(|s| s.frame).find_map(|s| {
-        facts::quantities(&text[s.start..s.end]).into_iter().find_map(|q| {
+        facts::quantities(&text[s.range()]).into_iter().find_map(|q| {
             let d = q.date?;
             let month_in_words = q.surface.chars().any(char::is_alphabetic);
             let (year, month, day) = (d.year?, d.month?, d.day?);
@@ -78,17 +79,21 @@ fn dateline(text: &str, sentences: &[Sentence]) -> Option<(i64, String)> {
 /// One sentence with what the later stages compare.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sentence {
-    /// Byte offset of the sentence in [`Doc::text`].
-    pub start: usize,
+    /// Byte offset of the sentence in [`Doc::text`]. Offsets and the
+    /// paragraph are 32-bit (a document is at most `max_document_bytes`,
+    /// far below 4 GiB): sentences are most of what a large corpus holds.
+    pub start: u32,
     /// Byte offset just past the sentence.
-    pub end: usize,
+    pub end: u32,
     /// 0-based paragraph index.
-    pub paragraph: usize,
+    pub paragraph: u32,
     /// Where the sentence's sorted, distinct content terms lie in
     /// [`Doc::terms`] (and their roles in [`Doc::roles`]).
     pub terms: std::ops::Range<u32>,
     /// Who the sentence cites, pronouns resolved to the last named source.
-    pub attribution: Option<Box<Attribution>>,
+    /// Shared: the sentences citing one source in a row ("she said", "she
+    /// added") hold one attribution between them.
+    pub attribution: Option<Arc<Attribution>>,
     /// A line that frames the article rather than tells it (URL, time
     /// stamp, byline, credit; see [`boilerplate`]): never narration, never
     /// aligned, never the site of a change.
@@ -97,6 +102,13 @@ pub struct Sentence {
 }
 
 pub use tokens::{NARRATION, WORDING};
+
+impl Sentence {
+    /// Where the sentence lies in [`Doc::text`], in bytes.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
 
 impl Doc {
     /// The sorted, distinct content terms of sentence `i`.
@@ -128,13 +140,22 @@ impl Doc {
 
     /// The text of sentence `i`.
     pub fn sentence_text(&self, i: usize) -> &str {
-        let s = &self.sentences[i];
-        &self.text[s.start..s.end]
+        &self.text[self.sentences[i].range()]
     }
 
     /// Analyses an article.
+    ///
+    /// Text past 4 GiB is not read (sentence offsets are 32-bit); the
+    /// readers refuse far shorter documents (`max_document_bytes`).
     pub fn from_article(article: &Article, terms: &Terms) -> Doc {
-        let text = normalize::normalize(&article.text);
+        let mut text = normalize::normalize(&article.text);
+        if text.len() > u32::MAX as usize {
+            let mut cut = u32::MAX as usize;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+        }
         let spans = segment::sentences(&text);
 
         let mut quotes = quotations(&text, &spans);
@@ -146,7 +167,8 @@ impl Doc {
             terms: Vec::with_capacity(text.len() / 10),
             roles: Vec::with_capacity(text.len() / 10),
         };
-        let mut last_named: Option<Attribution> = None;
+        let mut last_named: Option<Arc<Attribution>> = None;
+        let mut last: Option<Arc<Attribution>> = None;
         for span in spans {
             let sentence = &text[span.start..span.end];
             let ranges: Vec<(usize, usize)> = quotes
@@ -163,44 +185,51 @@ impl Doc {
             // source; nor does a sentence outside quotation marks with no
             // reporting verb (what `attribution` would look for first, in
             // the same words).
-            let mut attribution = if frame || (ranges.is_empty() && !reports) {
+            let found = if frame || (ranges.is_empty() && !reports) {
                 None
             } else {
                 quotes::attribution(&quotes::mask(sentence, &ranges))
             };
-            if let Some(a) = &mut attribution {
-                if !a.named && quotes::is_pronoun(&a.source) {
-                    if let Some(named) = &last_named {
-                        *a = named.clone();
-                    }
-                }
+            let attribution = found.map(|a| match &last_named {
+                Some(named) if !a.named && quotes::is_pronoun(&a.source) => named.clone(),
+                _ => match &last {
+                    Some(previous) if **previous == a => previous.clone(),
+                    _ => Arc::new(a),
+                },
+            });
+            if let Some(a) = &attribution {
                 if a.named {
                     last_named = Some(a.clone());
                 }
+                last = Some(a.clone());
             }
             sentences.push(Sentence {
-                start: span.start,
-                end: span.end,
-                paragraph: span.paragraph,
+                // Within u32: the text was cut to 4 GiB above.
+                start: span.start as u32,
+                end: span.end as u32,
+                paragraph: span.paragraph as u32,
                 terms: first..all.terms.len() as u32,
-                attribution: attribution.map(Box::new),
+                attribution,
                 frame,
             });
         }
 
-        let mut previous: Option<(usize, String)> = None;
+        let mut previous: Option<(u32, String)> = None;
         let mut previous_end: Option<usize> = None;
         for quote in &mut quotes {
-            let closing = sentences.iter().find(|s| s.start < quote.end && s.end >= quote.end);
-            let opening = sentences.iter().find(|s| s.start <= quote.start && s.end > quote.start);
+            let closing =
+                sentences.iter().map(|s| (s, s.range())).find(|(_, r)| r.start < quote.end && r.end >= quote.end);
+            let opening =
+                sentences.iter().map(|s| (s, s.range())).find(|(_, r)| r.start <= quote.start && r.end > quote.start);
+            let (closing, opening) = (closing.map(|c| c.0), opening.map(|o| o.0));
             let paragraph = opening.map(|s| s.paragraph);
             // A second quotation in one sentence has its own speaker between
             // the two: 'the White House said "X," while the Kremlin said "Y"'.
             let between = previous_end
-                .filter(|&end| opening.is_some_and(|s| s.start <= end) && end <= quote.start)
+                .filter(|&end| opening.is_some_and(|s| s.range().start <= end) && end <= quote.start)
                 .and_then(|end| quotes::attribution(&text[end..quote.start]))
                 .filter(|a| a.named)
-                .map(Box::new);
+                .map(Arc::new);
             previous_end = Some(quote.end);
             quote.speaker = between
                 .as_ref()
@@ -243,8 +272,8 @@ impl Doc {
 
     /// Indices of the sentences a quotation overlaps.
     pub fn quote_sentences(&self, quote: &Quote) -> std::ops::Range<usize> {
-        let first = self.sentences.iter().position(|s| s.end > quote.start).unwrap_or(self.sentences.len());
-        let last = self.sentences.iter().rposition(|s| s.start < quote.end).map_or(first, |i| i + 1);
+        let first = self.sentences.iter().position(|s| s.range().end > quote.start).unwrap_or(self.sentences.len());
+        let last = self.sentences.iter().rposition(|s| s.range().start < quote.end).map_or(first, |i| i + 1);
         first..last.max(first)
     }
 }
@@ -337,6 +366,7 @@ mod tests {
         fn any_text_is_analysed_safely(text in "(\\PC|[\"“”'’.!?…½—\n ]){0,300}") {
             let doc = Doc::from_article(&article(&text), &Terms::default());
             for (i, s) in doc.sentences.iter().enumerate() {
+                let s = s.range();
                 prop_assert!(s.start < s.end && s.end <= doc.text.len());
                 prop_assert!(doc.text.is_char_boundary(s.start) && doc.text.is_char_boundary(s.end));
                 prop_assert!(!doc.sentence_text(i).is_empty());
@@ -394,7 +424,7 @@ mod tests {
             let clean = Doc::from_article(&Article::from_text("c", &text), &terms);
             let dirty = Doc::from_article(&Article::from_text("d", &stray), &terms);
             prop_assert_eq!(clean.sentences.len(), dirty.sentences.len());
-            let landed = dirty.sentences.iter().position(|s| s.end > at_byte).unwrap_or(0);
+            let landed = dirty.sentences.iter().position(|s| s.range().end > at_byte).unwrap_or(0);
             for i in 0..clean.sentences.len() {
                 let local = if paragraphs {
                     clean.sentences[i].paragraph == clean.sentences[landed].paragraph
@@ -425,6 +455,23 @@ mod tests {
         assert_eq!(doc.quotes[0].speaker.as_deref(), Some("Trump"));
         assert_eq!(doc.quote_sentences(&doc.quotes[0]), 1..2);
         assert!(doc.published_at.is_some());
+    }
+
+    #[test]
+    fn sentences_citing_one_source_in_a_row_share_its_attribution() {
+        let doc = Doc::from_article(
+            &article(
+                "Senator Ruiz said the bill would pass. She said the vote was set. \
+                 Officials said talks went on. Officials said talks went on late.",
+            ),
+            &Terms::default(),
+        );
+        let cited: Vec<&Arc<Attribution>> = doc.sentences.iter().filter_map(|s| s.attribution.as_ref()).collect();
+        assert_eq!(cited.len(), 4, "{:?}", doc.sentences);
+        // The pronoun is the senator, held once; the repeated unnamed source too.
+        assert!(Arc::ptr_eq(cited[0], cited[1]) && cited[1].source == "Senator Ruiz");
+        assert!(Arc::ptr_eq(cited[2], cited[3]) && !cited[2].named);
+        assert!(!Arc::ptr_eq(cited[1], cited[2]));
     }
 
     #[test]

@@ -55,7 +55,7 @@ impl<'d> Side<'d> {
         let bytes: usize = sentences.iter().map(|&i| doc.sentence_text(i).len()).sum();
         let mut out = Vec::with_capacity(bytes / 5 + 1);
         for &i in sentences {
-            let span = &doc.sentences[i];
+            let span = doc.sentences[i].range();
             let text = doc.sentence_text(i);
             let quoted: Vec<(usize, usize)> = doc
                 .quotes
