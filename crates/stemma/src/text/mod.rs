@@ -249,7 +249,6 @@ impl Doc {
         let tokens::SentenceTerms { terms: mut all_terms, roles: mut all_roles } = all;
         all_terms.shrink_to_fit();
         all_roles.shrink_to_fit();
-        let mut text = text;
         text.shrink_to_fit();
         let published_at = article.published.as_deref().and_then(parse_published);
         let dateline = if published_at.is_none() { dateline(&text, &sentences) } else { None };
