@@ -53,13 +53,11 @@ pub struct Stories<'a> {
     pub stories: &'a [Story],
     /// The documents they point into.
     pub documents: &'a [Doc],
-    /// Set by [`write_json`]: see [`serialize_items`].
-    pretty_depth: Option<usize>,
 }
 
 impl Serialize for Stories<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_items(serializer, self.stories, self.pretty_depth, |i, story| story_out(i, story, self.documents))
+        serialize_items(serializer, self.stories, |i, story| story_out(i, story, self.documents))
     }
 }
 
@@ -223,13 +221,11 @@ fn story_out<'a>(i: usize, story: &'a Story, docs: &'a [Doc]) -> StoryOut<'a> {
 pub struct Documents<'a> {
     /// The documents.
     pub documents: &'a [Doc],
-    /// Set by [`write_json`]: see [`serialize_items`].
-    pretty_depth: Option<usize>,
 }
 
 impl Serialize for Documents<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_items(serializer, self.documents, self.pretty_depth, |_, doc| document(doc))
+        serialize_items(serializer, self.documents, |_, doc| document(doc))
     }
 }
 
@@ -240,13 +236,11 @@ pub struct Relations<'a> {
     pub relations: &'a [Relation],
     /// The documents they point into.
     pub documents: &'a [Doc],
-    /// Set by [`write_json`]: see [`serialize_items`].
-    pretty_depth: Option<usize>,
 }
 
 impl Serialize for Relations<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_items(serializer, self.relations, self.pretty_depth, |_, r| relation(r, self.documents))
+        serialize_items(serializer, self.relations, |_, r| relation(r, self.documents))
     }
 }
 
@@ -376,9 +370,9 @@ impl<'a> Report<'a> {
             summary: Summary::of(analysis),
             config: &analysis.config,
             input_errors,
-            documents: Documents { documents: docs, pretty_depth: None },
-            relations: Relations { relations: &analysis.relations, documents: docs, pretty_depth: None },
-            stories: Stories { stories: &analysis.stories, documents: docs, pretty_depth: None },
+            documents: Documents { documents: docs },
+            relations: Relations { relations: &analysis.relations, documents: docs },
+            stories: Stories { stories: &analysis.stories, documents: docs },
         }
     }
 }
@@ -433,64 +427,99 @@ pub fn relation<'a>(r: &'a Relation, docs: &'a [Doc]) -> RelationOut<'a> {
     }
 }
 
-/// Writes the report as pretty-printed JSON.
+/// Writes the report as pretty-printed JSON: the bytes
+/// `serde_json::to_writer_pretty` writes, and a line break.
+///
+/// Writing a large report's documents, relations and stories was the one
+/// serial stage left, about a tenth of the run; so the report's object is
+/// written here a field at a time, and the elements of its three lists are
+/// rendered in parallel, a chunk at a time, each indented as the pretty
+/// printer would indent it, and written as they are (a million relations
+/// are never held as text).
 pub fn write_json(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
-    // The documents, relations and stories sit in the report's object,
-    // their elements two levels in.
-    let mut report = report.clone();
-    report.documents.pretty_depth = Some(2);
-    report.relations.pretty_depth = Some(2);
-    report.stories.pretty_depth = Some(2);
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)
+    out.write_all(b"{")?;
+    write_field(out, "schema_version", &report.schema_version, true)?;
+    write_field(out, "stemma_version", report.stemma_version, false)?;
+    write_field(out, "summary", &report.summary, false)?;
+    write_field(out, "config", report.config, false)?;
+    write_field(out, "input_errors", report.input_errors, false)?;
+    let (relations, stories) = (&report.relations, &report.stories);
+    write_list(out, "documents", report.documents.documents, |_, doc| document(doc), false)?;
+    write_list(out, "relations", relations.relations, |_, r| relation(r, relations.documents), false)?;
+    write_list(out, "stories", stories.stories, |i, story| story_out(i, story, stories.documents), false)?;
+    out.write_all(b"\n}\n")
 }
 
-/// Elements rendered at once by [`serialize_items`]: enough to keep every
-/// core busy, few enough that a million relations are never held as text.
+/// Elements rendered at once by [`write_list`]: enough to keep every core
+/// busy, few enough that a million relations are never held as text.
 const RENDERED_AT_ONCE: usize = 4096;
 
-/// Serializes `items` as a sequence, each as `render` makes it. Writing a
-/// large report's documents, relations and stories was the one serial stage left,
-/// about a tenth of the run: when the report is pretty-printed
-/// (`pretty_depth`, the elements' nesting in it, is known) the elements are
-/// rendered in parallel, a chunk at a time, each indented as the pretty
-/// printer would have, and written as they are. The bytes are the same.
-fn serialize_items<'a, S, T, O, F>(
-    serializer: S,
-    items: &'a [T],
-    pretty_depth: Option<usize>,
-    render: F,
-) -> Result<S::Ok, S::Error>
+/// `value` as the pretty printer writes it `depth` levels into the report.
+fn pretty_at<T: Serialize + ?Sized>(value: &T, depth: usize) -> io::Result<Vec<u8>> {
+    use serde_json::ser::Formatter;
+    let mut formatter = serde_json::ser::PrettyFormatter::new();
+    // Opening levels on a sink: the printer is then as deep as the report's
+    // own is where the value sits.
+    for _ in 0..depth {
+        formatter.begin_array(&mut io::sink())?;
+    }
+    let mut text = Vec::with_capacity(1024);
+    value.serialize(&mut serde_json::Serializer::with_formatter(&mut text, formatter))?;
+    Ok(text)
+}
+
+/// The key of a field of the report's object, as the pretty printer writes it.
+fn write_key(out: &mut dyn Write, name: &str, first: bool) -> io::Result<()> {
+    out.write_all(if first { b"\n  " } else { b",\n  " })?;
+    serde_json::to_writer(&mut *out, name)?;
+    out.write_all(b": ")
+}
+
+/// One field of the report's object.
+fn write_field<T: Serialize + ?Sized>(out: &mut dyn Write, name: &str, value: &T, first: bool) -> io::Result<()> {
+    write_key(out, name, first)?;
+    out.write_all(&pretty_at(value, 1)?)
+}
+
+/// A list field of the report's object, each item as `render` makes it.
+fn write_list<'a, T, O, F>(out: &mut dyn Write, name: &str, items: &'a [T], render: F, first: bool) -> io::Result<()>
 where
-    S: serde::Serializer,
     T: Sync,
     O: Serialize,
     F: Fn(usize, &'a T) -> O + Sync,
 {
     use rayon::prelude::*;
-    use serde::ser::{Error, SerializeSeq};
-    let mut seq = serializer.serialize_seq(Some(items.len()))?;
-    let Some(depth) = pretty_depth else {
-        for (i, item) in items.iter().enumerate() {
-            seq.serialize_element(&render(i, item))?;
-        }
-        return seq.end();
-    };
-    // JSON strings hold no raw line breaks: every one is the printer's.
-    let indent = format!("\n{}", "  ".repeat(depth));
+    write_key(out, name, first)?;
+    if items.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
     for (c, chunk) in items.chunks(RENDERED_AT_ONCE).enumerate() {
-        let rendered: Vec<Box<serde_json::value::RawValue>> = chunk
+        let rendered: Vec<Vec<u8>> = chunk
             .par_iter()
             .enumerate()
-            .map(|(k, item)| {
-                let text = serde_json::to_string_pretty(&render(c * RENDERED_AT_ONCE + k, item))?;
-                serde_json::value::RawValue::from_string(text.replace('\n', &indent))
-            })
-            .collect::<Result<_, _>>()
-            .map_err(S::Error::custom)?;
-        for element in &rendered {
-            seq.serialize_element(element)?;
+            .map(|(k, item)| pretty_at(&render(c * RENDERED_AT_ONCE + k, item), 2))
+            .collect::<io::Result<_>>()?;
+        for (k, text) in rendered.iter().enumerate() {
+            out.write_all(if c == 0 && k == 0 { b"\n    " } else { b",\n    " })?;
+            out.write_all(text)?;
         }
+    }
+    out.write_all(b"\n  ]")
+}
+
+/// Serializes `items` as a sequence, each as `render` makes it, one at a
+/// time: a report of a million documents is never built in memory whole.
+fn serialize_items<'a, S, T, O, F>(serializer: S, items: &'a [T], render: F) -> Result<S::Ok, S::Error>
+where
+    S: serde::Serializer,
+    O: Serialize,
+    F: Fn(usize, &'a T) -> O,
+{
+    use serde::ser::SerializeSeq;
+    let mut seq = serializer.serialize_seq(Some(items.len()))?;
+    for (i, item) in items.iter().enumerate() {
+        seq.serialize_element(&render(i, item))?;
     }
     seq.end()
 }
@@ -809,32 +838,20 @@ mod tests {
         assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&expected));
     }
 
-    /// Items of a list nested in an object, as the report's lists are.
-    struct Listed<'a> {
-        items: &'a [Vec<u32>],
-        pretty_depth: Option<usize>,
-    }
-
-    impl Serialize for Listed<'_> {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            serialize_items(serializer, self.items, self.pretty_depth, |i, item| (i, item, "line\nbreak"))
-        }
-    }
-
-    #[derive(Serialize)]
-    struct Holder<'a> {
-        items: Listed<'a>,
-    }
-
     #[test]
-    fn items_over_many_chunks_keep_their_order_and_indentation() {
-        let items: Vec<Vec<u32>> = (0..RENDERED_AT_ONCE as u32 * 2 + 3).map(|i| vec![i, i % 3]).collect();
-        let pretty =
-            |depth| serde_json::to_string_pretty(&Holder { items: Listed { items: &items, pretty_depth: depth } });
-        assert_eq!(pretty(Some(2)).expect("parallel"), pretty(None).expect("serial"));
-        let none: Vec<Vec<u32>> = Vec::new();
-        let empty =
-            |depth| serde_json::to_string_pretty(&Holder { items: Listed { items: &none, pretty_depth: depth } });
-        assert_eq!(empty(Some(2)).expect("parallel"), empty(None).expect("serial"));
+    fn lists_over_many_chunks_keep_their_order_and_indentation() {
+        #[derive(Serialize)]
+        struct Holder<'a> {
+            items: &'a [(usize, Vec<u32>, &'static str)],
+        }
+        let items: Vec<(usize, Vec<u32>, &str)> =
+            (0..RENDERED_AT_ONCE * 2 + 3).map(|i| (i, vec![i as u32, i as u32 % 3], "line\nbreak")).collect();
+        for items in [&items[..], &[]] {
+            let mut written = b"{".to_vec();
+            write_list(&mut written, "items", items, |i, item| (i, &item.1, item.2), true).expect("written");
+            written.extend_from_slice(b"\n}");
+            let expected = serde_json::to_string_pretty(&Holder { items }).expect("serialized");
+            assert_eq!(String::from_utf8_lossy(&written), expected);
+        }
     }
 }

@@ -1121,8 +1121,8 @@ pub fn title_form(lower: &str) -> &str {
 }
 
 fn is_title(lower: &str) -> bool {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
-    SET.get_or_init(|| TITLES.iter().copied().collect()).contains(lower)
+    static SET: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| WordSet::new(TITLES)).contains(lower)
 }
 
 fn is_modifier(lower: &str) -> bool {

@@ -69,32 +69,34 @@ fn stopwords() -> &'static WordSet {
     STOPWORD_SET.get_or_init(|| WordSet::new(STOPWORDS))
 }
 
-/// A set of short lowercase words (at most 15 bytes), for the word lists
-/// consulted for nearly every word of every stage: a binary search over
-/// the words packed into integers rather than a string comparison with
-/// each of them.
+/// A set of lowercase words, for the word lists consulted for nearly every
+/// word of every stage: a binary search over the words packed into
+/// integers rather than a string comparison with each of them. The rare
+/// word longer than 15 bytes ("chancellor-elect") is compared as a string.
 #[derive(Debug, Clone)]
 pub struct WordSet {
     keys: Vec<u128>,
     /// One bit per (length, first byte, last byte) class of the words:
     /// most words asked about are in no list, and one load rejects them.
     classes: [u64; 16],
+    /// The words too long to pack.
+    long: Vec<String>,
 }
 
 impl WordSet {
-    /// The set of `words`; longer words than 15 bytes are left out (no
-    /// list holds one).
+    /// The set of `words`.
     pub fn new(words: &[&str]) -> WordSet {
         let mut keys: Vec<u128> = words.iter().filter_map(|w| packed_word(w)).collect();
         keys.sort_unstable();
         keys.dedup();
+        let long = words.iter().filter(|w| w.len() > 15).map(|w| w.to_string()).collect();
         let mut classes = [0u64; 16];
         for word in words.iter().filter(|w| !w.is_empty() && w.len() <= 15) {
             let bytes = word.as_bytes();
             let bit = class(bytes.len(), bytes[0], bytes[bytes.len() - 1]);
             classes[bit / 64] |= 1 << (bit % 64);
         }
-        WordSet { keys, classes }
+        WordSet { keys, classes, long }
     }
 
     /// Whether a word of this length, first and last (lowercase) byte may
@@ -109,6 +111,9 @@ impl WordSet {
     #[inline]
     pub fn contains(&self, lower: &str) -> bool {
         let bytes = lower.as_bytes();
+        if bytes.len() > 15 {
+            return self.long.iter().any(|w| w == lower);
+        }
         if bytes.is_empty() || !self.may_hold(bytes.len(), bytes[0], bytes[bytes.len() - 1]) {
             return false;
         }
@@ -122,7 +127,10 @@ impl WordSet {
             return self.contains(&word.to_lowercase());
         }
         let bytes = word.as_bytes();
-        if bytes.is_empty() || bytes.len() > 15 {
+        if bytes.len() > 15 {
+            return self.long.iter().any(|w| w.eq_ignore_ascii_case(word));
+        }
+        if bytes.is_empty() {
             return false;
         }
         let (first, last) = (bytes[0].to_ascii_lowercase(), bytes[bytes.len() - 1].to_ascii_lowercase());
@@ -599,6 +607,10 @@ mod tests {
         // Lowercasing a non-ASCII word can make an ASCII one: the Kelvin sign.
         assert!(WordSet::new(&["kg"]).contains_lowercased("\u{212A}g"));
         assert!(!set.contains_lowercased("Säid"));
+        // Words too long to pack are held all the same.
+        let long = WordSet::new(&["mayor", "chancellor-elect"]);
+        assert!(long.contains("chancellor-elect") && long.contains_lowercased("Chancellor-Elect"));
+        assert!(!long.contains("chancellor-elects") && !long.contains_lowercased("chancellor-electX"));
         for stop in STOPWORDS {
             assert!(is_stopword(stop) && is_stopword_lowercased(&stop.to_uppercase()), "{stop}");
         }
