@@ -627,7 +627,7 @@ impl Index {
             partners.push(docno);
             pairs.push(Candidate { a: 0, b: partners.len() as u32, ..c });
         }
-        let mut stats = CorpusStats { documents: counting.documents, ..CorpusStats::default() };
+        let mut stats = CorpusStats::new(counting.documents, Default::default());
         for doc in &local {
             for &term in &doc.terms {
                 stats.df.entry(term).or_insert_with(|| view.df(term) + counting.extra.get(&term).copied().unwrap_or(0));

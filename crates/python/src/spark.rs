@@ -102,7 +102,7 @@ impl Stats {
             bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())).collect()
         };
         let df = words(terms).into_iter().zip(words(counts)).map(|(t, n)| (t, n.min(u32::MAX as u64) as u32)).collect();
-        Ok(Stats(Arc::new(CorpusStats { documents, df })))
+        Ok(Stats(Arc::new(CorpusStats::new(documents, df))))
     }
 
     /// Documents counted.

@@ -21,7 +21,16 @@ pub struct CorpusStats {
     pub documents: u64,
     /// Documents containing each term.
     pub df: TermMap<u32>,
+    /// [`CorpusStats::idf`] of the commoner document frequencies, made on
+    /// first use for the number of documents it was made at: the logarithm
+    /// is most of an IDF's cost, asked for every term of every aligned
+    /// sentence and story vector.
+    #[serde(skip)]
+    idf_by_df: std::sync::OnceLock<(u64, Vec<f64>)>,
 }
+
+/// Document frequencies below this have their IDF in a table.
+const TABLED_DF: usize = 4096;
 
 /// A hash map keyed by term hashes ([`crate::text::tokens::term_hash`]):
 /// the keys are hashes already, so they are only mixed, not hashed again
@@ -58,9 +67,15 @@ impl std::hash::Hasher for TermHasher {
 }
 
 impl CorpusStats {
+    /// Statistics of `documents` documents with the given frequencies.
+    pub fn new(documents: u64, df: TermMap<u32>) -> CorpusStats {
+        CorpusStats { documents, df, idf_by_df: std::sync::OnceLock::new() }
+    }
+
     /// Counts one document's distinct terms.
     pub fn add(&mut self, doc: &Doc) {
         self.documents += 1;
+        self.idf_by_df = std::sync::OnceLock::new();
         let mut terms = doc.terms.clone();
         terms.sort_unstable();
         terms.dedup();
@@ -84,6 +99,7 @@ impl CorpusStats {
     /// Adds another part of the corpus.
     pub fn merge(mut self, other: CorpusStats) -> CorpusStats {
         self.documents += other.documents;
+        self.idf_by_df = std::sync::OnceLock::new();
         for (term, n) in other.df {
             *self.df.entry(term).or_insert(0) += n;
         }
@@ -92,9 +108,21 @@ impl CorpusStats {
 
     /// Smoothed inverse document frequency, at least 1: `ln((N+1)/(df+1)) + 1`.
     pub fn idf(&self, term: u64) -> f64 {
-        let df = self.df.get(&term).copied().unwrap_or(0) as f64;
-        ((self.documents as f64 + 1.0) / (df + 1.0)).ln() + 1.0
+        let df = self.df.get(&term).copied().unwrap_or(0);
+        let (documents, table) = self
+            .idf_by_df
+            .get_or_init(|| (self.documents, (0..TABLED_DF as u32).map(|df| idf_of(self.documents, df)).collect()));
+        // The counts are public: a table made before they changed is not used.
+        match table.get(df as usize) {
+            Some(&idf) if *documents == self.documents => idf,
+            _ => idf_of(self.documents, df),
+        }
     }
+}
+
+/// `ln((N+1)/(df+1)) + 1`, for `documents` N.
+fn idf_of(documents: u64, df: u32) -> f64 {
+    ((documents as f64 + 1.0) / (df as f64 + 1.0)).ln() + 1.0
 }
 
 #[cfg(test)]
@@ -121,5 +149,24 @@ mod tests {
         assert_eq!(merged.df, whole.df);
         let beta = crate::text::tokens::term_hash("beta");
         assert!(whole.idf(beta) < whole.idf(crate::text::tokens::term_hash("delta")));
+    }
+
+    #[test]
+    fn idf_is_the_formula_before_and_after_the_counts_change() {
+        let formula = |stats: &CorpusStats, df: u32| ((stats.documents as f64 + 1.0) / (df as f64 + 1.0)).ln() + 1.0;
+        let (common, rare, unseen) = (1u64, 2u64, 3u64);
+        let mut df = TermMap::default();
+        df.insert(common, 7_000);
+        df.insert(rare, 2);
+        let mut stats = CorpusStats::new(9_000, df);
+        for _ in 0..2 {
+            assert_eq!(stats.idf(common), formula(&stats, 7_000));
+            assert_eq!(stats.idf(rare), formula(&stats, 2));
+            assert_eq!(stats.idf(unseen), formula(&stats, 0));
+            // Counts changed in place, and by adding a document.
+            stats.documents += 1_000;
+        }
+        stats.add(&doc("Alpha beta."));
+        assert_eq!(stats.idf(rare), formula(&stats, 2));
     }
 }
