@@ -67,9 +67,15 @@ pub fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
             (term, weight as f32)
         })
         .collect();
-    // Highest weight first, then term, so that truncation is deterministic.
-    v.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-    v.truncate(config.vector_terms);
+    // Highest weight first, then term, so that truncation is deterministic;
+    // only the terms kept are sorted, and in that order their squares are
+    // summed for the norm.
+    let heaviest = |x: &(u64, f32), y: &(u64, f32)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0));
+    if v.len() > config.vector_terms {
+        v.select_nth_unstable_by(config.vector_terms, heaviest);
+        v.truncate(config.vector_terms);
+    }
+    v.sort_unstable_by(heaviest);
     let norm = v.iter().map(|t| (t.1 as f64).powi(2)).sum::<f64>().sqrt() as f32;
     for t in &mut v {
         t.1 /= norm;
