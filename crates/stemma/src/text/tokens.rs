@@ -7,6 +7,7 @@
 //! "percent", and "U.S."/"US" as one term.
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
@@ -210,6 +211,16 @@ pub fn words(text: &str) -> Vec<Token<'_>> {
 /// collecting them.
 #[inline]
 pub fn for_each_word<'t>(text: &'t str, mut visit: impl FnMut(Token<'t>)) {
+    let _ = try_for_each_word(text, |token| -> ControlFlow<()> {
+        visit(token);
+        ControlFlow::Continue(())
+    });
+}
+
+/// [`for_each_word`] until `visit` breaks, for a reader that can stop at the
+/// first word that settles its question.
+#[inline]
+pub fn try_for_each_word<'t, B>(text: &'t str, mut visit: impl FnMut(Token<'t>) -> ControlFlow<B>) -> ControlFlow<B> {
     // A byte scan with a fast path for ASCII: tokenizing is on the hot path
     // of every stage that reads text.
     let bytes = text.as_bytes();
@@ -263,9 +274,10 @@ pub fn for_each_word<'t>(text: &'t str, mut visit: impl FnMut(Token<'t>)) {
             }
             end += 1;
         }
-        visit(Token { text: &text[start..end], start });
+        visit(Token { text: &text[start..end], start })?;
         i = end;
     }
+    ControlFlow::Continue(())
 }
 
 const ALNUM: u8 = 1;

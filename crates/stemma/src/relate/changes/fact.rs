@@ -11,11 +11,12 @@
 //! only is an omission, never a change.
 
 use std::collections::HashSet;
+use std::ops::ControlFlow;
 
 use super::passage::{Hunk, Side};
 use super::{ChangedFact, Group};
 use crate::text::facts::{self, FactKind, Ordinal, PlaceMention, Quantity, TitledName};
-use crate::text::tokens::{for_each_word, is_stopword, is_stopword_lowercased, words};
+use crate::text::tokens::{for_each_word, is_stopword, is_stopword_lowercased, try_for_each_word, words};
 use crate::text::Doc;
 
 /// Longest hunk side, in words, read as an edit of one fact.
@@ -809,19 +810,21 @@ fn headline_case(side: &Side<'_>, range: &std::ops::Range<usize>) -> bool {
 /// (three words or more).
 pub(super) fn sentence_in_capitals(text: &str) -> bool {
     // Called for every edit of every pair: the first lowercase content
-    // word settles it, and words are not lowercased to be looked up.
-    let mut capitalized = 0;
-    for w in words(text).iter().skip(1) {
-        if !w.text.chars().next().is_some_and(char::is_alphabetic) {
-            continue;
+    // word settles it, read no further, and words are not lowercased to
+    // be looked up.
+    let (mut capitalized, mut first) = (0, true);
+    let lowercase_met = try_for_each_word(text, |w| {
+        if std::mem::take(&mut first) || !w.text.chars().next().is_some_and(char::is_alphabetic) {
+            return ControlFlow::Continue(());
         }
         if w.is_capitalized() {
             capitalized += usize::from(!is_stopword_lowercased(w.text));
         } else if !is_stopword_lowercased(w.text) {
-            return false;
+            return ControlFlow::Break(());
         }
-    }
-    capitalized >= 3
+        ControlFlow::Continue(())
+    });
+    lowercase_met.is_continue() && capitalized >= 3
 }
 
 fn is_place_preposition(word: &str) -> bool {
@@ -863,5 +866,17 @@ mod tests {
         assert!(one_name("Mt Cook", "Aoraki Mount Cook"));
         assert!(one_name("Ukraine", "Ukrainian"));
         assert!(!one_name("Smith", "Butler"));
+    }
+
+    #[test]
+    fn a_sentence_in_capitals_is_a_headline_set_in_the_text() {
+        assert!(sentence_in_capitals("Search For Missing Hiker Ends In The Alps"));
+        // The first word and function words do not count either way.
+        assert!(sentence_in_capitals("the Storm Hits Coastal Towns of the North"));
+        assert!(!sentence_in_capitals("Search For Missing Hiker ends In The Alps"));
+        assert!(!sentence_in_capitals("The search for the hiker ended on Tuesday"));
+        // Three capitalized content words at the least; numbers are skipped.
+        assert!(!sentence_in_capitals("Rescue Teams 12 of the"));
+        assert!(sentence_in_capitals("Rescue Teams Return 12 Hikers"));
     }
 }
