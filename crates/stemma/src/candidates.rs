@@ -103,8 +103,8 @@ impl<'a> Keys<'a> {
     /// The key space is cut into groups, each one slice (by key value) of one
     /// band, as many slices to a band as make the groups share evenly among
     /// the passes; a pass takes consecutive groups, so it computes the keys
-    /// of the bands it takes rather than of all (at 1M documents, 4 passes
-    /// of 6 bands: two bands each, where every pass computed all six).
+    /// of the bands it takes rather than of all (with the passes made whole
+    /// bands by [`whole_bands`], one band each at 1M documents).
     fn postings(&self, pass: u64, passes: u64) -> Vec<(u64, u32, u32)> {
         let bands = self.sentence_bands.max(1) as u64;
         let slices = passes / gcd(passes, bands);
@@ -134,6 +134,19 @@ type PairSet = HashSet<u64, std::hash::BuildHasherDefault<crate::stats::TermHash
 /// A document pair as one number.
 fn pair_key(a: u32, b: u32) -> u64 {
     (a as u64) << 32 | b as u64
+}
+
+/// `passes` raised to a divisor of `bands` or to a multiple of it, so that
+/// each pass takes whole bands or slices of one band and no band's keys are
+/// computed by two passes: at a million documents the 4 passes needed over
+/// 6 bands computed 8 bands' keys, where 6 passes compute 6, each pass
+/// holding less.
+fn whole_bands(passes: usize, bands: usize) -> usize {
+    if passes >= bands {
+        passes.div_ceil(bands) * bands
+    } else {
+        (passes..bands).find(|p| bands % p == 0).unwrap_or(bands)
+    }
 }
 
 /// Greatest common divisor.
@@ -199,7 +212,8 @@ pub(crate) fn group_pairs(mut keyed: Vec<(u64, u32)>, cap: usize) -> Vec<(u32, u
 /// key space at a time.
 fn sentence_pairs(keys: &Keys<'_>, known: &PairSet, config: &CandidateConfig) -> Vec<Candidate> {
     let per_pass = config.postings_per_pass.max(1);
-    let passes = keys.sentence_keys_bound.div_ceil(per_pass).max(1) as u64;
+    let needed = keys.sentence_keys_bound.div_ceil(per_pass).max(1);
+    let passes = whole_bands(needed, keys.sentence_bands.max(1)) as u64;
     // The hits of all key passes are needed together, per document pair, to
     // count the distinct sentences a pair shares; on a large corpus they are
     // most of what candidate generation holds (random pairs of sentences
@@ -325,6 +339,16 @@ mod tests {
 
     /// Documents' passes take whole bands of keys (and slices of them):
     /// however many passes, the same candidates.
+    #[test]
+    fn passes_take_whole_bands() {
+        // (needed, bands) -> passes
+        for (needed, bands, passes) in
+            [(1, 6, 1), (2, 6, 2), (4, 6, 6), (5, 6, 6), (6, 6, 6), (7, 6, 12), (3, 1, 3), (2, 5, 5)]
+        {
+            assert_eq!(whole_bands(needed, bands), passes, "{needed} passes needed over {bands} bands");
+        }
+    }
+
     #[test]
     fn passes_over_bands_do_not_change_the_candidates() {
         use crate::ingest::Article;
