@@ -145,7 +145,7 @@ fn whole_bands(passes: usize, bands: usize) -> usize {
     if passes >= bands {
         passes.div_ceil(bands) * bands
     } else {
-        (passes..bands).find(|p| bands % p == 0).unwrap_or(bands)
+        (passes..bands).find(|&p| bands.is_multiple_of(p)).unwrap_or(bands)
     }
 }
 
