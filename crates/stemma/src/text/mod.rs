@@ -80,8 +80,8 @@ fn dateline(text: &str, sentences: &[Sentence]) -> Option<(i64, String)> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sentence {
     /// Byte offset of the sentence in [`Doc::text`]. Offsets and the
-    /// paragraph are 32-bit (a document is at most `max_document_bytes`,
-    /// far below 4 GiB): sentences are most of what a large corpus holds.
+    /// paragraph are 32-bit (sentences are most of what a large corpus
+    /// holds); [`Doc::from_article`] reads at most 4 GiB of a text.
     pub start: u32,
     /// Byte offset just past the sentence.
     pub end: u32,
