@@ -337,8 +337,6 @@ mod tests {
         assert_eq!(whole, sliced);
     }
 
-    /// Documents' passes take whole bands of keys (and slices of them):
-    /// however many passes, the same candidates.
     #[test]
     fn passes_take_whole_bands() {
         // (needed, bands) -> passes
@@ -349,6 +347,8 @@ mod tests {
         }
     }
 
+    /// Documents' passes take whole bands of keys (and slices of them):
+    /// however many passes, the same candidates.
     #[test]
     fn passes_over_bands_do_not_change_the_candidates() {
         use crate::ingest::Article;
