@@ -109,9 +109,11 @@ impl CorpusStats {
     /// Smoothed inverse document frequency, at least 1: `ln((N+1)/(df+1)) + 1`.
     pub fn idf(&self, term: u64) -> f64 {
         let df = self.df.get(&term).copied().unwrap_or(0);
-        let (documents, table) = self
-            .idf_by_df
-            .get_or_init(|| (self.documents, (0..TABLED_DF as u32).map(|df| idf_of(self.documents, df)).collect()));
+        // No document frequency exceeds the documents: a comparison of two
+        // articles makes a table of three.
+        let tabled = (TABLED_DF as u64).min(self.documents + 1) as u32;
+        let (documents, table) =
+            self.idf_by_df.get_or_init(|| (self.documents, (0..tabled).map(|df| idf_of(self.documents, df)).collect()));
         // The counts are public: a table made before they changed is not used.
         match table.get(df as usize) {
             Some(&idf) if *documents == self.documents => idf,
