@@ -84,15 +84,27 @@ pub fn vector(doc: &Doc, stats: &CorpusStats, config: &StoryConfig) -> Vector {
     v
 }
 
-/// Postings of the terms worth following: for each, `(document, weight)`;
-/// and the same turned around, each document's followed terms with their
-/// weights, in the order of the terms.
+/// Postings of the terms worth following: for each, `(document, weight)`
+/// in document order; and the same turned around, each document's followed
+/// terms with their weights, in the order of the terms.
 struct Index {
     offsets: Vec<usize>,
     postings: Vec<(u32, f32)>,
-    /// Where each document's `(term id, weight)` start in `followed`.
+    /// Where each document's followed terms start in `followed`.
     starts: Vec<usize>,
-    followed: Vec<(u32, f32)>,
+    followed: Vec<Followed>,
+}
+
+/// A followed term of a document.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Followed {
+    /// The term's id (its place among the followed terms).
+    id: u32,
+    /// The term's weight in the document's vector.
+    weight: f32,
+    /// The document's place in the term's postings: the documents before
+    /// it there are the earlier ones holding the term.
+    rank: u32,
 }
 
 impl Index {
@@ -168,11 +180,11 @@ impl Index {
         for d in 0..documents.len() {
             starts[d + 1] += starts[d];
         }
-        let mut followed = vec![(0u32, 0f32); postings.len()];
+        let mut followed = vec![Followed::default(); postings.len()];
         let mut cursor = starts.clone();
         for id in 0..kept.len() {
-            for &(doc, weight) in &postings[offsets[id]..offsets[id + 1]] {
-                followed[cursor[doc as usize]] = (id as u32, weight);
+            for (rank, &(doc, weight)) in postings[offsets[id]..offsets[id + 1]].iter().enumerate() {
+                followed[cursor[doc as usize]] = Followed { id: id as u32, weight, rank: rank as u32 };
                 cursor[doc as usize] += 1;
             }
         }
@@ -185,8 +197,8 @@ impl Index {
     }
 
     /// The followed terms of document `doc`, by id (the order of the
-    /// terms), with its weights.
-    fn followed(&self, doc: usize) -> &[(u32, f32)] {
+    /// terms).
+    fn followed(&self, doc: usize) -> &[Followed] {
         &self.followed[self.starts[doc]..self.starts[doc + 1]]
     }
 }
@@ -194,24 +206,24 @@ impl Index {
 /// Each document's nearest neighbours `(document, cosine)`, best first.
 pub(crate) fn neighbors(documents: &[Doc], stats: &CorpusStats, config: &StoryConfig) -> Vec<Vec<(u32, f32)>> {
     let index = Index::build(documents, stats, config);
-    // A dense accumulator per thread, reset through the list of touched
-    // entries: far cheaper than a hash map when postings are long.
+    // Each pair is scored once, from its later document, over the postings
+    // before it: half the work of scoring it from both ends, with the same
+    // cosine (the shared terms are summed in term order either way). A dense
+    // accumulator per thread, reset through the list of touched entries: far
+    // cheaper than a hash map when postings are long.
     let n = documents.len();
     let days: Vec<Option<f64>> = documents.iter().map(day).collect();
-    documents
-        .par_iter()
-        .enumerate()
+    let earlier: Vec<Vec<(u32, f32)>> = (0..n)
+        .into_par_iter()
         .map_init(
             || (vec![0f32; n], Vec::<u32>::new()),
-            |(acc, touched), (i, _)| {
-                for &(id, weight) in index.followed(i) {
-                    for &(j, w) in index.postings(id) {
-                        if j as usize != i {
-                            if acc[j as usize] == 0.0 {
-                                touched.push(j);
-                            }
-                            acc[j as usize] += weight * w;
+            |(acc, touched), i| {
+                for f in index.followed(i) {
+                    for &(j, w) in &index.postings(f.id)[..f.rank as usize] {
+                        if acc[j as usize] == 0.0 {
+                            touched.push(j);
                         }
+                        acc[j as usize] += f.weight * w;
                     }
                 }
                 let mut near: Vec<(u32, f32)> = Vec::new();
@@ -228,12 +240,21 @@ pub(crate) fn neighbors(documents: &[Doc], stats: &CorpusStats, config: &StoryCo
                     }
                 }
                 touched.clear();
-                near.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-                near.truncate(config.neighbors);
                 near
             },
         )
-        .collect()
+        .collect();
+    let mut near = earlier.clone();
+    for (i, list) in earlier.iter().enumerate() {
+        for &(j, s) in list {
+            near[j as usize].push((i as u32, s));
+        }
+    }
+    near.par_iter_mut().for_each(|list| {
+        list.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        list.truncate(config.neighbors);
+    });
+    near
 }
 
 /// The day of a document, from its publication time. A date on a time
@@ -465,10 +486,11 @@ mod tests {
         assert_eq!(in_time(&monday, &doc(Some("2019-01-14")), &flat), 1.0);
     }
 
-    #[test]
-    fn the_index_is_the_same_with_its_vectors_held_or_made_twice() {
+    /// `n` short council reports, alike in some words and not in others,
+    /// some dated.
+    fn council_reports(n: usize) -> Vec<Doc> {
         let terms = crate::text::tokens::Terms::default();
-        let docs: Vec<Doc> = (0..40)
+        (0..n)
             .map(|i| {
                 let text = format!(
                     "The council of town {} voted on bridge {} and road {}. Mayor Ilse Varga{} said the plan costs {} million.",
@@ -478,9 +500,53 @@ mod tests {
                     i % 4,
                     i * 3
                 );
-                Doc::from_article(&crate::ingest::Article::from_text(&format!("d{i}"), &text), &terms)
+                let article = crate::ingest::Article {
+                    published: (i % 3 != 0).then(|| format!("2019-01-{:02}", 1 + i % 9)),
+                    ..crate::ingest::Article::from_text(&format!("d{i}"), &text)
+                };
+                Doc::from_article(&article, &terms)
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn neighbours_are_the_nearest_by_cosine_in_time() {
+        let docs = council_reports(40);
+        let stats = CorpusStats::of_documents(&docs);
+        let config = StoryConfig::default();
+        let vectors: Vec<Vector> = docs.iter().map(|d| vector(d, &stats, &config)).collect();
+        // Every pair scored from both ends by merging their vectors.
+        let cosine = |x: &Vector, y: &Vector| {
+            let mut sum = 0f32;
+            for (term, wx) in x {
+                if let Ok(k) = y.binary_search_by_key(term, |t| t.0) {
+                    sum += wx * y[k].1;
+                }
+            }
+            sum
+        };
+        let found = neighbors(&docs, &stats, &config);
+        let mut listed = 0;
+        for (i, near) in found.iter().enumerate() {
+            let mut expected: Vec<(u32, f32)> = (0..docs.len())
+                .filter(|&j| j != i)
+                .map(|j| (j as u32, cosine(&vectors[i], &vectors[j]) * kernel(day(&docs[i]), day(&docs[j]), &config)))
+                .filter(|&(_, s)| s as f64 >= config.min_neighbor_similarity)
+                .collect();
+            expected.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            expected.truncate(config.neighbors);
+            assert_eq!(near.iter().map(|n| n.0).collect::<Vec<_>>(), expected.iter().map(|n| n.0).collect::<Vec<_>>());
+            for (got, want) in near.iter().zip(&expected) {
+                assert!((got.1 - want.1).abs() < 1e-5, "document {i}: {got:?} against {want:?}");
+            }
+            listed += near.len();
+        }
+        assert!(listed > docs.len(), "most reports have neighbours: {listed}");
+    }
+
+    #[test]
+    fn the_index_is_the_same_with_its_vectors_held_or_made_twice() {
+        let docs = council_reports(40);
         let stats = CorpusStats::of_documents(&docs);
         let config = StoryConfig::default();
         let held = Index::build_holding(&docs, &stats, &config, usize::MAX);
