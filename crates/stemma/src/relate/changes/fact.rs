@@ -40,7 +40,8 @@ impl SentenceFacts {
     /// facts copied, not extracted again: every extractor reads the
     /// sentence alone.
     pub fn of_pair(a: &Doc, aligned_a: &[bool], b: &Doc, aligned_b: &[bool]) -> (SentenceFacts, SentenceFacts) {
-        let known: std::collections::HashMap<&str, usize> =
+        // Sentences are long keys: xxh3 reads them eight bytes at a time.
+        let known: std::collections::HashMap<&str, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
             (0..a.sentences.len()).map(|i| (a.sentence_text(i), i)).collect();
         let in_a = |j: usize| known.get(b.sentence_text(j)).copied();
         fn extracted<T: Clone>(
@@ -54,7 +55,7 @@ impl SentenceFacts {
                 .map(|i| if wanted.0(i) { extract(a.sentence_text(i)) } else { Vec::new() })
                 .collect();
             let xb: Vec<Vec<T>> = (0..b.sentences.len())
-                .map(|j| match in_a(j).filter(|&i| wanted.1(j) && wanted.0(i)) {
+                .map(|j| match wanted.1(j).then(|| in_a(j)).flatten().filter(|&i| wanted.0(i)) {
                     Some(i) => xa[i].clone(),
                     None if wanted.1(j) => extract(b.sentence_text(j)),
                     None => Vec::new(),
