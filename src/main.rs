@@ -483,6 +483,11 @@ fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     report_rate(show_progress, started, analysis.documents.len());
+    // The reports are written after the analysis: at a million documents
+    // they are gigabytes, a stage of their own.
+    if args.timings {
+        progress.stage("report", 0);
+    }
     // One output failing late does not cost the other.
     let mut failed = false;
     if let (Some(sink), Some(path)) = (html_sink, &analyze_args.html) {
@@ -506,6 +511,7 @@ fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         eprintln!("stemma: error: {err:#}");
         failed = true;
     }
+    progress.finish();
     // The process ends here: the analysis is left to the operating system
     // rather than freed allocation by allocation (a second or more at a
     // million documents).

@@ -379,7 +379,8 @@ fn timings_name_every_stage_with_its_time() {
     let out = stemma(&["analyze", "--timings", "--format", "json", corpus.to_str().unwrap()]);
     assert!(out.status.success(), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    for stage in ["read+text", "sketch", "candidates", "align", "stories", "confirm", "witnesses", "collate"] {
+    for stage in ["read+text", "sketch", "candidates", "align", "stories", "confirm", "witnesses", "collate", "report"]
+    {
         let line = stderr.lines().find(|l| l.split_whitespace().nth(1) == Some(stage));
         let line = line.unwrap_or_else(|| panic!("no timing line for {stage}:\n{stderr}"));
         let seconds =

@@ -494,15 +494,27 @@ where
         return out.write_all(b"[]");
     }
     out.write_all(b"[")?;
-    for (c, chunk) in items.chunks(RENDERED_AT_ONCE).enumerate() {
-        let rendered: Vec<Vec<u8>> = chunk
-            .par_iter()
-            .enumerate()
-            .map(|(k, item)| pretty_at(&render(c * RENDERED_AT_ONCE + k, item), 2))
-            .collect::<io::Result<_>>()?;
-        for (k, text) in rendered.iter().enumerate() {
-            out.write_all(if c == 0 && k == 0 { b"\n    " } else { b",\n    " })?;
-            out.write_all(text)?;
+    let rendered = |c: usize| -> io::Result<Vec<Vec<u8>>> {
+        let chunk = &items[c * RENDERED_AT_ONCE..((c + 1) * RENDERED_AT_ONCE).min(items.len())];
+        chunk.par_iter().enumerate().map(|(k, item)| pretty_at(&render(c * RENDERED_AT_ONCE + k, item), 2)).collect()
+    };
+    let chunks = items.len().div_ceil(RENDERED_AT_ONCE);
+    // Each chunk is written while the next is rendered: a large report is
+    // as much writing (gigabytes, at the disk's pace) as rendering.
+    let mut ready = rendered(0)?;
+    for c in 0..chunks {
+        let (next, written) = std::thread::scope(|scope| {
+            let next = (c + 1 < chunks).then(|| scope.spawn(|| rendered(c + 1)));
+            let written = ready.iter().enumerate().try_for_each(|(k, text)| {
+                out.write_all(if c == 0 && k == 0 { b"\n    " } else { b",\n    " })?;
+                out.write_all(text)
+            });
+            (next.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))), written)
+        });
+        written?;
+        match next {
+            Some(next) => ready = next?,
+            None => break,
         }
     }
     out.write_all(b"\n  ]")
