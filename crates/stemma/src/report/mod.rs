@@ -512,9 +512,8 @@ where
             (next.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))), written)
         });
         written?;
-        match next {
-            Some(next) => ready = next?,
-            None => break,
+        if let Some(next) = next {
+            ready = next?;
         }
     }
     out.write_all(b"\n  ]")

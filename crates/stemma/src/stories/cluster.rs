@@ -244,11 +244,12 @@ pub(crate) fn neighbors(documents: &[Doc], stats: &CorpusStats, config: &StoryCo
             },
         )
         .collect();
-    let mut near = earlier.clone();
-    for (i, list) in earlier.iter().enumerate() {
-        for &(j, s) in list {
-            near[j as usize].push((i as u32, s));
-        }
+    // Each pair scored from its later document goes to the earlier one too.
+    let turned: Vec<(u32, u32, f32)> =
+        earlier.iter().enumerate().flat_map(|(i, list)| list.iter().map(move |&(j, s)| (j, i as u32, s))).collect();
+    let mut near = earlier;
+    for (j, i, s) in turned {
+        near[j as usize].push((i, s));
     }
     near.par_iter_mut().for_each(|list| {
         list.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
