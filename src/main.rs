@@ -470,9 +470,12 @@ fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let (show_progress, progress) = progress(&args);
     let reading = args.reading().with_config(&config.ingest);
-    let (analysis, errors) = stemma::analyze_inputs(&args.paths, &reading, &config, progress.as_ref());
+    let (mut analysis, errors) = stemma::analyze_inputs(&args.paths, &reading, &config, progress.as_ref());
     for error in &errors {
         eprintln!("stemma: {error}");
+    }
+    if let Some(problem) = analysis.texts.problem() {
+        eprintln!("stemma: warning: texts held in memory past `max_held_text_bytes`: {problem}");
     }
     if analysis.documents.is_empty() {
         eprintln!("stemma: no article could be read; nothing to analyse");
@@ -487,6 +490,11 @@ fn analyze(analyze_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     // they are gigabytes, a stage of their own.
     if args.timings {
         progress.stage("report", 0);
+    }
+    // The terminal and HTML reports read texts at will; the JSON report
+    // brings back spilled ones a chunk at a time.
+    if analyze_args.html.is_some() || !matches!(format, Format::Json) {
+        analysis.hold_texts();
     }
     // One output failing late does not cost the other.
     let mut failed = false;

@@ -63,6 +63,13 @@ impl<'a> Keys<'a> {
     /// at a million documents the sketches would outweigh the keys.
     pub fn of_documents(documents: &'a [Doc], sketcher: &'a Sketcher) -> Keys<'a> {
         let hashed: Vec<(u64, Vec<u64>)> = documents.par_iter().map(|d| sketcher.exact_and_bands(d)).collect();
+        Keys::of_hashed(documents, hashed, sketcher)
+    }
+
+    /// Keys of analysed documents whose exact hashes and LSH band keys
+    /// were computed already (`hashed[d]` is [`Sketcher::exact_and_bands`]
+    /// of `documents[d]`): the documents' texts need not be at hand.
+    pub fn of_hashed(documents: &'a [Doc], hashed: Vec<(u64, Vec<u64>)>, sketcher: &'a Sketcher) -> Keys<'a> {
         let exact = hashed.iter().enumerate().map(|(i, h)| (h.0, i as u32)).collect();
         let bands =
             hashed.into_iter().enumerate().flat_map(|(i, h)| h.1.into_iter().map(move |k| (k, i as u32))).collect();

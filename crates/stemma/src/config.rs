@@ -205,11 +205,25 @@ pub struct IngestConfig {
     /// extraction time grows with the square of the depth (9 s at 5,000),
     /// and no article page comes near it (default 1,000).
     pub max_html_nesting: usize,
+    /// Bytes of article text `stemma analyze` holds in memory; the texts of
+    /// later articles go to an unnamed scratch file in the temporary
+    /// directory (`TMPDIR`) and are read back by the stages that compare or
+    /// write them (see [`crate::text::spill`]). Results do not depend on
+    /// it; memory and time do. A news article's text is a third of what
+    /// its analysis holds, so at a million articles this keeps about 2 GB
+    /// out of memory (default 268,435,456: 256 MiB, about 110,000 articles;
+    /// 0 spills every text, `18446744073709551615` none).
+    pub max_held_text_bytes: u64,
 }
 
 impl Default for IngestConfig {
     fn default() -> Self {
-        IngestConfig { max_document_bytes: 1_000_000, min_paragraph_words: 8, max_html_nesting: 1000 }
+        IngestConfig {
+            max_document_bytes: 1_000_000,
+            min_paragraph_words: 8,
+            max_html_nesting: 1000,
+            max_held_text_bytes: 256 << 20,
+        }
     }
 }
 

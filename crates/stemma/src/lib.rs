@@ -45,6 +45,7 @@ use ingest::Article;
 use relate::Relation;
 use sketch::Sketcher;
 use stats::CorpusStats;
+use text::spill::{Span, Spiller, Texts};
 use text::tokens::Terms;
 use text::Doc;
 
@@ -70,8 +71,13 @@ impl Progress for Quiet {
 /// The result of an analysis.
 #[derive(Debug)]
 pub struct Analysis {
-    /// Analysed documents, in input order.
+    /// Analysed documents, in input order. Past the memory budget of a
+    /// large batch some hold no text: see `texts`.
     pub documents: Vec<Doc>,
+    /// The texts `documents` do not hold ([`text::spill`]): none unless
+    /// [`analyze_inputs`] read more than
+    /// [`config::IngestConfig::max_held_text_bytes`] of text.
+    pub texts: Texts,
     /// Derived pairs, ordered by source then copy index.
     pub relations: Vec<Relation>,
     /// Stories of two or more documents, largest first.
@@ -80,6 +86,15 @@ pub struct Analysis {
     pub candidates: usize,
     /// The configuration that produced this result.
     pub config: Config,
+}
+
+impl Analysis {
+    /// Brings every text back into its document, for a caller that reads
+    /// texts at will (the terminal and HTML reports); the JSON report reads
+    /// them back a chunk at a time instead.
+    pub fn hold_texts(&mut self) {
+        self.texts.hold_all(&mut self.documents);
+    }
 }
 
 /// Runs the whole pipeline on a batch of articles.
@@ -104,12 +119,18 @@ pub fn analyze_inputs(
     config: &Config,
     progress: &dyn Progress,
 ) -> (Analysis, Vec<ingest::InputError>) {
-    let mut documents: Vec<Doc> = Vec::new();
+    // Documents, and where the texts of those past the budget went.
+    let mut analysed: (Vec<Doc>, Vec<Option<Span>>) = (Vec::new(), Vec::new());
+    let spiller = Spiller::new(config.ingest.max_held_text_bytes);
     progress.stage("read+text", 0);
     let errors = ingest::for_each_chunk(paths, reading, &mut |chunk| {
-        documents.par_extend(analyse_text(chunk, progress));
+        analysed.par_extend(analyse_text(chunk, progress).map(|mut doc| {
+            let span = spiller.keep(&mut doc);
+            (doc, span)
+        }));
     });
-    (analyze_documents(documents, config, progress), errors)
+    let (documents, spans) = analysed;
+    (run_pipeline(documents, spiller.finish(spans), config, progress), errors)
 }
 
 /// The text stage, in parallel: each article becomes a [`Doc`] and is dropped.
@@ -242,9 +263,27 @@ pub fn compare(a: &Article, b: &Article, config: &Config) -> Comparison {
 /// Runs the pipeline from analysed documents on: sketches, candidates,
 /// alignment and relations.
 pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Progress) -> Analysis {
+    run_pipeline(documents, Texts::held(), config, progress)
+}
+
+/// Documents whose texts a stage brings back at once when they were
+/// spilled (about 150 MB of news text).
+const HELD_AT_ONCE: usize = 65_536;
+
+/// The pipeline from analysed documents on, with the texts they do not
+/// hold in `texts`: each stage that reads text brings back what it needs,
+/// [`HELD_AT_ONCE`] documents at a time.
+fn run_pipeline(mut documents: Vec<Doc>, texts: Texts, config: &Config, progress: &dyn Progress) -> Analysis {
     progress.stage("sketch", 1);
     let sketcher = Sketcher::new(&config.sketch);
-    let keys = candidates::Keys::of_documents(&documents, &sketcher);
+    let mut hashed = Vec::with_capacity(documents.len());
+    for start in (0..documents.len()).step_by(HELD_AT_ONCE) {
+        let batch: Vec<usize> = (start..(start + HELD_AT_ONCE).min(documents.len())).collect();
+        hashed.par_extend(texts.with_held(&mut documents, &batch, |held| {
+            batch.par_iter().map(|&d| sketcher.exact_and_bands(&held[d])).collect::<Vec<_>>()
+        }));
+    }
+    let keys = candidates::Keys::of_hashed(&documents, hashed, &sketcher);
     progress.advance(1);
     let stats = CorpusStats::of_documents(&documents);
 
@@ -253,27 +292,30 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
     progress.advance(1);
 
     progress.stage("align", candidates.len() as u64);
-    let mut relations: Vec<Relation> = candidates
-        .par_iter()
-        .filter_map(|c| {
-            let relation = relate_pair(&documents, c, &stats, &sketcher, config);
-            progress.advance(1);
-            relation
-        })
-        .collect();
+    let mut relations: Vec<Relation> = Vec::new();
+    for batch in candidates.chunks(HELD_AT_ONCE / 2) {
+        let needed: Vec<usize> = batch.iter().flat_map(|c| [c.a as usize, c.b as usize]).collect();
+        relations.par_extend(texts.with_held(&mut documents, &needed, |held| {
+            batch
+                .par_iter()
+                .filter_map(|c| {
+                    let relation = relate_pair(held, c, &stats, &sketcher, config);
+                    progress.advance(1);
+                    relation
+                })
+                .collect::<Vec<_>>()
+        }));
+    }
     if !config.stories.enabled {
         progress.stage("confirm", 1);
-        settle_without_stories(&documents, &mut relations, &stats, config);
+        let needed: Vec<usize> = relations.iter().flat_map(|r| [r.a, r.b]).collect();
+        texts.with_held(&mut documents, &needed, |held| settle_without_stories(held, &mut relations, &stats, config));
         progress.finish();
-        return Analysis {
-            documents,
-            relations,
-            stories: Vec::new(),
-            candidates: candidates.len(),
-            config: config.clone(),
-        };
+        let candidates = candidates.len();
+        return Analysis { documents, texts, relations, stories: Vec::new(), candidates, config: config.clone() };
     }
-    relate::direct_merges(&documents, &mut relations, &config.relate);
+    let undirected: Vec<usize> = relations.iter().filter(|r| r.direction.is_none()).flat_map(|r| [r.a, r.b]).collect();
+    texts.with_held(&mut documents, &undirected, |held| relate::direct_merges(held, &mut relations, &config.relate));
 
     progress.stage("stories", 1);
     // Stories before the last direction evidence: the story's independent
@@ -283,14 +325,45 @@ pub fn analyze_documents(documents: Vec<Doc>, config: &Config, progress: &dyn Pr
     let firm = relations.iter().filter(|r| !relate::witness::tentative(r, &config.relate));
     let labels = stories::labels_of(&documents, firm, &stats, &config.stories);
     progress.stage("confirm", 1);
-    relate::witness::confirm_condensed(&documents, &mut relations, &labels.label, &stats, &config.relate);
+    let needed = story_accounts(&relations, &labels.label, |r| relate::witness::tentative(r, &config.relate));
+    texts.with_held(&mut documents, &needed, |held| {
+        relate::witness::confirm_condensed(held, &mut relations, &labels.label, &stats, &config.relate)
+    });
     progress.stage("witnesses", 1);
-    relate::witness::direct_by_witnesses(&documents, &mut relations, &labels.label, &config.relate);
+    let needed = story_accounts(&relations, &labels.label, relate::witness::open);
+    texts.with_held(&mut documents, &needed, |held| {
+        relate::witness::direct_by_witnesses(held, &mut relations, &labels.label, &config.relate)
+    });
     relations.sort_by_key(|r| (r.a, r.b));
     progress.stage("collate", 1);
-    let stories = stories::assemble(&documents, &relations, &labels, &stats, &config.stories);
+    let plan = stories::Plan::new(documents.len(), &relations, &labels);
+    let mut stories = Vec::with_capacity(plan.groups.len());
+    let mut groups = plan.groups.iter().peekable();
+    while groups.peek().is_some() {
+        let mut batch = Vec::new();
+        let mut needed = Vec::new();
+        while let Some(group) = groups.next_if(|g| needed.is_empty() || needed.len() + g.len() <= HELD_AT_ONCE) {
+            needed.extend_from_slice(group);
+            batch.push(group);
+        }
+        stories.par_extend(texts.with_held(&mut documents, &needed, |held| {
+            batch.par_iter().map(|group| plan.story(held, group, &stats, &config.stories)).collect::<Vec<_>>()
+        }));
+    }
+    let stories = stories::largest_first(stories);
     progress.advance(1);
     progress.finish();
 
-    Analysis { documents, relations, stories, candidates: candidates.len(), config: config.clone() }
+    Analysis { documents, texts, relations, stories, candidates: candidates.len(), config: config.clone() }
+}
+
+/// The documents of the relations `open` picks, and every document of
+/// their stories: what the witness stages read of them.
+fn story_accounts(relations: &[Relation], label: &[u32], open: impl Fn(&Relation) -> bool) -> Vec<usize> {
+    let told: std::collections::HashSet<u32> = relations.iter().filter(|r| open(r)).map(|r| label[r.a]).collect();
+    if told.is_empty() {
+        return Vec::new();
+    }
+    let pairs = relations.iter().filter(|r| open(r)).flat_map(|r| [r.a, r.b]);
+    pairs.chain((0..label.len()).filter(|&d| told.contains(&label[d]))).collect()
 }

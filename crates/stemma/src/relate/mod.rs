@@ -543,6 +543,27 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_merge_is_directed_alike_with_its_texts_spilled() {
+        use crate::text::{spill::Spiller, tokens::Terms, Doc};
+        let merged = [&STORY[..4], &OTHER[..4]].concat().join("\n\n");
+        let pairs =
+            [("a-merged", merged.as_str()), ("b-council", &STORY.join("\n\n")), ("c-museum", &OTHER.join("\n\n"))];
+        let held = analysed(&pairs);
+        let terms = Terms::default();
+        let spiller = Spiller::new(0);
+        let mut documents: Vec<Doc> = pairs
+            .iter()
+            .map(|(id, text)| Doc::from_article(&crate::ingest::Article::from_text(id, text), &terms))
+            .collect();
+        let spans = documents.iter_mut().map(|d| spiller.keep(d)).collect();
+        let spilled =
+            crate::run_pipeline(documents, spiller.finish(spans), &crate::config::Config::default(), &crate::Quiet);
+        assert!(spilled.texts.any_spilled());
+        assert!(held.relations.iter().all(|r| r.direction == Some(DirectionBasis::Containment)));
+        assert_eq!(spilled.relations, held.relations);
+    }
+
+    #[test]
     fn a_date_in_the_text_orders_articles_without_metadata() {
         let story = STORY.join("\n\n");
         let later = format!("Published: July 30, 2004\n\n{}", story.replace("Monday", "Tuesday"));

@@ -218,19 +218,20 @@ fn verdict(readings: &[Reading], witnesses: &[&Vec<u64>], config: &RelateConfig)
     Some((a_is_source, evidence))
 }
 
+/// Whether [`direct_by_witnesses`] asks the story's accounts about a
+/// relation: nothing else directed it, and it changed something a reading
+/// can tell apart.
+pub fn open(r: &Relation) -> bool {
+    let c = &r.changes;
+    r.direction.is_none() && !(c.altered_quotes.is_empty() && c.changed_facts.is_empty() && c.meaning_shifts.is_empty())
+}
+
 /// Directs the relations that nothing else directed by the readings of the
 /// story's independent accounts (see the module's doc). `story` labels each
 /// document with its story. A relation whose source turns out to be `b` is
 /// flipped, and its changes computed again from the source's side.
 pub fn direct_by_witnesses(documents: &[Doc], relations: &mut [Relation], story: &[u32], config: &RelateConfig) {
-    let open: Vec<usize> = (0..relations.len())
-        .filter(|&k| {
-            let r = &relations[k];
-            let c = &r.changes;
-            r.direction.is_none()
-                && !(c.altered_quotes.is_empty() && c.changed_facts.is_empty() && c.meaning_shifts.is_empty())
-        })
-        .collect();
+    let open: Vec<usize> = (0..relations.len()).filter(|&k| open(&relations[k])).collect();
     if open.is_empty() {
         return;
     }

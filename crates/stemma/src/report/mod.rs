@@ -6,7 +6,9 @@
 pub mod html;
 
 use std::io::{self, Write};
+use std::ops::Index;
 
+use serde::ser::SerializeSeq;
 use serde::Serialize;
 
 use crate::align::{word_diff, DiffOp};
@@ -17,6 +19,7 @@ use crate::relate::{Changes, DirectionBasis, Relation, RelationKind};
 use crate::sketch::Banding;
 use crate::stories::collate::{Citation, ConflictKind};
 use crate::stories::Story;
+use crate::text::spill::Texts;
 use crate::text::Doc;
 use crate::Analysis;
 
@@ -53,11 +56,16 @@ pub struct Stories<'a> {
     pub stories: &'a [Story],
     /// The documents they point into.
     pub documents: &'a [Doc],
+    /// The texts the documents do not hold.
+    pub texts: &'a Texts,
 }
 
 impl Serialize for Stories<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_items(serializer, self.stories, |i, story| story_out(i, story, self.documents))
+        serialize_items(serializer, self.stories, |seq, i, story| {
+            let docs = self.texts.view(self.documents, story.documents.iter().copied());
+            seq.serialize_element(&story_out(i, story, &docs))
+        })
     }
 }
 
@@ -154,7 +162,7 @@ pub struct StatementOut<'a> {
     pub citation: CitationOut<'a>,
 }
 
-fn citation(c: Citation, docs: &[Doc]) -> CitationOut<'_> {
+fn citation<D: Index<usize, Output = Doc> + ?Sized>(c: Citation, docs: &D) -> CitationOut<'_> {
     CitationOut {
         document: &docs[c.document].id,
         sentence: c.sentence,
@@ -162,7 +170,7 @@ fn citation(c: Citation, docs: &[Doc]) -> CitationOut<'_> {
     }
 }
 
-fn story_out<'a>(i: usize, story: &'a Story, docs: &'a [Doc]) -> StoryOut<'a> {
+fn story_out<'a, D: Index<usize, Output = Doc> + ?Sized>(i: usize, story: &'a Story, docs: &'a D) -> StoryOut<'a> {
     let witness = |f: usize| docs[story.families[f].witness()].id.as_str();
     let c = &story.collation;
     StoryOut {
@@ -221,11 +229,15 @@ fn story_out<'a>(i: usize, story: &'a Story, docs: &'a [Doc]) -> StoryOut<'a> {
 pub struct Documents<'a> {
     /// The documents.
     pub documents: &'a [Doc],
+    /// The texts the documents do not hold.
+    pub texts: &'a Texts,
 }
 
 impl Serialize for Documents<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_items(serializer, self.documents, |_, doc| document(doc))
+        serialize_items(serializer, self.documents, |seq, d, _| {
+            seq.serialize_element(&document(&self.texts.view(self.documents, [d])[d]))
+        })
     }
 }
 
@@ -236,11 +248,15 @@ pub struct Relations<'a> {
     pub relations: &'a [Relation],
     /// The documents they point into.
     pub documents: &'a [Doc],
+    /// The texts the documents do not hold.
+    pub texts: &'a Texts,
 }
 
 impl Serialize for Relations<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_items(serializer, self.relations, |_, r| relation(r, self.documents))
+        serialize_items(serializer, self.relations, |seq, _, r| {
+            seq.serialize_element(&relation(r, &self.texts.view(self.documents, [r.a, r.b])))
+        })
     }
 }
 
@@ -363,16 +379,16 @@ fn round(x: f64) -> f64 {
 impl<'a> Report<'a> {
     /// Builds the report of an analysis.
     pub fn new(analysis: &'a Analysis, input_errors: &'a [InputError]) -> Report<'a> {
-        let docs = &analysis.documents;
+        let (docs, texts) = (&analysis.documents, &analysis.texts);
         Report {
             schema_version: SCHEMA_VERSION,
             stemma_version: env!("CARGO_PKG_VERSION"),
             summary: Summary::of(analysis),
             config: &analysis.config,
             input_errors,
-            documents: Documents { documents: docs },
-            relations: Relations { relations: &analysis.relations, documents: docs },
-            stories: Stories { stories: &analysis.stories, documents: docs },
+            documents: Documents { documents: docs, texts },
+            relations: Relations { relations: &analysis.relations, documents: docs, texts },
+            stories: Stories { stories: &analysis.stories, documents: docs, texts },
         }
     }
 }
@@ -392,7 +408,7 @@ pub fn document(doc: &Doc) -> DocumentOut<'_> {
 }
 
 /// A relation as the report writes it, `r`'s indices pointing into `docs`.
-pub fn relation<'a>(r: &'a Relation, docs: &'a [Doc]) -> RelationOut<'a> {
+pub fn relation<'a, D: Index<usize, Output = Doc> + ?Sized>(r: &'a Relation, docs: &'a D) -> RelationOut<'a> {
     let (a, b) = (&docs[r.a], &docs[r.b]);
     RelationOut {
         a: &a.id,
@@ -443,10 +459,41 @@ pub fn write_json(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
     write_field(out, "summary", &report.summary, false)?;
     write_field(out, "config", report.config, false)?;
     write_field(out, "input_errors", report.input_errors, false)?;
-    let (relations, stories) = (&report.relations, &report.stories);
-    write_list(out, "documents", report.documents.documents, |_, doc| document(doc), false)?;
-    write_list(out, "relations", relations.relations, |_, r| relation(r, relations.documents), false)?;
-    write_list(out, "stories", stories.stories, |i, story| story_out(i, story, stories.documents), false)?;
+    // Each chunk of a list sees the texts of its documents (see
+    // `text::spill`): brought back for the chunk, dropped after it.
+    let (documents, texts) = (report.documents.documents, report.documents.texts);
+    write_list(
+        out,
+        "documents",
+        documents.len(),
+        |chunk| {
+            let docs = texts.view(documents, chunk.clone());
+            render_each(chunk, |d| document(&docs[d]))
+        },
+        false,
+    )?;
+    let relations = report.relations.relations;
+    write_list(
+        out,
+        "relations",
+        relations.len(),
+        |chunk| {
+            let docs = texts.view(documents, relations[chunk.clone()].iter().flat_map(|r| [r.a, r.b]));
+            render_each(chunk, |k| relation(&relations[k], &docs))
+        },
+        false,
+    )?;
+    let stories = report.stories.stories;
+    write_list(
+        out,
+        "stories",
+        stories.len(),
+        |chunk| {
+            let docs = texts.view(documents, stories[chunk.clone()].iter().flat_map(|s| s.documents.iter().copied()));
+            render_each(chunk, |i| story_out(i, &stories[i], &docs))
+        },
+        false,
+    )?;
     out.write_all(b"\n}\n")
 }
 
@@ -481,24 +528,19 @@ fn write_field<T: Serialize + ?Sized>(out: &mut dyn Write, name: &str, value: &T
     out.write_all(&pretty_at(value, 1)?)
 }
 
-/// A list field of the report's object, each item as `render` makes it.
-fn write_list<'a, T, O, F>(out: &mut dyn Write, name: &str, items: &'a [T], render: F, first: bool) -> io::Result<()>
+/// A list field of the report's object of `len` items, `render` making
+/// the text of each chunk of them.
+fn write_list<F>(out: &mut dyn Write, name: &str, len: usize, render: F, first: bool) -> io::Result<()>
 where
-    T: Sync,
-    O: Serialize,
-    F: Fn(usize, &'a T) -> O + Sync,
+    F: Fn(std::ops::Range<usize>) -> io::Result<Vec<Vec<u8>>> + Sync,
 {
-    use rayon::prelude::*;
     write_key(out, name, first)?;
-    if items.is_empty() {
+    if len == 0 {
         return out.write_all(b"[]");
     }
     out.write_all(b"[")?;
-    let rendered = |c: usize| -> io::Result<Vec<Vec<u8>>> {
-        let chunk = &items[c * RENDERED_AT_ONCE..((c + 1) * RENDERED_AT_ONCE).min(items.len())];
-        chunk.par_iter().enumerate().map(|(k, item)| pretty_at(&render(c * RENDERED_AT_ONCE + k, item), 2)).collect()
-    };
-    let chunks = items.len().div_ceil(RENDERED_AT_ONCE);
+    let rendered = |c: usize| render(c * RENDERED_AT_ONCE..((c + 1) * RENDERED_AT_ONCE).min(len));
+    let chunks = len.div_ceil(RENDERED_AT_ONCE);
     // Each chunk is written while the next is rendered: a large report is
     // as much writing (gigabytes, at the disk's pace) as rendering.
     let mut ready = rendered(0)?;
@@ -519,18 +561,27 @@ where
     out.write_all(b"\n  ]")
 }
 
-/// Serializes `items` as a sequence, each as `render` makes it, one at a
-/// time: a report of a million documents is never built in memory whole.
-fn serialize_items<'a, S, T, O, F>(serializer: S, items: &'a [T], render: F) -> Result<S::Ok, S::Error>
+/// The items `chunk` of a list, in parallel, each as `render` makes it and
+/// the pretty printer writes it inside the report's list.
+fn render_each<O: Serialize>(
+    chunk: std::ops::Range<usize>,
+    render: impl Fn(usize) -> O + Sync,
+) -> io::Result<Vec<Vec<u8>>> {
+    use rayon::prelude::*;
+    chunk.into_par_iter().map(|i| pretty_at(&render(i), 2)).collect()
+}
+
+/// Serializes `items` as a sequence, `each` serializing each element
+/// (with what it needs of the documents' texts) one at a time: a report of
+/// a million documents is never built in memory whole.
+fn serialize_items<S, T, F>(serializer: S, items: &[T], mut each: F) -> Result<S::Ok, S::Error>
 where
     S: serde::Serializer,
-    O: Serialize,
-    F: Fn(usize, &'a T) -> O,
+    F: FnMut(&mut S::SerializeSeq, usize, &T) -> Result<(), S::Error>,
 {
-    use serde::ser::SerializeSeq;
     let mut seq = serializer.serialize_seq(Some(items.len()))?;
     for (i, item) in items.iter().enumerate() {
-        seq.serialize_element(&render(i, item))?;
+        each(&mut seq, i, item)?;
     }
     seq.end()
 }
@@ -859,7 +910,8 @@ mod tests {
             (0..RENDERED_AT_ONCE * 2 + 3).map(|i| (i, vec![i as u32, i as u32 % 3], "line\nbreak")).collect();
         for items in [&items[..], &[]] {
             let mut written = b"{".to_vec();
-            write_list(&mut written, "items", items, |i, item| (i, &item.1, item.2), true).expect("written");
+            let render = |chunk| render_each(chunk, |i| (i, &items[i].1, items[i].2));
+            write_list(&mut written, "items", items.len(), render, true).expect("written");
             written.extend_from_slice(b"\n}");
             let expected = serde_json::to_string_pretty(&Holder { items }).expect("serialized");
             assert_eq!(String::from_utf8_lossy(&written), expected);

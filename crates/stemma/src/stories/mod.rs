@@ -126,43 +126,72 @@ pub fn assemble(
     stats: &CorpusStats,
     config: &StoryConfig,
 ) -> Vec<Story> {
-    let label = &clustering.label;
-    let family = family_labels(documents.len(), relations);
+    let plan = Plan::new(documents.len(), relations, clustering);
+    largest_first(plan.groups.iter().map(|group| plan.story(documents, group, stats, config)).collect())
+}
 
-    let mut by_story: std::collections::BTreeMap<u32, Vec<usize>> = std::collections::BTreeMap::new();
-    for (d, &l) in label.iter().enumerate() {
-        by_story.entry(l).or_default().push(d);
-    }
-    // Relations grouped by family, so that each story sees only its own.
-    let mut family_relations: std::collections::HashMap<usize, Vec<&Relation>> = std::collections::HashMap::new();
-    for r in relations {
-        family_relations.entry(family[r.a]).or_default().push(r);
+/// What [`assemble`] knows before it reads a document: each story's
+/// documents, their copy families, and the relations of each family. A
+/// caller holding the texts of part of the corpus at a time makes the
+/// stories of each part with [`Plan::story`].
+pub struct Plan<'a> {
+    /// The documents of each story of two or more, ascending, the stories
+    /// in label order.
+    pub groups: Vec<Vec<usize>>,
+    family: Vec<usize>,
+    family_relations: std::collections::HashMap<usize, Vec<&'a Relation>>,
+    clustering: &'a Clustering,
+}
+
+impl<'a> Plan<'a> {
+    /// The plan for `n` documents with these relations and labels.
+    pub fn new(n: usize, relations: &'a [Relation], clustering: &'a Clustering) -> Plan<'a> {
+        let family = family_labels(n, relations);
+        let mut by_story: std::collections::BTreeMap<u32, Vec<usize>> = std::collections::BTreeMap::new();
+        for (d, &l) in clustering.label.iter().enumerate() {
+            by_story.entry(l).or_default().push(d);
+        }
+        // Relations grouped by family, so that each story sees only its own.
+        let mut family_relations: std::collections::HashMap<usize, Vec<&Relation>> = std::collections::HashMap::new();
+        for r in relations {
+            family_relations.entry(family[r.a]).or_default().push(r);
+        }
+        let groups = by_story.into_values().filter(|docs| docs.len() >= 2).collect();
+        Plan { groups, family, family_relations, clustering }
     }
 
-    let mut out: Vec<Story> = by_story
-        .into_values()
-        .filter(|docs| docs.len() >= 2)
-        .map(|docs| {
-            let mut members: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
-            for &d in &docs {
-                members.entry(family[d]).or_default().push(d);
-            }
-            let families: Vec<Family> = members
-                .into_iter()
-                .map(|(f, members)| {
-                    let own = family_relations.get(&f).map(Vec::as_slice).unwrap_or_default();
-                    Family { root: root_of(&members, documents, own), members }
-                })
-                .collect();
-            let collation = collate::collate(documents, &families, stats, config);
-            let central = name::central(&docs, &clustering.closeness);
-            let timeline = name::timeline(&docs, documents);
-            Story { name: name::name(&documents[central]), central, timeline, documents: docs, families, collation }
-        })
-        .collect();
-    // Largest stories first; ties in document order.
-    out.sort_by_key(|s| (std::cmp::Reverse(s.documents.len()), s.documents[0]));
-    out
+    /// The story of the documents `group` (one of [`Plan::groups`]), whose
+    /// texts `documents` must hold.
+    pub fn story(&self, documents: &[Doc], group: &[usize], stats: &CorpusStats, config: &StoryConfig) -> Story {
+        let mut members: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
+        for &d in group {
+            members.entry(self.family[d]).or_default().push(d);
+        }
+        let families: Vec<Family> = members
+            .into_iter()
+            .map(|(f, members)| {
+                let own = self.family_relations.get(&f).map(Vec::as_slice).unwrap_or_default();
+                Family { root: root_of(&members, documents, own), members }
+            })
+            .collect();
+        let collation = collate::collate(documents, &families, stats, config);
+        let central = name::central(group, &self.clustering.closeness);
+        let timeline = name::timeline(group, documents);
+        Story {
+            name: name::name(&documents[central]),
+            central,
+            timeline,
+            documents: group.to_vec(),
+            families,
+            collation,
+        }
+    }
+}
+
+/// Stories in report order: largest first; ties in document order.
+pub fn largest_first(mut stories: Vec<Story>) -> Vec<Story> {
+    stories.sort_by_key(|s| (std::cmp::Reverse(s.documents.len()), s.documents[0]));
+    stories
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod facts;
 pub mod normalize;
 pub mod quotes;
 pub mod segment;
+pub mod spill;
 pub mod tokens;
 
 use serde::{Deserialize, Serialize};
