@@ -171,7 +171,11 @@ impl Texts {
         if !self.any_spilled() {
             return;
         }
-        let read: Vec<(usize, String)> = needed
+        // A document in many of a batch's pairs is read once.
+        let mut wanted: Vec<usize> = needed.iter().copied().filter(|&d| self.is_spilled(d)).collect();
+        wanted.par_sort_unstable();
+        wanted.dedup();
+        let read: Vec<(usize, String)> = wanted
             .par_iter()
             .filter(|&&d| documents[d].text.is_empty())
             .filter_map(|&d| Some((d, self.read(d)?)))
@@ -212,7 +216,9 @@ impl Texts {
     /// that hold them: for a stage that only borrows the documents.
     pub fn view<'a>(&self, documents: &'a [Doc], needed: impl IntoIterator<Item = usize>) -> View<'a> {
         let copies = if self.any_spilled() {
-            let wanted: Vec<usize> = needed.into_iter().filter(|&d| self.is_spilled(d)).collect();
+            let mut wanted: Vec<usize> = needed.into_iter().filter(|&d| self.is_spilled(d)).collect();
+            wanted.par_sort_unstable();
+            wanted.dedup();
             wanted
                 .into_par_iter()
                 .filter_map(|d| Some((d, Doc { text: self.read(d)?, ..documents[d].clone() })))
