@@ -43,8 +43,9 @@ pub struct Keys<'a> {
     pub exact: Vec<(u64, u32)>,
     /// `(LSH band key, document)`.
     pub bands: Vec<(u64, u32)>,
-    /// Number of documents.
-    documents: usize,
+    /// For each document, an upper bound on its sentence keys in one band
+    /// (its sentences: each has at most one key a band).
+    band_keys_bound: Vec<u32>,
     /// An upper bound on the number of sentence keys.
     sentence_keys_bound: usize,
     /// How many bands the sentence keys come in: a key only meets keys of
@@ -73,11 +74,12 @@ impl<'a> Keys<'a> {
         let exact = hashed.iter().enumerate().map(|(i, h)| (h.0, i as u32)).collect();
         let bands =
             hashed.into_iter().enumerate().flat_map(|(i, h)| h.1.into_iter().map(move |k| (k, i as u32))).collect();
-        let sentences: usize = documents.iter().map(|d| d.sentences.len()).sum();
+        let band_keys_bound: Vec<u32> = documents.iter().map(|d| d.sentences.len() as u32).collect();
+        let sentences: usize = band_keys_bound.iter().map(|&n| n as usize).sum();
         Keys {
             exact,
             bands,
-            documents: documents.len(),
+            band_keys_bound,
             sentence_keys_bound: sentences * sketcher.sentence_bands(),
             sentence_bands: sketcher.sentence_bands(),
             sentence_keys: Box::new(move |d, bands| sketcher.sentence_keys_in(&documents[d], bands)),
@@ -96,7 +98,7 @@ impl<'a> Keys<'a> {
         Keys {
             exact,
             bands,
-            documents: sentence_keys.len(),
+            band_keys_bound: sentence_keys.iter().map(|k| k.len() as u32).collect(),
             sentence_keys_bound: sentence_keys.iter().map(Vec::len).sum(),
             // Held keys do not say their bands.
             sentence_bands: 1,
@@ -119,19 +121,46 @@ impl<'a> Keys<'a> {
         let (first, last) = (pass * per_pass, (pass + 1) * per_pass - 1);
         let taken = (first / slices) as usize..(last / slices) as usize + 1;
         let width = taken.len();
-        (0..self.documents)
-            .into_par_iter()
-            .flat_map_iter(|d| {
+        // Each document's keys are written into its own region of one
+        // vector sized by their upper bound, and the unused slots dropped:
+        // collected, they were held twice at the end (the parallel pieces
+        // and the vector joining them), the candidate stage's peak at 1M.
+        const UNUSED: (u64, u32, u32) = (0, u32::MAX, 0);
+        let bound = |d: usize| self.band_keys_bound[d] as usize * width;
+        let mut postings = vec![UNUSED; (0..self.band_keys_bound.len()).map(bound).sum()];
+        let mut regions = Vec::new();
+        let mut rest = postings.as_mut_slice();
+        for start in (0..self.band_keys_bound.len()).step_by(REGION_DOCUMENTS) {
+            let docs = start..(start + REGION_DOCUMENTS).min(self.band_keys_bound.len());
+            let (region, tail) = rest.split_at_mut(docs.clone().map(bound).sum());
+            regions.push((docs, region));
+            rest = tail;
+        }
+        regions.into_par_iter().for_each(|(docs, region)| {
+            let mut slots = region.iter_mut();
+            for d in docs {
                 let start = taken.start as u64;
-                (self.sentence_keys)(d, taken.clone()).into_iter().enumerate().filter_map(move |(j, (k, s))| {
+                for (j, (k, s)) in (self.sentence_keys)(d, taken.clone()).into_iter().enumerate() {
                     let band = start + (j % width) as u64;
                     let group = band * slices + (k >> 32) % slices;
-                    (first..=last).contains(&group).then_some((k, d as u32, s))
-                })
-            })
-            .collect()
+                    if (first..=last).contains(&group) {
+                        // Within the bound: a sentence has one key a band.
+                        let slot = slots.next();
+                        debug_assert!(slot.is_some(), "document {d} has more sentence keys than its bound");
+                        if let Some(slot) = slot {
+                            *slot = (k, d as u32, s);
+                        }
+                    }
+                }
+            }
+        });
+        postings.retain(|p| p.1 != u32::MAX);
+        postings
     }
 }
+
+/// Documents whose sentence keys one thread writes at a time.
+const REGION_DOCUMENTS: usize = 4096;
 
 /// Document pairs, as [`pair_key`]s: looked up for every pair of documents
 /// sharing a sentence key, so hashed with one multiplication rather than
