@@ -46,8 +46,6 @@ pub struct Keys<'a> {
     /// For each document, an upper bound on its sentence keys in one band
     /// (its sentences: each has at most one key a band).
     band_keys_bound: Vec<u32>,
-    /// An upper bound on the number of sentence keys.
-    sentence_keys_bound: usize,
     /// How many bands the sentence keys come in: a key only meets keys of
     /// its own band. Keys of unknown bands count as one band.
     sentence_bands: usize,
@@ -79,12 +77,10 @@ impl<'a> Keys<'a> {
             bands.extend(keys.into_iter().map(|k| (k, i as u32)));
         }
         let band_keys_bound: Vec<u32> = documents.iter().map(|d| d.sentences.len() as u32).collect();
-        let sentences: usize = band_keys_bound.iter().map(|&n| n as usize).sum();
         Keys {
             exact,
             bands,
             band_keys_bound,
-            sentence_keys_bound: sentences * sketcher.sentence_bands(),
             sentence_bands: sketcher.sentence_bands(),
             sentence_keys: Box::new(move |d, bands| sketcher.sentence_keys_in(&documents[d], bands)),
         }
@@ -103,11 +99,15 @@ impl<'a> Keys<'a> {
             exact,
             bands,
             band_keys_bound: sentence_keys.iter().map(|k| k.len() as u32).collect(),
-            sentence_keys_bound: sentence_keys.iter().map(Vec::len).sum(),
             // Held keys do not say their bands.
             sentence_bands: 1,
             sentence_keys: Box::new(move |d, _| sentence_keys[d].clone()),
         }
+    }
+
+    /// An upper bound on the number of sentence keys, all bands together.
+    fn sentence_keys_bound(&self) -> usize {
+        self.band_keys_bound.iter().map(|&n| n as usize).sum::<usize>() * self.sentence_bands
     }
 
     /// The sentence-key postings `(key, document, sentence)` whose key falls
@@ -252,7 +252,7 @@ pub(crate) fn group_pairs(mut keyed: Vec<(u64, u32)>, cap: usize) -> Vec<(u32, u
 /// key space at a time.
 fn sentence_pairs(keys: &Keys<'_>, known: &PairSet, config: &CandidateConfig) -> Vec<Candidate> {
     let per_pass = config.postings_per_pass.max(1);
-    let needed = keys.sentence_keys_bound.div_ceil(per_pass).max(1);
+    let needed = keys.sentence_keys_bound().div_ceil(per_pass).max(1);
     let passes = whole_bands(needed, keys.sentence_bands.max(1)) as u64;
     // The hits of all key passes are needed together, per document pair, to
     // count the distinct sentences a pair shares; on a large corpus they are
@@ -260,7 +260,7 @@ fn sentence_pairs(keys: &Keys<'_>, known: &PairSet, config: &CandidateConfig) ->
     // sharing one key). So document pairs are taken in partitions too, each
     // seeing every key pass again: time for memory, only above
     // `2 * postings_per_pass` keys.
-    let partitions = keys.sentence_keys_bound.div_ceil(2 * per_pass).max(1) as u64;
+    let partitions = keys.sentence_keys_bound().div_ceil(2 * per_pass).max(1) as u64;
     let partition_of =
         |a: u32, b: u32| (((a as u64) << 32 | b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % partitions;
     // 12 bytes a hit: sentence indices saturate at 65,535 (a document that

@@ -83,20 +83,19 @@ impl Spiller {
                 }
             }
         }
-        let offset = scratch.written;
-        let written = scratch.writer.as_mut().map(|w| w.write_all(doc.text.as_bytes()));
-        match written {
-            Some(Ok(())) => {
-                scratch.written += len;
+        let Scratch { writer: Some(writer), written, problem } = &mut *scratch else { return None };
+        match writer.write_all(doc.text.as_bytes()) {
+            Ok(()) => {
+                let offset = *written;
+                *written += len;
                 doc.text = String::new();
                 // Within u32: texts are cut to 4 GiB (see `Doc::from_article`).
                 Some(Span { offset, len: len as u32 })
             }
-            Some(Err(err)) => {
-                scratch.problem = Some(format!("cannot write texts to the scratch file: {err}"));
+            Err(err) => {
+                *problem = Some(format!("cannot write texts to the scratch file: {err}"));
                 None
             }
-            None => None,
         }
     }
 
@@ -166,19 +165,25 @@ impl Texts {
         Some(String::from_utf8(bytes).unwrap_or_else(|err| panic!("a text read back from the scratch file: {err}")))
     }
 
+    /// The spilled documents among `needed`, each once: a document in many
+    /// of a batch's pairs is read once.
+    fn spilled_among(&self, needed: impl IntoIterator<Item = usize>) -> Vec<usize> {
+        let mut wanted: Vec<usize> = needed.into_iter().filter(|&d| self.is_spilled(d)).collect();
+        wanted.par_sort_unstable();
+        wanted.dedup();
+        wanted
+    }
+
     /// Brings the texts of the `needed` documents back into them.
     pub fn hold(&self, documents: &mut [Doc], needed: &[usize]) {
         if !self.any_spilled() {
             return;
         }
-        // A document in many of a batch's pairs is read once.
-        let mut wanted: Vec<usize> = needed.iter().copied().filter(|&d| self.is_spilled(d)).collect();
-        wanted.par_sort_unstable();
-        wanted.dedup();
-        let read: Vec<(usize, String)> = wanted
-            .par_iter()
-            .filter(|&&d| documents[d].text.is_empty())
-            .filter_map(|&d| Some((d, self.read(d)?)))
+        let read: Vec<(usize, String)> = self
+            .spilled_among(needed.iter().copied())
+            .into_par_iter()
+            .filter(|&d| documents[d].text.is_empty())
+            .filter_map(|d| Some((d, self.read(d)?)))
             .collect();
         for (d, text) in read {
             documents[d].text = text;
@@ -216,10 +221,7 @@ impl Texts {
     /// that hold them: for a stage that only borrows the documents.
     pub fn view<'a>(&self, documents: &'a [Doc], needed: impl IntoIterator<Item = usize>) -> View<'a> {
         let copies = if self.any_spilled() {
-            let mut wanted: Vec<usize> = needed.into_iter().filter(|&d| self.is_spilled(d)).collect();
-            wanted.par_sort_unstable();
-            wanted.dedup();
-            wanted
+            self.spilled_among(needed)
                 .into_par_iter()
                 .filter_map(|d| Some((d, Doc { text: self.read(d)?, ..documents[d].clone() })))
                 .collect()
