@@ -477,9 +477,9 @@ fn changed_units(pair: &fact::Pair<'_>, found: &[ChangedFact]) -> Vec<ChangedFac
 
 pub(super) fn dropped_attribution(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Option<DroppedAttribution> {
     let source = a.sentences[i].attribution.as_ref().filter(|s| s.named)?;
-    let name = family(&source.source)?;
+    let name = family(source.source())?;
     let names_it = |j: usize| {
-        let cited = b.sentences[j].attribution.as_ref().and_then(|s| family(&s.source));
+        let cited = b.sentences[j].attribution.as_ref().and_then(|s| family(s.source()));
         cited.as_deref() == Some(name.as_str()) || wording(b.sentence_text(j)).contains(&name)
     };
     // A quotation spread over sentences is attributed once, in any of them.
@@ -492,8 +492,8 @@ pub(super) fn dropped_attribution(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> O
     }
     let j = js[0];
     Some(DroppedAttribution {
-        a: source.description.clone(),
-        b: b.sentences[j].attribution.as_ref().map(|s| s.source.clone()),
+        a: source.description().to_string(),
+        b: b.sentences[j].attribution.as_ref().map(|s| s.source().to_string()),
         a_sentence: i,
         b_sentence: j,
     })

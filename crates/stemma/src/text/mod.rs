@@ -92,8 +92,8 @@ pub struct Sentence {
     /// [`Doc::terms`] (and their roles in [`Doc::roles`]).
     pub terms: std::ops::Range<u32>,
     /// Who the sentence cites, pronouns resolved to the last named source.
-    /// Shared: the sentences citing one source in a row ("she said", "she
-    /// added") hold one attribution between them.
+    /// Shared: the sentences of a document citing one source hold one
+    /// attribution between them.
     pub attribution: Option<Arc<Attribution>>,
     /// A line that frames the article rather than tells it (URL, time
     /// stamp, byline, credit; see [`boilerplate`]): never narration, never
@@ -169,7 +169,9 @@ impl Doc {
             roles: Vec::with_capacity(text.len() / 10),
         };
         let mut last_named: Option<Arc<Attribution>> = None;
-        let mut last: Option<Arc<Attribution>> = None;
+        // Each source cited once a document: the sentences citing it hold
+        // one attribution between them ("she said", "she added").
+        let mut cited: Vec<Arc<Attribution>> = Vec::new();
         for span in spans {
             let sentence = &text[span.start..span.end];
             let ranges: Vec<(usize, usize)> = quotes
@@ -192,17 +194,17 @@ impl Doc {
                 quotes::attribution(&quotes::mask(sentence, &ranges))
             };
             let attribution = found.map(|a| match &last_named {
-                Some(named) if !a.named && quotes::is_pronoun(&a.source) => named.clone(),
-                _ => match &last {
-                    Some(previous) if **previous == a => previous.clone(),
-                    _ => Arc::new(a),
+                Some(named) if !a.named && quotes::is_pronoun(a.source()) => named.clone(),
+                _ => match cited.iter().find(|c| ***c == a) {
+                    Some(before) => before.clone(),
+                    None => {
+                        cited.push(Arc::new(a));
+                        cited[cited.len() - 1].clone()
+                    }
                 },
             });
-            if let Some(a) = &attribution {
-                if a.named {
-                    last_named = Some(a.clone());
-                }
-                last = Some(a.clone());
+            if let Some(a) = attribution.as_ref().filter(|a| a.named) {
+                last_named = Some(a.clone());
             }
             sentences.push(Sentence {
                 // Within u32: the text was cut to 4 GiB above.
@@ -236,7 +238,7 @@ impl Doc {
                 .as_ref()
                 .or_else(|| closing.and_then(|s| s.attribution.as_ref()))
                 .or_else(|| opening.and_then(|s| s.attribution.as_ref()))
-                .map(|a| a.source.clone())
+                .map(|a| a.source().to_string())
                 // A quotation standing alone right after another in the same
                 // paragraph continues that speaker's words.
                 .or_else(|| previous.as_ref().filter(|(p, _)| Some(*p) == paragraph).map(|(_, s)| s.clone()));
@@ -458,20 +460,23 @@ mod tests {
     }
 
     #[test]
-    fn sentences_citing_one_source_in_a_row_share_its_attribution() {
+    fn sentences_citing_one_source_share_its_attribution() {
         let doc = Doc::from_article(
             &article(
                 "Senator Ruiz said the bill would pass. She said the vote was set. \
-                 Officials said talks went on. Officials said talks went on late.",
+                 Officials said talks went on. Officials said talks went on late. \
+                 Senator Ruiz said she was hopeful.",
             ),
             &Terms::default(),
         );
         let cited: Vec<&Arc<Attribution>> = doc.sentences.iter().filter_map(|s| s.attribution.as_ref()).collect();
-        assert_eq!(cited.len(), 4, "{:?}", doc.sentences);
-        // The pronoun is the senator, held once; the repeated unnamed source too.
-        assert!(Arc::ptr_eq(cited[0], cited[1]) && cited[1].source == "Senator Ruiz");
+        assert_eq!(cited.len(), 5, "{:?}", doc.sentences);
+        // The pronoun is the senator, held once; the repeated unnamed source
+        // too; and the senator cited again after another source.
+        assert!(Arc::ptr_eq(cited[0], cited[1]) && cited[1].source() == "Senator Ruiz");
         assert!(Arc::ptr_eq(cited[2], cited[3]) && !cited[2].named);
         assert!(!Arc::ptr_eq(cited[1], cited[2]));
+        assert!(Arc::ptr_eq(cited[0], cited[4]));
     }
 
     #[test]

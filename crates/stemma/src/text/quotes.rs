@@ -26,16 +26,82 @@ pub struct Quote {
 }
 
 /// Who a sentence says its information comes from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// The source is a part of its description ("Dana Stiffler" of "AMR
+/// Research analyst Dana Stiffler"), so both are one string: a large corpus
+/// holds several attributions a document, and two strings each were a
+/// tenth of what its documents held without their texts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(from = "Cited", into = "Cited")]
 pub struct Attribution {
-    /// The source as named ("Maria Snegovaya", "Experts", "the Kremlin").
-    pub source: String,
-    /// The source with its description when one follows ("Maria Snegovaya,
-    /// senior fellow at …").
-    pub description: String,
+    /// The source with its description when one follows.
+    description: Box<str>,
+    /// Where the source lies in `description`, in bytes.
+    source: (u32, u32),
     /// True for a named person or body; false for "experts", "analysts",
     /// "officials" and the like.
     pub named: bool,
+}
+
+impl Attribution {
+    /// A source cited without a description.
+    pub fn new(source: String, named: bool) -> Attribution {
+        let len = source.len();
+        Attribution::within(source, 0, len, named)
+    }
+
+    /// A source described: its words are the `len` bytes of `description`
+    /// from byte `at`.
+    fn within(description: String, at: usize, len: usize, named: bool) -> Attribution {
+        let end = (at + len).min(description.len());
+        Attribution { description: description.into(), source: (at.min(end) as u32, end as u32), named }
+    }
+
+    /// The source as named ("Maria Snegovaya", "Experts", "the Kremlin").
+    pub fn source(&self) -> &str {
+        &self.description[self.source.0 as usize..self.source.1 as usize]
+    }
+
+    /// The source with its description when one follows ("Maria Snegovaya,
+    /// senior fellow at …").
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+}
+
+impl PartialEq for Attribution {
+    fn eq(&self, other: &Attribution) -> bool {
+        self.named == other.named && self.description == other.description && self.source() == other.source()
+    }
+}
+
+/// An [`Attribution`] as it is written out: its source, description and
+/// whether it names someone.
+#[derive(Serialize, Deserialize)]
+struct Cited {
+    source: String,
+    description: String,
+    named: bool,
+}
+
+impl From<Cited> for Attribution {
+    fn from(c: Cited) -> Attribution {
+        match c.description.find(&c.source) {
+            Some(at) => Attribution::within(c.description, at, c.source.len(), c.named),
+            // Written by hand: a source that is not in its description
+            // becomes its description's end.
+            None => {
+                let at = c.description.len() + 2;
+                Attribution::within(format!("{}, {}", c.description, c.source), at, c.source.len(), c.named)
+            }
+        }
+    }
+}
+
+impl From<Attribution> for Cited {
+    fn from(a: Attribution) -> Cited {
+        Cited { source: a.source().to_string(), description: a.description().to_string(), named: a.named }
+    }
 }
 
 #[rustfmt::skip]
@@ -236,8 +302,7 @@ pub fn attribution(masked: &str) -> Option<Attribution> {
 fn source_before(text: &str, tokens: &[Token<'_>], lower: &[&str], verb: usize) -> Option<Attribution> {
     let prev = verb.checked_sub(1)?;
     if PRONOUNS.contains(&lower[prev]) {
-        let source = tokens[prev].text.to_string();
-        return Some(Attribution { description: source.clone(), source, named: false });
+        return Some(Attribution::new(tokens[prev].text.to_string(), false));
     }
     // "X, a managing director at Y, said": skip back over the appositive.
     let gap = &text[tokens[prev].end()..tokens[verb].start];
@@ -252,8 +317,7 @@ fn source_before(text: &str, tokens: &[Token<'_>], lower: &[&str], verb: usize) 
         if !GENERIC_SOURCES.contains(&word) {
             return None;
         }
-        let source = tokens[last].text.to_string();
-        return Some(Attribution { description: source.clone(), source, named: false });
+        return Some(Attribution::new(tokens[last].text.to_string(), false));
     }
     while first > 0 && last - first < 4 {
         let cand = first - 1;
@@ -273,7 +337,7 @@ fn source_before(text: &str, tokens: &[Token<'_>], lower: &[&str], verb: usize) 
     }
     let source = text[tokens[first].start..tokens[last].end()].trim_end_matches("'s").to_string();
     let named = !GENERIC_SOURCES.contains(&lower[first]);
-    Some(Attribution { description: source.clone(), source, named })
+    Some(Attribution::new(source, named))
 }
 
 fn source_after(text: &str, tokens: &[Token<'_>], from: usize) -> Option<Attribution> {
@@ -317,7 +381,9 @@ fn source_after(text: &str, tokens: &[Token<'_>], from: usize) -> Option<Attribu
         Some(last) => person_after(last + 1).unwrap_or((from, last)),
         None => person_after(from)?,
     };
-    let source = text[tokens[first].start..tokens[last].end()].to_string();
+    let source = &text[tokens[first].start..tokens[last].end()];
+    // The source is the end of the words from `from` (`first` is `from` or
+    // after it).
     let named_whole = text[tokens[from].start..tokens[last].end()].to_string();
     let rest = &text[tokens[last].end()..];
     let description = match rest.strip_prefix(',') {
@@ -332,7 +398,7 @@ fn source_after(text: &str, tokens: &[Token<'_>], from: usize) -> Option<Attribu
         None => named_whole,
     };
     let named = !GENERIC_SOURCES.contains(&source.to_lowercase().as_str());
-    Some(Attribution { source, description, named })
+    Some(Attribution::within(description, tokens[first].start - tokens[from].start, source.len(), named))
 }
 
 /// Replaces the bytes of the given ranges with spaces, keeping offsets; a
@@ -410,7 +476,7 @@ mod tests {
     fn source_of(sentence: &str) -> Option<(String, bool)> {
         let ranges: Vec<(usize, usize)> =
             quotations(sentence, 0, &[(0, sentence.len())], true).iter().map(|q| (q.start, q.end)).collect();
-        attribution(&mask(sentence, &ranges)).map(|a| (a.source, a.named))
+        attribution(&mask(sentence, &ranges)).map(|a| (a.source().to_string(), a.named))
     }
 
     #[test]
@@ -433,18 +499,12 @@ mod tests {
     #[test]
     fn a_role_before_a_name_describes_the_person() {
         let a = attribution("Clashes could ruin the union, said AMR Research analyst Dana Stiffler.").unwrap();
-        assert_eq!(
-            (a.source.as_str(), a.description.as_str()),
-            ("Dana Stiffler", "AMR Research analyst Dana Stiffler")
-        );
+        assert_eq!((a.source(), a.description()), ("Dana Stiffler", "AMR Research analyst Dana Stiffler"));
         let a = attribution("The case is weak, said defense lawyer Theodore Boutrous.").unwrap();
-        assert_eq!(
-            (a.source.as_str(), a.description.as_str()),
-            ("Theodore Boutrous", "defense lawyer Theodore Boutrous")
-        );
+        assert_eq!((a.source(), a.description()), ("Theodore Boutrous", "defense lawyer Theodore Boutrous"));
         assert!(a.named);
         let a = attribution("The talks failed, said White House officials.").unwrap();
-        assert_eq!(a.source, "White House");
+        assert_eq!(a.source(), "White House");
     }
 
     #[test]
@@ -452,7 +512,23 @@ mod tests {
         let a =
             attribution("That could benefit Russia, said Maria Snegovaya, senior fellow at the Center for Studies.")
                 .unwrap();
-        assert_eq!(a.source, "Maria Snegovaya");
-        assert_eq!(a.description, "Maria Snegovaya, senior fellow at the Center for Studies");
+        assert_eq!(a.source(), "Maria Snegovaya");
+        assert_eq!(a.description(), "Maria Snegovaya, senior fellow at the Center for Studies");
+    }
+
+    #[test]
+    fn an_attribution_is_written_as_its_source_and_description() {
+        let a = attribution("The case is weak, said defense lawyer Theodore Boutrous.").unwrap();
+        let json = serde_json::to_value(&a).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"source": "Theodore Boutrous", "description": "defense lawyer Theodore Boutrous", "named": true})
+        );
+        assert_eq!(serde_json::from_value::<Attribution>(json).unwrap(), a);
+        // A source its description does not hold, as a person might write it.
+        let odd: Attribution =
+            serde_json::from_value(serde_json::json!({"source": "Reuters", "description": "a wire", "named": true}))
+                .unwrap();
+        assert_eq!((odd.source(), odd.named), ("Reuters", true));
     }
 }

@@ -119,7 +119,7 @@ fn people(doc: &Doc) -> HashSet<String> {
     };
     for s in &doc.sentences {
         if let Some(a) = s.attribution.as_ref().filter(|a| a.named) {
-            out.extend(last(&a.source));
+            out.extend(last(a.source()));
         }
     }
     out.extend(doc.quotes.iter().filter_map(|q| q.speaker.as_deref().and_then(last)));
