@@ -476,10 +476,10 @@ fn changed_units(pair: &fact::Pair<'_>, found: &[ChangedFact]) -> Vec<ChangedFac
 }
 
 pub(super) fn dropped_attribution(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> Option<DroppedAttribution> {
-    let source = a.sentences[i].attribution.as_ref().filter(|s| s.named)?;
+    let source = a.attribution(i).filter(|s| s.named)?;
     let name = family(source.source())?;
     let names_it = |j: usize| {
-        let cited = b.sentences[j].attribution.as_ref().and_then(|s| family(s.source()));
+        let cited = b.attribution(j).and_then(|s| family(s.source()));
         cited.as_deref() == Some(name.as_str()) || wording(b.sentence_text(j)).contains(&name)
     };
     // A quotation spread over sentences is attributed once, in any of them.
@@ -493,7 +493,7 @@ pub(super) fn dropped_attribution(a: &Doc, b: &Doc, i: usize, js: &[usize]) -> O
     let j = js[0];
     Some(DroppedAttribution {
         a: source.description().to_string(),
-        b: b.sentences[j].attribution.as_ref().map(|s| s.source().to_string()),
+        b: b.attribution(j).map(|s| s.source().to_string()),
         a_sentence: i,
         b_sentence: j,
     })

@@ -291,11 +291,8 @@ fn unnamed_sources(x: &Doc, y: &Doc, links: impl Iterator<Item = (usize, usize)>
     let mut out = Vec::new();
     for (i, js) in &partners {
         let Some(dropped) = changes::dropped_attribution(x, y, *i, js) else { continue };
-        let generic = y.sentences[dropped.b_sentence]
-            .attribution
-            .as_ref()
-            .filter(|g| !g.named && !quotes::is_pronoun(g.source()));
-        let (Some(generic), Some(named)) = (generic, &x.sentences[*i].attribution) else { continue };
+        let generic = y.attribution(dropped.b_sentence).filter(|g| !g.named && !quotes::is_pronoun(g.source()));
+        let (Some(generic), Some(named)) = (generic, x.attribution(*i)) else { continue };
         let note = format!("the copy cites \"{}\" where the source names {}", generic.source(), named.source());
         if !out.contains(&note) {
             out.push(note);

@@ -13,7 +13,7 @@ pub mod spill;
 pub mod tokens;
 
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use std::num::NonZeroU16;
 
 use crate::ingest::{parse_published, Article};
 use quotes::{Attribution, Quote};
@@ -53,6 +53,11 @@ pub struct Doc {
     pub roles: Vec<u8>,
     /// Direct quotations in reading order.
     pub quotes: Vec<Quote>,
+    /// The sources the sentences cite, each once: the sentences citing one
+    /// source point to one attribution ([`Sentence::cites`]). A document
+    /// cites at most 65,535 sources; a sentence citing yet another cites
+    /// none.
+    pub attributions: Vec<Attribution>,
     /// For an article without a publication time, the day its own text
     /// dates it: a time stamp line near the top ("Published: July 29,
     /// 2004"), as days since the Unix epoch, with the date as written.
@@ -91,10 +96,11 @@ pub struct Sentence {
     /// Where the sentence's sorted, distinct content terms lie in
     /// [`Doc::terms`] (and their roles in [`Doc::roles`]).
     pub terms: std::ops::Range<u32>,
-    /// Who the sentence cites, pronouns resolved to the last named source.
-    /// Shared: the sentences of a document citing one source hold one
-    /// attribution between them.
-    pub attribution: Option<Arc<Attribution>>,
+    /// Who the sentence cites, pronouns resolved to the last named source:
+    /// one more than its index in [`Doc::attributions`] (read it with
+    /// [`Doc::attribution`]). An index rather than a shared pointer: 2
+    /// bytes rather than 8, and sentences are most of a large corpus.
+    pub cites: Option<NonZeroU16>,
     /// A line that frames the article rather than tells it (URL, time
     /// stamp, byline, credit; see [`boilerplate`]): never narration, never
     /// aligned, never the site of a change.
@@ -139,6 +145,11 @@ impl Doc {
         self.terms_with(i, WORDING)
     }
 
+    /// Who sentence `i` cites (see [`Sentence::cites`]).
+    pub fn attribution(&self, i: usize) -> Option<&Attribution> {
+        self.sentences[i].cites.map(|c| &self.attributions[usize::from(c.get()) - 1])
+    }
+
     /// The text of sentence `i`.
     pub fn sentence_text(&self, i: usize) -> &str {
         &self.text[self.sentences[i].range()]
@@ -168,10 +179,10 @@ impl Doc {
             terms: Vec::with_capacity(text.len() / 10),
             roles: Vec::with_capacity(text.len() / 10),
         };
-        let mut last_named: Option<Arc<Attribution>> = None;
+        let mut last_named: Option<NonZeroU16> = None;
         // Each source cited once a document: the sentences citing it hold
         // one attribution between them ("she said", "she added").
-        let mut cited: Vec<Arc<Attribution>> = Vec::new();
+        let mut cited: Vec<Attribution> = Vec::new();
         for span in spans {
             let sentence = &text[span.start..span.end];
             let ranges: Vec<(usize, usize)> = quotes
@@ -193,18 +204,19 @@ impl Doc {
             } else {
                 quotes::attribution(&quotes::mask(sentence, &ranges))
             };
-            let attribution = found.map(|a| match &last_named {
-                Some(named) if !a.named && quotes::is_pronoun(a.source()) => named.clone(),
-                _ => match cited.iter().find(|c| ***c == a) {
-                    Some(before) => before.clone(),
+            let cites = found.and_then(|a| match last_named {
+                Some(named) if !a.named && quotes::is_pronoun(a.source()) => Some(named),
+                _ => match cited.iter().position(|c| *c == a) {
+                    Some(before) => NonZeroU16::new(before as u16 + 1),
                     None => {
-                        cited.push(Arc::new(a));
-                        cited[cited.len() - 1].clone()
+                        let number = u16::try_from(cited.len() + 1).ok().and_then(NonZeroU16::new)?;
+                        cited.push(a);
+                        Some(number)
                     }
                 },
             });
-            if let Some(a) = attribution.as_ref().filter(|a| a.named) {
-                last_named = Some(a.clone());
+            if let Some(c) = cites.filter(|c| cited[usize::from(c.get()) - 1].named) {
+                last_named = Some(c);
             }
             sentences.push(Sentence {
                 // Within u32: the text was cut to 4 GiB above.
@@ -212,7 +224,7 @@ impl Doc {
                 end: span.end as u32,
                 paragraph: span.paragraph as u32,
                 terms: first..all.terms.len() as u32,
-                attribution,
+                cites,
                 frame,
             });
         }
@@ -231,13 +243,13 @@ impl Doc {
             let between = previous_end
                 .filter(|&end| opening.is_some_and(|s| s.range().start <= end) && end <= quote.start)
                 .and_then(|end| quotes::attribution(&text[end..quote.start]))
-                .filter(|a| a.named)
-                .map(Arc::new);
+                .filter(|a| a.named);
             previous_end = Some(quote.end);
+            let of = |s: &Sentence| s.cites.map(|c| &cited[usize::from(c.get()) - 1]);
             quote.speaker = between
                 .as_ref()
-                .or_else(|| closing.and_then(|s| s.attribution.as_ref()))
-                .or_else(|| opening.and_then(|s| s.attribution.as_ref()))
+                .or_else(|| closing.and_then(of))
+                .or_else(|| opening.and_then(of))
                 .map(|a| a.source().to_string())
                 // A quotation standing alone right after another in the same
                 // paragraph continues that speaker's words.
@@ -249,6 +261,7 @@ impl Doc {
 
         sentences.shrink_to_fit();
         quotes.shrink_to_fit();
+        cited.shrink_to_fit();
         let tokens::SentenceTerms { terms: mut all_terms, roles: mut all_roles } = all;
         all_terms.shrink_to_fit();
         all_roles.shrink_to_fit();
@@ -269,6 +282,7 @@ impl Doc {
             terms: all_terms,
             roles: all_roles,
             quotes,
+            attributions: cited,
         }
     }
 
@@ -469,14 +483,15 @@ mod tests {
             ),
             &Terms::default(),
         );
-        let cited: Vec<&Arc<Attribution>> = doc.sentences.iter().filter_map(|s| s.attribution.as_ref()).collect();
-        assert_eq!(cited.len(), 5, "{:?}", doc.sentences);
+        let cites: Vec<NonZeroU16> = doc.sentences.iter().filter_map(|s| s.cites).collect();
+        assert_eq!(cites.len(), 5, "{:?}", doc.sentences);
+        assert_eq!(doc.attributions.len(), 2);
         // The pronoun is the senator, held once; the repeated unnamed source
         // too; and the senator cited again after another source.
-        assert!(Arc::ptr_eq(cited[0], cited[1]) && cited[1].source() == "Senator Ruiz");
-        assert!(Arc::ptr_eq(cited[2], cited[3]) && !cited[2].named);
-        assert!(!Arc::ptr_eq(cited[1], cited[2]));
-        assert!(Arc::ptr_eq(cited[0], cited[4]));
+        assert!(cites[0] == cites[1] && doc.attribution(1).unwrap().source() == "Senator Ruiz");
+        assert!(cites[2] == cites[3] && !doc.attribution(2).unwrap().named);
+        assert_ne!(cites[1], cites[2]);
+        assert_eq!(cites[0], cites[4]);
     }
 
     #[test]

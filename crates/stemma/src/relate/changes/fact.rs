@@ -117,8 +117,8 @@ fn people(doc: &Doc) -> HashSet<String> {
         let full_name = ws.len() >= 2 && ws.iter().all(|w| w.is_capitalized());
         ws.last().filter(|_| full_name).map(|w| w.text.trim_end_matches("'s").to_lowercase())
     };
-    for s in &doc.sentences {
-        if let Some(a) = s.attribution.as_ref().filter(|a| a.named) {
+    for i in 0..doc.sentences.len() {
+        if let Some(a) = doc.attribution(i).filter(|a| a.named) {
             out.extend(last(a.source()));
         }
     }

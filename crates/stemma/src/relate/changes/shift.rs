@@ -384,7 +384,7 @@ fn modality(sa: &Side<'_>, sb: &Side<'_>, h: &Hunk) -> bool {
         let k = range.start.min(side.words.len().saturating_sub(1));
         side.words.get(k).is_some_and(|w| {
             let sentence = w.sentence;
-            side.doc.sentences[sentence].attribution.is_some()
+            side.doc.sentences[sentence].cites.is_some()
                 || side.words.iter().any(|v| {
                     v.sentence == sentence
                         && !v.quoted
