@@ -29,8 +29,8 @@ pub struct Quote {
 ///
 /// The source is a part of its description ("Dana Stiffler" of "AMR
 /// Research analyst Dana Stiffler"), so both are one string: a large corpus
-/// holds several attributions a document, and two strings each were a
-/// tenth of what its documents held without their texts.
+/// holds several attributions a document, and with two strings each they
+/// were a seventh of what its documents held without their texts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(from = "Cited", into = "Cited")]
 pub struct Attribution {
