@@ -252,7 +252,8 @@ pub(crate) fn group_pairs(mut keyed: Vec<(u64, u32)>, cap: usize) -> Vec<(u32, u
 /// key space at a time.
 fn sentence_pairs(keys: &Keys<'_>, known: &PairSet, config: &CandidateConfig) -> Vec<Candidate> {
     let per_pass = config.postings_per_pass.max(1);
-    let needed = keys.sentence_keys_bound().div_ceil(per_pass).max(1);
+    let bound = keys.sentence_keys_bound();
+    let needed = bound.div_ceil(per_pass).max(1);
     let passes = whole_bands(needed, keys.sentence_bands.max(1)) as u64;
     // The hits of all key passes are needed together, per document pair, to
     // count the distinct sentences a pair shares; on a large corpus they are
@@ -260,7 +261,7 @@ fn sentence_pairs(keys: &Keys<'_>, known: &PairSet, config: &CandidateConfig) ->
     // sharing one key). So document pairs are taken in partitions too, each
     // seeing every key pass again: time for memory, only above
     // `2 * postings_per_pass` keys.
-    let partitions = keys.sentence_keys_bound().div_ceil(2 * per_pass).max(1) as u64;
+    let partitions = bound.div_ceil(2 * per_pass).max(1) as u64;
     let partition_of =
         |a: u32, b: u32| (((a as u64) << 32 | b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % partitions;
     // 12 bytes a hit: sentence indices saturate at 65,535 (a document that

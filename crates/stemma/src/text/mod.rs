@@ -65,6 +65,12 @@ pub struct Doc {
     pub dateline: Option<(i64, String)>,
 }
 
+/// The attribution a sentence's [`Sentence::cites`] names among a
+/// document's attributions.
+fn cited_as(attributions: &[Attribution], cites: NonZeroU16) -> &Attribution {
+    &attributions[usize::from(cites.get()) - 1]
+}
+
 /// Sentences from the top of an article searched for a time stamp line.
 const DATELINE_SENTENCES: usize = 6;
 
@@ -147,7 +153,7 @@ impl Doc {
 
     /// Who sentence `i` cites (see [`Sentence::cites`]).
     pub fn attribution(&self, i: usize) -> Option<&Attribution> {
-        self.sentences[i].cites.map(|c| &self.attributions[usize::from(c.get()) - 1])
+        self.sentences[i].cites.map(|c| cited_as(&self.attributions, c))
     }
 
     /// The text of sentence `i`.
@@ -215,7 +221,7 @@ impl Doc {
                     }
                 },
             });
-            if let Some(c) = cites.filter(|c| cited[usize::from(c.get()) - 1].named) {
+            if let Some(c) = cites.filter(|&c| cited_as(&cited, c).named) {
                 last_named = Some(c);
             }
             sentences.push(Sentence {
@@ -245,7 +251,7 @@ impl Doc {
                 .and_then(|end| quotes::attribution(&text[end..quote.start]))
                 .filter(|a| a.named);
             previous_end = Some(quote.end);
-            let of = |s: &Sentence| s.cites.map(|c| &cited[usize::from(c.get()) - 1]);
+            let of = |s: &Sentence| s.cites.map(|c| cited_as(&cited, c));
             quote.speaker = between
                 .as_ref()
                 .or_else(|| closing.and_then(of))

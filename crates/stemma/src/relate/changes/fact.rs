@@ -117,11 +117,8 @@ fn people(doc: &Doc) -> HashSet<String> {
         let full_name = ws.len() >= 2 && ws.iter().all(|w| w.is_capitalized());
         ws.last().filter(|_| full_name).map(|w| w.text.trim_end_matches("'s").to_lowercase())
     };
-    for i in 0..doc.sentences.len() {
-        if let Some(a) = doc.attribution(i).filter(|a| a.named) {
-            out.extend(last(a.source()));
-        }
-    }
+    // Every attribution of a document is cited by one of its sentences.
+    out.extend(doc.attributions.iter().filter(|a| a.named).filter_map(|a| last(a.source())));
     out.extend(doc.quotes.iter().filter_map(|q| q.speaker.as_deref().and_then(last)));
     out
 }
