@@ -210,7 +210,7 @@ pub fn candidates(mut keys: Keys<'_>, config: &CandidateConfig) -> Vec<Candidate
     // Pairs already found by their shingles need no sentence evidence, and
     // they are the ones that would share the most keys.
     let known: PairSet = pairs.iter().map(|c| pair_key(c.a, c.b)).collect();
-    pairs.extend(sentence_pairs(&keys, &known, config));
+    pairs.extend(sentence_pairs(&keys, &known, config, HitSpill::new));
 
     pairs.par_sort_unstable_by_key(|c| (c.a, c.b));
     let mut merged: Vec<Candidate> = Vec::with_capacity(pairs.len());
@@ -248,80 +248,197 @@ pub(crate) fn group_pairs(mut keyed: Vec<(u64, u32)>, cap: usize) -> Vec<(u32, u
     out
 }
 
+/// Evidence of one sentence key two documents share: documents `a < b` and
+/// the sentences of each holding the key. 12 bytes: sentence indices
+/// saturate at 65,535 (a document that long counts its later sentences as
+/// one).
+type Hit = (u32, u32, u16, u16);
+
 /// Pairs from shared sentence keys, grouping the postings one slice of the
 /// key space at a time.
-fn sentence_pairs(keys: &Keys<'_>, known: &PairSet, config: &CandidateConfig) -> Vec<Candidate> {
+///
+/// A pair's hits from every slice are needed together to count the
+/// distinct sentences it shares, and on a large corpus they are most of
+/// what candidate generation holds (random pairs of sentences sharing one
+/// key). So above `2 * postings_per_pass` keys the pairs are cut into
+/// partitions: each pass writes its hits to `spill`, partition by
+/// partition, and each partition is then read back and counted alone. A
+/// partition the scratch file lost is found again by a pass over every
+/// slice for it alone, as slow as that is; the candidates are the same.
+fn sentence_pairs(
+    keys: &Keys<'_>,
+    known: &PairSet,
+    config: &CandidateConfig,
+    spill: impl FnOnce(usize) -> HitSpill,
+) -> Vec<Candidate> {
     let per_pass = config.postings_per_pass.max(1);
     let bound = keys.sentence_keys_bound();
-    let needed = bound.div_ceil(per_pass).max(1);
-    let passes = whole_bands(needed, keys.sentence_bands.max(1)) as u64;
-    // The hits of all key passes are needed together, per document pair, to
-    // count the distinct sentences a pair shares; on a large corpus they are
-    // most of what candidate generation holds (random pairs of sentences
-    // sharing one key). So document pairs are taken in partitions too, each
-    // seeing every key pass again: time for memory, only above
-    // `2 * postings_per_pass` keys.
+    let passes = whole_bands(bound.div_ceil(per_pass).max(1), keys.sentence_bands.max(1)) as u64;
     let partitions = bound.div_ceil(2 * per_pass).max(1) as u64;
     let partition_of =
         |a: u32, b: u32| (((a as u64) << 32 | b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % partitions;
-    // 12 bytes a hit: sentence indices saturate at 65,535 (a document that
-    // long counts its later sentences as one).
-    let short = |s: u32| s.min(u16::MAX as u32) as u16;
-    let mut out = Vec::new();
-    for part in 0..partitions {
-        // (a, b, sentence of a, sentence of b) for every key two documents share.
-        let mut hits: Vec<(u32, u32, u16, u16)> = Vec::new();
+    // Every pass's hits for the pairs `keep` takes, each pass's deduplicated
+    // before the next is computed.
+    let gathered = |keep: &(dyn Fn(u32, u32) -> bool + Sync)| {
+        let mut hits: Vec<Hit> = Vec::new();
         for pass in 0..passes {
-            let mut postings = keys.postings(pass, passes);
-            postings.par_sort_unstable();
-            postings.dedup();
-            // The keys' groups in parallel: on one core this walk was a
-            // tenth of a large run's wall time.
-            let mut found: Vec<(u32, u32, u16, u16)> = postings
-                .par_chunk_by(|x, y| x.0 == y.0)
-                .filter(|group| {
-                    let docs = 1 + group.windows(2).filter(|w| w[0].1 != w[1].1).count();
-                    group.len() >= 2 && docs >= 2 && docs <= config.max_key_documents
-                })
-                .flat_map_iter(|group| {
-                    group.iter().enumerate().flat_map(move |(i, &(_, a, sa))| {
-                        group[i + 1..].iter().filter_map(move |&(_, b, sb)| {
-                            let kept = a != b
-                                && (partitions == 1 || partition_of(a, b) == part)
-                                && !known.contains(&pair_key(a, b));
-                            kept.then(|| (a, b, short(sa), short(sb)))
-                        })
-                    })
-                })
-                .collect();
-            drop(postings);
+            let mut found = pass_hits(keys, pass, passes, known, config, keep);
             found.par_sort_unstable();
             found.dedup();
             hits.reserve_exact(found.len());
             hits.extend_from_slice(&found);
         }
-        hits.par_sort_unstable();
-        hits.dedup();
-        for group in hits.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
-            let mut from_a: Vec<u16> = group.iter().map(|h| h.2).collect();
-            let mut from_b: Vec<u16> = group.iter().map(|h| h.3).collect();
-            from_a.sort_unstable();
-            from_a.dedup();
-            from_b.sort_unstable();
-            from_b.dedup();
-            let shared = from_a.len().min(from_b.len());
-            if shared >= config.min_shared_sentences {
-                out.push(Candidate {
-                    a: group[0].0,
-                    b: group[0].1,
-                    exact: false,
-                    lsh: false,
-                    shared_sentences: shared as u32,
-                });
-            }
+        hits
+    };
+    if partitions == 1 {
+        return pairs_of_hits(gathered(&|_, _| true), config);
+    }
+    let mut spill = spill(partitions as usize);
+    for pass in 0..passes {
+        let mut found = pass_hits(keys, pass, passes, known, config, &|_, _| true);
+        found.par_sort_unstable_by_key(|&h| (partition_of(h.0, h.1), h));
+        found.dedup();
+        for chunk in found.chunk_by(|x, y| partition_of(x.0, x.1) == partition_of(y.0, y.1)) {
+            spill.append(partition_of(chunk[0].0, chunk[0].1) as usize, chunk);
+        }
+    }
+    let mut out = Vec::new();
+    for part in 0..partitions {
+        let hits = spill.take(part as usize).unwrap_or_else(|| gathered(&|a, b| partition_of(a, b) == part));
+        out.extend(pairs_of_hits(hits, config));
+    }
+    out
+}
+
+/// The hits of one pass over the sentence-key space (see
+/// [`Keys::postings`]) for the document pairs `keep` takes that are not
+/// `known` already, unsorted.
+fn pass_hits(
+    keys: &Keys<'_>,
+    pass: u64,
+    passes: u64,
+    known: &PairSet,
+    config: &CandidateConfig,
+    keep: &(dyn Fn(u32, u32) -> bool + Sync),
+) -> Vec<Hit> {
+    let short = |s: u32| s.min(u16::MAX as u32) as u16;
+    let mut postings = keys.postings(pass, passes);
+    postings.par_sort_unstable();
+    postings.dedup();
+    // The keys' groups in parallel: on one core this walk was a tenth of a
+    // large run's wall time.
+    postings
+        .par_chunk_by(|x, y| x.0 == y.0)
+        .filter(|group| {
+            let docs = 1 + group.windows(2).filter(|w| w[0].1 != w[1].1).count();
+            group.len() >= 2 && docs >= 2 && docs <= config.max_key_documents
+        })
+        .flat_map_iter(|group| {
+            group.iter().enumerate().flat_map(move |(i, &(_, a, sa))| {
+                group[i + 1..].iter().filter_map(move |&(_, b, sb)| {
+                    let kept = a != b && keep(a, b) && !known.contains(&pair_key(a, b));
+                    kept.then(|| (a, b, short(sa), short(sb)))
+                })
+            })
+        })
+        .collect()
+}
+
+/// The candidates among hits: pairs sharing keys in at least
+/// `min_shared_sentences` distinct sentences on both sides.
+fn pairs_of_hits(mut hits: Vec<Hit>, config: &CandidateConfig) -> Vec<Candidate> {
+    hits.par_sort_unstable();
+    hits.dedup();
+    let mut out = Vec::new();
+    for group in hits.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
+        let mut from_a: Vec<u16> = group.iter().map(|h| h.2).collect();
+        let mut from_b: Vec<u16> = group.iter().map(|h| h.3).collect();
+        from_a.sort_unstable();
+        from_a.dedup();
+        from_b.sort_unstable();
+        from_b.dedup();
+        let shared = from_a.len().min(from_b.len());
+        if shared >= config.min_shared_sentences {
+            out.push(Candidate { a: group[0].0, b: group[0].1, exact: false, lsh: false, shared_sentences: shared as u32 });
         }
     }
     out
+}
+
+/// Hits waiting in an unnamed scratch file, by pair partition, between the
+/// passes that find them and the count of each partition: written once and
+/// read once, where holding them would outgrow memory and finding each
+/// partition's again would cost a pass over every key per partition
+/// (quadratic in the corpus: 17.5 times the time for 3 times the documents).
+/// Read back from the operating system's page cache, usually.
+struct HitSpill {
+    file: Option<std::fs::File>,
+    end: u64,
+    /// Each partition's blocks in the file: `(offset, hits)`.
+    blocks: Vec<Vec<(u64, usize)>>,
+    /// Partitions of which a block could not be written.
+    lost: Vec<bool>,
+}
+
+/// Hits written or read at a time: 768 KiB.
+const SPILL_BLOCK: usize = 65_536;
+
+impl HitSpill {
+    /// A scratch file for `partitions` partitions; without one (it could
+    /// not be made), every partition is lost, to be found again.
+    fn new(partitions: usize) -> HitSpill {
+        HitSpill::with_file(partitions, tempfile::tempfile().ok())
+    }
+
+    /// A spill into `file`, or with every partition lost when there is none.
+    fn with_file(partitions: usize, file: Option<std::fs::File>) -> HitSpill {
+        let lost = vec![file.is_none(); partitions];
+        HitSpill { file, end: 0, blocks: vec![Vec::new(); partitions], lost }
+    }
+
+    /// Adds hits to partition `part`.
+    fn append(&mut self, part: usize, hits: &[Hit]) {
+        let Some(file) = self.file.as_ref() else { return };
+        let mut bytes = Vec::with_capacity(SPILL_BLOCK * 12);
+        for block in hits.chunks(SPILL_BLOCK) {
+            if self.lost[part] {
+                return;
+            }
+            bytes.clear();
+            for &(a, b, sa, sb) in block {
+                bytes.extend_from_slice(&a.to_le_bytes());
+                bytes.extend_from_slice(&b.to_le_bytes());
+                bytes.extend_from_slice(&sa.to_le_bytes());
+                bytes.extend_from_slice(&sb.to_le_bytes());
+            }
+            match crate::scratch::write_all_at(file, &bytes, self.end) {
+                Ok(()) => {
+                    self.blocks[part].push((self.end, block.len()));
+                    self.end += bytes.len() as u64;
+                }
+                Err(_) => self.lost[part] = true,
+            }
+        }
+    }
+
+    /// Partition `part`'s hits, or `None` when some could not be written or
+    /// read back.
+    fn take(&mut self, part: usize) -> Option<Vec<Hit>> {
+        let file = self.file.as_ref().filter(|_| !self.lost[part])?;
+        let blocks = std::mem::take(&mut self.blocks[part]);
+        let mut hits = Vec::with_capacity(blocks.iter().map(|b| b.1).sum());
+        let mut bytes = vec![0u8; SPILL_BLOCK * 12];
+        for (offset, n) in blocks {
+            let bytes = &mut bytes[..n * 12];
+            crate::scratch::read_exact_at(file, bytes, offset).ok()?;
+            hits.extend(bytes.chunks_exact(12).map(|h| {
+                let word = |i: usize| u32::from_le_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+                let half = |i: usize| u16::from_le_bytes([h[i], h[i + 1]]);
+                (word(0), word(4), half(8), half(10))
+            }));
+        }
+        Some(hits)
+    }
 }
 
 #[cfg(test)]
@@ -376,6 +493,35 @@ mod tests {
             &CandidateConfig { postings_per_pass: 7, ..CandidateConfig::default() },
         );
         assert_eq!(whole, sliced);
+    }
+
+    /// Partitions read back from the scratch file, and partitions it lost
+    /// (none made; writes refused) found again from the keys: the same
+    /// candidates.
+    #[test]
+    fn partitions_lost_by_the_scratch_file_are_found_again() {
+        let sketcher = Sketcher::new(&SketchConfig::default());
+        let docs: Vec<Sketch> = (0..60u32)
+            .map(|i| {
+                let keys: Vec<(u64, u32)> =
+                    (0..12u32).map(|s| ((((i * 5 + s) % 90) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15), s)).collect();
+                no_lsh(sketch(&keys), i + 1)
+            })
+            .collect();
+        let keys = Keys::of_sketches(docs, &sketcher);
+        let config = CandidateConfig { postings_per_pass: 9, ..CandidateConfig::default() };
+        let known = PairSet::default();
+        let sorted = |mut found: Vec<Candidate>| {
+            found.sort_unstable_by_key(|c| (c.a, c.b));
+            found
+        };
+        let spilled = sorted(sentence_pairs(&keys, &known, &config, HitSpill::new));
+        assert!(spilled.len() > 20, "{} candidates", spilled.len());
+        let none_made = sorted(sentence_pairs(&keys, &known, &config, |p| HitSpill::with_file(p, None)));
+        assert_eq!(none_made, spilled);
+        let named = tempfile::NamedTempFile::new().expect("a scratch file");
+        let read_only = |p| HitSpill::with_file(p, std::fs::File::open(named.path()).ok());
+        assert_eq!(sorted(sentence_pairs(&keys, &known, &config, read_only)), spilled);
     }
 
     #[test]

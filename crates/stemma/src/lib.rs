@@ -33,6 +33,7 @@ pub mod ingest;
 pub mod neardup;
 pub mod relate;
 pub mod report;
+mod scratch;
 pub mod sketch;
 pub mod stats;
 pub mod stories;

@@ -27,6 +27,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::Doc;
+use crate::scratch::read_exact_at;
 
 /// Where a spilled text lies in the scratch file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,27 +248,6 @@ impl Index<usize> for View<'_> {
     }
 }
 
-/// Fills `bytes` from `file` at `offset`, without moving a shared cursor:
-/// threads read at once.
-#[cfg(unix)]
-fn read_exact_at(file: &File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
-}
-
-/// Fills `bytes` from `file` at `offset` (see the Unix version).
-#[cfg(windows)]
-fn read_exact_at(file: &File, mut bytes: &mut [u8], mut offset: u64) -> std::io::Result<()> {
-    while !bytes.is_empty() {
-        match std::os::windows::fs::FileExt::seek_read(file, bytes, offset)? {
-            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
-            n => {
-                bytes = &mut bytes[n..];
-                offset += n as u64;
-            }
-        }
-    }
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {
