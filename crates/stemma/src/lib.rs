@@ -326,7 +326,7 @@ fn run_pipeline(mut documents: Vec<Doc>, texts: Texts, config: &Config, progress
     let firm = relations.iter().filter(|r| !relate::witness::tentative(r, &config.relate));
     let labels = stories::labels_of(&documents, firm, &stats, &config.stories);
     progress.stage("confirm", 1);
-    let needed = story_accounts(&relations, &labels.label, |r| relate::witness::tentative(r, &config.relate));
+    let needed = story_accounts(&relations, &labels.label, relate::witness::condensed);
     texts.with_held(&mut documents, &needed, |held| {
         relate::witness::confirm_condensed(held, &mut relations, &labels.label, &stats, &config.relate)
     });

@@ -267,12 +267,19 @@ pub fn direct_by_witnesses(documents: &[Doc], relations: &mut [Relation], story:
     }
 }
 
-/// Whether the story's accounts confirm a summary in new words: its source
-/// holds `margin` more of its vocabulary than any account (`others`), the
-/// two are in one story, and there is an account to compare.
+/// Whether the story's accounts confirm a condensed rewrite: its source
+/// holds more of its vocabulary than any account (`others`) by `margin`, or
+/// by anything at all when the margin is `0.0`. A summary in new words
+/// (`margin > 0`) also needs its source and itself in one story and an
+/// account to compare; a summary in its source's words stands without
+/// accounts.
 fn confirmed(held: f64, others: &[f64], together: bool, margin: f64) -> bool {
     let best = others.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    together && !others.is_empty() && held - best >= margin
+    if margin > 0.0 {
+        together && !others.is_empty() && held - best >= margin
+    } else {
+        held > best
+    }
 }
 
 /// Whether a relation is a condensed rewrite written further from its
@@ -284,13 +291,25 @@ pub fn tentative(r: &Relation, config: &RelateConfig) -> bool {
         && r.alignment.vocabulary_a.max(r.alignment.vocabulary_b) < config.condensed_vocabulary
 }
 
-/// Keeps a condensed rewrite written far from its source's words (its
+/// Whether a relation is a condensed rewrite, which the story's accounts
+/// may overturn ([`confirm_condensed`]).
+pub fn condensed(r: &Relation) -> bool {
+    r.kind == super::RelationKind::Condensed
+}
+
+/// Reads each condensed rewrite against the story's independent accounts:
+/// an independent short report of an event shares its words with every
+/// account of it, a summary with its source.
+///
+/// A summary written far from its source's words ([`tentative`]: its
 /// vocabulary share between `condensed_vocabulary_floor` and
-/// `condensed_vocabulary`) only when the story's independent accounts hold
-/// at least `condensed_exclusive_margin` less of the short text's
-/// vocabulary than its source does: an independent short report of an
-/// event shares its words with every account of it, a summary with its
-/// source. Without such accounts it is dropped.
+/// `condensed_vocabulary`) stands only when the accounts hold at least
+/// `condensed_exclusive_margin` less of its vocabulary than its source
+/// does; without accounts it falls. Any other summary falls when an account
+/// holds as much of its vocabulary as its source: a press release every
+/// outlet quoted is no summary of the one that quoted it at length. A
+/// summary that falls is judged as it would have been without being one: a
+/// rewrite, say, or nothing.
 pub fn confirm_condensed(
     documents: &[Doc],
     relations: &mut Vec<Relation>,
@@ -298,18 +317,18 @@ pub fn confirm_condensed(
     stats: &crate::stats::CorpusStats,
     config: &RelateConfig,
 ) {
-    let tentative = |r: &Relation| tentative(r, config);
-    if !relations.iter().any(tentative) {
+    if !relations.iter().any(condensed) {
         return;
     }
     let accounts = Accounts::new(relations, story);
-    // A summary the accounts do not confirm is judged as it would have been
-    // without the floor: a rewrite, say, or nothing.
+    // Floor raised to the bar: a summary in new words is not one; coverage
+    // past reach: no summary is.
     let strict = RelateConfig { condensed_vocabulary_floor: config.condensed_vocabulary, ..config.clone() };
+    let none = RelateConfig { condensed_coverage: f64::INFINITY, ..config.clone() };
     let judged: Vec<Option<Option<Relation>>> = relations
         .par_iter()
         .map(|r| {
-            if !tentative(r) {
+            if !condensed(r) {
                 return None;
             }
             // The condensed text is the copy, `b`.
@@ -323,11 +342,13 @@ pub fn confirm_condensed(
                 .into_iter()
                 .map(|c| crate::align::vocabulary_held(&summary, &vocabulary(c)))
                 .collect();
-            if confirmed(held, &others, story[short] == story[long], config.condensed_exclusive_margin) {
+            let (margin, judge) =
+                if tentative(r, config) { (config.condensed_exclusive_margin, &strict) } else { (0.0, &none) };
+            if confirmed(held, &others, story[short] == story[long], margin) {
                 return None;
             }
             let (a, b) = ((r.a, &documents[r.a]), (r.b, &documents[r.b]));
-            Some(super::relate(a, b, r.alignment.clone(), super::Resemblance::default(), None, &strict))
+            Some(super::relate(a, b, r.alignment.clone(), super::Resemblance::default(), None, judge))
         })
         .collect();
     let mut judged = judged.into_iter();
@@ -395,7 +416,7 @@ mod tests {
     }
 
     #[test]
-    fn a_summary_in_new_words_is_confirmed_by_accounts_that_hold_less_of_it() {
+    fn a_summary_is_confirmed_by_accounts_that_hold_less_of_it() {
         // Its source holds 64% of its words, the best account 32%.
         assert!(confirmed(0.64, &[0.32, 0.2], true, 0.2));
         // An independent brief: the accounts hold as much of it.
@@ -403,6 +424,12 @@ mod tests {
         // No account to compare, or source and summary in two stories.
         assert!(!confirmed(0.64, &[], true, 0.2));
         assert!(!confirmed(0.64, &[0.3], false, 0.2));
+        // A summary in its source's words (no margin) stands unless an
+        // account holds as much of it: a press release every outlet quoted.
+        assert!(confirmed(0.79, &[0.57, 0.3], true, 0.0));
+        assert!(confirmed(0.79, &[], true, 0.0));
+        assert!(!confirmed(0.76, &[1.0, 0.4], true, 0.0));
+        assert!(!confirmed(0.8, &[0.8], true, 0.0));
     }
 
     #[test]
