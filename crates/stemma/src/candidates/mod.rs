@@ -10,7 +10,11 @@
 //! needs matches in `min_shared_sentences` distinct sentences on both sides,
 //! so one shared line is never enough.
 
+mod spill;
+
 use std::collections::HashSet;
+use std::fs::File;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -18,6 +22,10 @@ use serde::Serialize;
 use crate::config::CandidateConfig;
 use crate::sketch::{Sketch, Sketcher};
 use crate::text::Doc;
+use spill::Spill;
+
+/// A sentence-key posting: `(key, document, sentence)`.
+type Posting = (u64, u32, u32);
 
 /// Why two documents are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -118,7 +126,7 @@ impl<'a> Keys<'a> {
     /// the passes; a pass takes consecutive groups, so it computes the keys
     /// of the bands it takes rather than of all (with the passes made whole
     /// bands by [`whole_bands`], one band each at 1M documents).
-    fn postings(&self, pass: u64, passes: u64) -> Vec<(u64, u32, u32)> {
+    fn postings(&self, pass: u64, passes: u64) -> Vec<Posting> {
         let bands = self.sentence_bands.max(1) as u64;
         let slices = passes / gcd(passes, bands);
         let per_pass = bands * slices / passes;
@@ -129,7 +137,7 @@ impl<'a> Keys<'a> {
         // vector sized by their upper bound, and the unused slots dropped:
         // collected, they were held twice at the end (the parallel pieces
         // and the vector joining them), the candidate stage's peak at 1M.
-        const UNUSED: (u64, u32, u32) = (0, u32::MAX, 0);
+        const UNUSED: Posting = (0, u32::MAX, 0);
         let bound = |d: usize| self.band_keys_bound[d] as usize * width;
         let mut postings = vec![UNUSED; (0..self.band_keys_bound.len()).map(bound).sum()];
         let mut regions = Vec::new();
@@ -161,7 +169,60 @@ impl<'a> Keys<'a> {
         postings.retain(|p| p.1 != u32::MAX);
         postings
     }
+    /// Hands each of `passes` passes' postings to `each`, in order. Past
+    /// one pass a band, a band's keys are computed once and wait in a
+    /// [`Spill`] by slice ([`Keys::band_by_slice`]) rather than computed
+    /// again for each of its slices, which would grow with the square of
+    /// the corpus; a slice the scratch file lost is computed again.
+    fn each_pass(&self, passes: u64, scratch: &dyn Fn() -> Option<File>, each: &mut dyn FnMut(Vec<Posting>)) {
+        let bands = self.sentence_bands.max(1) as u64;
+        if passes <= bands {
+            (0..passes).for_each(|pass| each(self.postings(pass, passes)));
+            return;
+        }
+        // `whole_bands` made `passes` a multiple of `bands`: pass `p` is
+        // slice `p % slices` of band `p / slices`.
+        let slices = passes / bands;
+        for band in 0..bands {
+            let mut spill = self.band_by_slice(band as usize, slices, scratch());
+            for slice in 0..slices {
+                let postings = spill.take(slice as usize);
+                each(postings.unwrap_or_else(|| self.postings(band * slices + slice, passes)));
+            }
+        }
+    }
+
+    /// The postings of band `band`, by slice of `slices` (as
+    /// [`Keys::postings`] slices it), in a spill into `file`.
+    fn band_by_slice(&self, band: usize, slices: u64, file: Option<File>) -> Spill<Posting> {
+        let spill = Mutex::new(Spill::new(slices as usize, file));
+        if spill.lock().map_or(true, |s| s.all_lost()) {
+            return spill.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        let documents = self.band_keys_bound.len();
+        (0..documents.div_ceil(REGION_DOCUMENTS)).into_par_iter().for_each(|region| {
+            let docs = region * REGION_DOCUMENTS..((region + 1) * REGION_DOCUMENTS).min(documents);
+            let mut found: Vec<(u64, Posting)> = Vec::new();
+            for d in docs {
+                for (k, s) in (self.sentence_keys)(d, band..band + 1) {
+                    found.push(((k >> 32) % slices, (k, d as u32, s)));
+                }
+            }
+            found.sort_unstable_by_key(|f| f.0);
+            let postings: Vec<Posting> = found.iter().map(|f| f.1).collect();
+            // A poisoned lock means another region panicked, which rayon
+            // passes on: what this one writes is not read.
+            let mut spill = spill.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut start = 0;
+            for run in found.chunk_by(|x, y| x.0 == y.0) {
+                spill.append(run[0].0 as usize, &postings[start..start + run.len()]);
+                start += run.len();
+            }
+        });
+        spill.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
+
 
 /// Documents whose sentence keys one thread writes at a time.
 const REGION_DOCUMENTS: usize = 4096;
@@ -210,7 +271,7 @@ pub fn candidates(mut keys: Keys<'_>, config: &CandidateConfig) -> Vec<Candidate
     // Pairs already found by their shingles need no sentence evidence, and
     // they are the ones that would share the most keys.
     let known: PairSet = pairs.iter().map(|c| pair_key(c.a, c.b)).collect();
-    pairs.extend(sentence_pairs(&keys, &known, config, HitSpill::new));
+    pairs.extend(sentence_pairs(&keys, &known, config, &|| tempfile::tempfile().ok()));
 
     pairs.par_sort_unstable_by_key(|c| (c.a, c.b));
     let mut merged: Vec<Candidate> = Vec::with_capacity(pairs.len());
@@ -261,15 +322,16 @@ type Hit = (u32, u32, u16, u16);
 /// distinct sentences it shares, and on a large corpus they are most of
 /// what candidate generation holds (random pairs of sentences sharing one
 /// key). So above `2 * postings_per_pass` keys the pairs are cut into
-/// partitions: each pass writes its hits to `spill`, partition by
+/// partitions: each pass writes its hits to a [`Spill`], partition by
 /// partition, and each partition is then read back and counted alone. A
-/// partition the scratch file lost is found again by a pass over every
-/// slice for it alone, as slow as that is; the candidates are the same.
+/// partition the scratch file (from `scratch`) lost is found again by a
+/// pass over every slice for it alone, as slow as that is; the candidates
+/// are the same.
 fn sentence_pairs(
     keys: &Keys<'_>,
     known: &PairSet,
     config: &CandidateConfig,
-    spill: impl FnOnce(usize) -> HitSpill,
+    scratch: &dyn Fn() -> Option<File>,
 ) -> Vec<Candidate> {
     let per_pass = config.postings_per_pass.max(1);
     let bound = keys.sentence_keys_bound();
@@ -281,27 +343,27 @@ fn sentence_pairs(
     // before the next is computed.
     let gathered = |keep: &(dyn Fn(u32, u32) -> bool + Sync)| {
         let mut hits: Vec<Hit> = Vec::new();
-        for pass in 0..passes {
-            let mut found = pass_hits(keys, pass, passes, known, config, keep);
+        keys.each_pass(passes, scratch, &mut |postings| {
+            let mut found = hits_of(postings, known, config, keep);
             found.par_sort_unstable();
             found.dedup();
             hits.reserve_exact(found.len());
             hits.extend_from_slice(&found);
-        }
+        });
         hits
     };
     if partitions == 1 {
         return pairs_of_hits(gathered(&|_, _| true), config);
     }
-    let mut spill = spill(partitions as usize);
-    for pass in 0..passes {
-        let mut found = pass_hits(keys, pass, passes, known, config, &|_, _| true);
+    let mut spill: Spill<Hit> = Spill::new(partitions as usize, scratch());
+    keys.each_pass(passes, scratch, &mut |postings| {
+        let mut found = hits_of(postings, known, config, &|_, _| true);
         found.par_sort_unstable_by_key(|&h| (partition_of(h.0, h.1), h));
         found.dedup();
         for chunk in found.chunk_by(|x, y| partition_of(x.0, x.1) == partition_of(y.0, y.1)) {
             spill.append(partition_of(chunk[0].0, chunk[0].1) as usize, chunk);
         }
-    }
+    });
     let mut out = Vec::new();
     for part in 0..partitions {
         let hits = spill.take(part as usize).unwrap_or_else(|| gathered(&|a, b| partition_of(a, b) == part));
@@ -310,19 +372,15 @@ fn sentence_pairs(
     out
 }
 
-/// The hits of one pass over the sentence-key space (see
-/// [`Keys::postings`]) for the document pairs `keep` takes that are not
-/// `known` already, unsorted.
-fn pass_hits(
-    keys: &Keys<'_>,
-    pass: u64,
-    passes: u64,
+/// The hits of one pass's postings (see [`Keys::postings`]) for the
+/// document pairs `keep` takes that are not `known` already, unsorted.
+fn hits_of(
+    mut postings: Vec<Posting>,
     known: &PairSet,
     config: &CandidateConfig,
     keep: &(dyn Fn(u32, u32) -> bool + Sync),
 ) -> Vec<Hit> {
     let short = |s: u32| s.min(u16::MAX as u32) as u16;
-    let mut postings = keys.postings(pass, passes);
     postings.par_sort_unstable();
     postings.dedup();
     // The keys' groups in parallel: on one core this walk was a tenth of a
@@ -363,82 +421,6 @@ fn pairs_of_hits(mut hits: Vec<Hit>, config: &CandidateConfig) -> Vec<Candidate>
         }
     }
     out
-}
-
-/// Hits waiting in an unnamed scratch file, by pair partition, between the
-/// passes that find them and the count of each partition: written once and
-/// read once, where holding them would outgrow memory and finding each
-/// partition's again would cost a pass over every key per partition
-/// (quadratic in the corpus: 17.5 times the time for 3 times the documents).
-/// Read back from the operating system's page cache, usually.
-struct HitSpill {
-    file: Option<std::fs::File>,
-    end: u64,
-    /// Each partition's blocks in the file: `(offset, hits)`.
-    blocks: Vec<Vec<(u64, usize)>>,
-    /// Partitions of which a block could not be written.
-    lost: Vec<bool>,
-}
-
-/// Hits written or read at a time: 768 KiB.
-const SPILL_BLOCK: usize = 65_536;
-
-impl HitSpill {
-    /// A scratch file for `partitions` partitions; without one (it could
-    /// not be made), every partition is lost, to be found again.
-    fn new(partitions: usize) -> HitSpill {
-        HitSpill::with_file(partitions, tempfile::tempfile().ok())
-    }
-
-    /// A spill into `file`, or with every partition lost when there is none.
-    fn with_file(partitions: usize, file: Option<std::fs::File>) -> HitSpill {
-        let lost = vec![file.is_none(); partitions];
-        HitSpill { file, end: 0, blocks: vec![Vec::new(); partitions], lost }
-    }
-
-    /// Adds hits to partition `part`.
-    fn append(&mut self, part: usize, hits: &[Hit]) {
-        let Some(file) = self.file.as_ref() else { return };
-        let mut bytes = Vec::with_capacity(SPILL_BLOCK * 12);
-        for block in hits.chunks(SPILL_BLOCK) {
-            if self.lost[part] {
-                return;
-            }
-            bytes.clear();
-            for &(a, b, sa, sb) in block {
-                bytes.extend_from_slice(&a.to_le_bytes());
-                bytes.extend_from_slice(&b.to_le_bytes());
-                bytes.extend_from_slice(&sa.to_le_bytes());
-                bytes.extend_from_slice(&sb.to_le_bytes());
-            }
-            match crate::scratch::write_all_at(file, &bytes, self.end) {
-                Ok(()) => {
-                    self.blocks[part].push((self.end, block.len()));
-                    self.end += bytes.len() as u64;
-                }
-                Err(_) => self.lost[part] = true,
-            }
-        }
-    }
-
-    /// Partition `part`'s hits, or `None` when some could not be written or
-    /// read back.
-    fn take(&mut self, part: usize) -> Option<Vec<Hit>> {
-        let file = self.file.as_ref().filter(|_| !self.lost[part])?;
-        let blocks = std::mem::take(&mut self.blocks[part]);
-        let mut hits = Vec::with_capacity(blocks.iter().map(|b| b.1).sum());
-        let mut bytes = vec![0u8; SPILL_BLOCK * 12];
-        for (offset, n) in blocks {
-            let bytes = &mut bytes[..n * 12];
-            crate::scratch::read_exact_at(file, bytes, offset).ok()?;
-            hits.extend(bytes.chunks_exact(12).map(|h| {
-                let word = |i: usize| u32::from_le_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
-                let half = |i: usize| u16::from_le_bytes([h[i], h[i + 1]]);
-                (word(0), word(4), half(8), half(10))
-            }));
-        }
-        Some(hits)
-    }
 }
 
 #[cfg(test)]
@@ -515,13 +497,13 @@ mod tests {
             found.sort_unstable_by_key(|c| (c.a, c.b));
             found
         };
-        let spilled = sorted(sentence_pairs(&keys, &known, &config, HitSpill::new));
+        let spilled = sorted(sentence_pairs(&keys, &known, &config, &|| tempfile::tempfile().ok()));
         assert!(spilled.len() > 20, "{} candidates", spilled.len());
-        let none_made = sorted(sentence_pairs(&keys, &known, &config, |p| HitSpill::with_file(p, None)));
+        let none_made = sorted(sentence_pairs(&keys, &known, &config, &|| None));
         assert_eq!(none_made, spilled);
         let named = tempfile::NamedTempFile::new().expect("a scratch file");
-        let read_only = |p| HitSpill::with_file(p, std::fs::File::open(named.path()).ok());
-        assert_eq!(sorted(sentence_pairs(&keys, &known, &config, read_only)), spilled);
+        let read_only = || std::fs::File::open(named.path()).ok();
+        assert_eq!(sorted(sentence_pairs(&keys, &known, &config, &read_only)), spilled);
     }
 
     #[test]
