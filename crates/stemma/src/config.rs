@@ -283,10 +283,12 @@ pub struct CandidateConfig {
     /// many, each pass taking one slice of the key space, so that a large
     /// corpus never holds all of its postings at once (16 bytes each; at a
     /// million documents there are over a hundred million). Above twice
-    /// this many keys, document pairs are also taken in partitions, each
-    /// seeing every pass, so that the keys two documents share are never
-    /// all held at once either. Results do not depend on it; memory and time
-    /// do (default 32,000,000, about 512 MB).
+    /// this many keys, document pairs are also taken in partitions, so that
+    /// the keys two documents share are never all held at once either: each
+    /// pass's findings wait in an unnamed scratch file, by partition, until
+    /// the partition is counted (and a band's keys, by slice, when a band
+    /// takes more than one pass). Results do not depend on it; memory and
+    /// time do (default 32,000,000, about 512 MB).
     pub postings_per_pass: usize,
 }
 

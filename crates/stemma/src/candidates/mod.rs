@@ -9,6 +9,10 @@
 //! first document only, so the cost stays linear. From sentence keys a pair
 //! needs matches in `min_shared_sentences` distinct sentences on both sides,
 //! so one shared line is never enough.
+//!
+//! Sentence keys are grouped `postings_per_pass` at a time; past that, what
+//! a pass finds waits in a scratch file (`candidates::spill`) until the pass that
+//! needs it, so that each key is computed once however large the corpus.
 
 mod spill;
 
@@ -169,6 +173,7 @@ impl<'a> Keys<'a> {
         postings.retain(|p| p.1 != u32::MAX);
         postings
     }
+
     /// Hands each of `passes` passes' postings to `each`, in order. Past
     /// one pass a band, a band's keys are computed once and wait in a
     /// [`Spill`] by slice ([`Keys::band_by_slice`]) rather than computed
@@ -202,27 +207,22 @@ impl<'a> Keys<'a> {
         let documents = self.band_keys_bound.len();
         (0..documents.div_ceil(REGION_DOCUMENTS)).into_par_iter().for_each(|region| {
             let docs = region * REGION_DOCUMENTS..((region + 1) * REGION_DOCUMENTS).min(documents);
-            let mut found: Vec<(u64, Posting)> = Vec::new();
+            let slice = |p: &Posting| (p.0 >> 32) % slices;
+            let mut found: Vec<Posting> = Vec::new();
             for d in docs {
-                for (k, s) in (self.sentence_keys)(d, band..band + 1) {
-                    found.push(((k >> 32) % slices, (k, d as u32, s)));
-                }
+                found.extend((self.sentence_keys)(d, band..band + 1).into_iter().map(|(k, s)| (k, d as u32, s)));
             }
-            found.sort_unstable_by_key(|f| f.0);
-            let postings: Vec<Posting> = found.iter().map(|f| f.1).collect();
+            found.sort_unstable_by_key(slice);
             // A poisoned lock means another region panicked, which rayon
             // passes on: what this one writes is not read.
             let mut spill = spill.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let mut start = 0;
-            for run in found.chunk_by(|x, y| x.0 == y.0) {
-                spill.append(run[0].0 as usize, &postings[start..start + run.len()]);
-                start += run.len();
+            for run in found.chunk_by(|x, y| slice(x) == slice(y)) {
+                spill.append(slice(&run[0]) as usize, run);
             }
         });
         spill.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
-
 
 /// Documents whose sentence keys one thread writes at a time.
 const REGION_DOCUMENTS: usize = 4096;
@@ -417,7 +417,13 @@ fn pairs_of_hits(mut hits: Vec<Hit>, config: &CandidateConfig) -> Vec<Candidate>
         from_b.dedup();
         let shared = from_a.len().min(from_b.len());
         if shared >= config.min_shared_sentences {
-            out.push(Candidate { a: group[0].0, b: group[0].1, exact: false, lsh: false, shared_sentences: shared as u32 });
+            out.push(Candidate {
+                a: group[0].0,
+                b: group[0].1,
+                exact: false,
+                lsh: false,
+                shared_sentences: shared as u32,
+            });
         }
     }
     out

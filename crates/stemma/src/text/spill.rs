@@ -248,7 +248,6 @@ impl Index<usize> for View<'_> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
