@@ -641,8 +641,8 @@ impl Index {
     }
 
     /// The story a compared article joins (`None`: it starts one), once the
-    /// articles before it are placed; a condensed rewrite in new words is
-    /// confirmed or judged again against the story's accounts here.
+    /// articles before it are placed; a condensed rewrite is confirmed or
+    /// judged again against the story's accounts here.
     fn place(&self, view: &impl Lookup, found: &mut Found, terms: &Terms) -> Result<Option<u32>, IndexError> {
         let config = &self.config;
         let firm = found.relations.iter().filter(|r| !witness::tentative(r, &config.relate));
@@ -651,7 +651,7 @@ impl Index {
             Some(r) => Some(view.placed(found.partners[r.a.max(r.b) - 1])?.0),
             None => self.vote(view, &found.near)?,
         };
-        if found.relations.iter().any(|r| witness::tentative(r, &config.relate)) {
+        if found.relations.iter().any(witness::condensed) {
             let n = found.partners.len() + 1;
             self.confirm(view, found, story, terms)?;
             found.local.truncate(n);
@@ -786,8 +786,8 @@ impl Index {
             .map(|(story, _)| story))
     }
 
-    /// Confirms or re-judges the newcomer's condensed rewrites in new words
-    /// as the batch does, with the independent accounts of the stories
+    /// Confirms or re-judges the newcomer's condensed rewrites as the batch
+    /// does, with the independent accounts of the stories
     /// involved: up to `relate.witnesses` held members of each that have
     /// no relation with the newcomer's partners (a copy of the source
     /// would only repeat it).
@@ -831,7 +831,18 @@ impl Index {
                 }
             }
         }
-        witness::confirm_condensed(&found.local, &mut found.relations, &labels, &found.stats, config);
+        // A partner related to another (the short text's source, say) is no
+        // account of their pair, as in the batch, which sees every relation.
+        let n = found.partners.len();
+        let mut known = Vec::new();
+        for i in 0..n {
+            for j in i + 1..n {
+                if view.related(found.partners[i], found.partners[j])? {
+                    known.push((i + 1, j + 1));
+                }
+            }
+        }
+        witness::confirm_condensed(&found.local, &mut found.relations, &known, &labels, &found.stats, config);
         Ok(())
     }
 
@@ -971,7 +982,7 @@ impl Index {
                 .zip(&docnos)
                 .map_init(Terms::default, |terms, (p, &d)| {
                     let mut found = self.find(&view, p, Some(d), Vec::new(), &counting, terms)?;
-                    if found.relations.iter().any(|r| witness::tentative(r, &self.config.relate)) {
+                    if found.relations.iter().any(witness::condensed) {
                         let n = found.partners.len() + 1;
                         let story = view.placed(d)?.0;
                         self.confirm(&view, &mut found, Some(story), terms)?;

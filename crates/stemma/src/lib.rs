@@ -205,7 +205,7 @@ fn each_alone(n: usize) -> Vec<u32> {
 /// is enough, which is how the Spark job runs it.
 pub fn settle_without_stories(documents: &[Doc], relations: &mut Vec<Relation>, stats: &CorpusStats, config: &Config) {
     relate::direct_merges(documents, relations, &config.relate);
-    relate::witness::confirm_condensed(documents, relations, &each_alone(documents.len()), stats, &config.relate);
+    relate::witness::confirm_condensed(documents, relations, &[], &each_alone(documents.len()), stats, &config.relate);
     relations.sort_by_key(|r| (r.a, r.b));
 }
 
@@ -328,7 +328,7 @@ fn run_pipeline(mut documents: Vec<Doc>, texts: Texts, config: &Config, progress
     progress.stage("confirm", 1);
     let needed = story_accounts(&relations, &labels.label, relate::witness::condensed);
     texts.with_held(&mut documents, &needed, |held| {
-        relate::witness::confirm_condensed(held, &mut relations, &labels.label, &stats, &config.relate)
+        relate::witness::confirm_condensed(held, &mut relations, &[], &labels.label, &stats, &config.relate)
     });
     progress.stage("witnesses", 1);
     let needed = story_accounts(&relations, &labels.label, relate::witness::open);

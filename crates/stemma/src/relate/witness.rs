@@ -155,11 +155,13 @@ struct Accounts<'r> {
 }
 
 impl<'r> Accounts<'r> {
-    fn new(relations: &[Relation], story: &'r [u32]) -> Self {
+    /// The accounts of `story`'s members, with `pairs` the derived pairs
+    /// that rule a member out.
+    fn new(pairs: impl Iterator<Item = (usize, usize)>, story: &'r [u32]) -> Self {
         let mut related: HashMap<usize, HashSet<usize>> = HashMap::new();
-        for r in relations {
-            related.entry(r.a).or_default().insert(r.b);
-            related.entry(r.b).or_default().insert(r.a);
+        for (a, b) in pairs {
+            related.entry(a).or_default().insert(b);
+            related.entry(b).or_default().insert(a);
         }
         let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
         for (d, &s) in story.iter().enumerate() {
@@ -235,7 +237,7 @@ pub fn direct_by_witnesses(documents: &[Doc], relations: &mut [Relation], story:
     if open.is_empty() {
         return;
     }
-    let accounts = Accounts::new(relations, story);
+    let accounts = Accounts::new(relations.iter().map(|r| (r.a, r.b)), story);
     let chosen: Vec<Vec<usize>> =
         open.iter().map(|&k| accounts.of(relations[k].a, relations[k].b, config.witnesses)).collect();
     // Each witness is read once, however many pairs it judges.
@@ -310,9 +312,14 @@ pub fn condensed(r: &Relation) -> bool {
 /// outlet quoted is no summary of the one that quoted it at length. A
 /// summary that falls is judged as it would have been without being one: a
 /// rewrite, say, or nothing.
+///
+/// `known` holds derived pairs of `documents` judged elsewhere (an index's
+/// earlier judgements): like `relations`, they rule a document out as an
+/// account of a pair one of them touches.
 pub fn confirm_condensed(
     documents: &[Doc],
     relations: &mut Vec<Relation>,
+    known: &[(usize, usize)],
     story: &[u32],
     stats: &crate::stats::CorpusStats,
     config: &RelateConfig,
@@ -320,7 +327,8 @@ pub fn confirm_condensed(
     if !relations.iter().any(condensed) {
         return;
     }
-    let accounts = Accounts::new(relations, story);
+    let pairs = relations.iter().map(|r| (r.a, r.b)).chain(known.iter().copied());
+    let accounts = Accounts::new(pairs, story);
     // Floor raised to the bar: a summary in new words is not one; coverage
     // past reach: no summary is.
     let strict = RelateConfig { condensed_vocabulary_floor: config.condensed_vocabulary, ..config.clone() };
@@ -430,6 +438,17 @@ mod tests {
         assert!(confirmed(0.79, &[], true, 0.0));
         assert!(!confirmed(0.76, &[1.0, 0.4], true, 0.0));
         assert!(!confirmed(0.8, &[0.8], true, 0.0));
+    }
+
+    #[test]
+    fn a_document_related_to_either_text_is_no_account_of_their_pair() {
+        // One story of five: 0 and 1 the pair, 2 a copy of 1, 3 and 4 apart.
+        let story = [7, 7, 7, 7, 7];
+        let accounts = Accounts::new([(0, 1), (1, 2)].into_iter(), &story);
+        assert_eq!(accounts.of(0, 1, 10), vec![3, 4]);
+        assert_eq!(accounts.of(0, 1, 1), vec![3]);
+        // Without the pair (1, 2), 2 would read as an independent account.
+        assert_eq!(Accounts::new([(0, 1)].into_iter(), &story).of(0, 1, 10), vec![2, 3, 4]);
     }
 
     #[test]
