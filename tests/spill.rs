@@ -1,5 +1,6 @@
-//! Texts spilled to the scratch file (`text::spill`) change memory, never
-//! results: the same inputs analysed with every text spilled and with none
+//! Texts and terms spilled to the scratch file (`text::spill`) change
+//! memory, never results: the same inputs analysed with every document
+//! spilled and with none
 //! give the same report, byte for byte, through both of the JSON report's
 //! writers; and the terminal report, which brings every text back, too.
 
@@ -35,6 +36,7 @@ fn same_with_texts_spilled(paths: &[PathBuf]) {
     assert!(!held.texts.any_spilled());
     assert!(spilled.texts.any_spilled(), "a budget of 0 spills every text");
     assert!(spilled.documents.iter().all(|d| d.text.is_empty()), "no text is held after the pipeline");
+    assert!(spilled.documents.iter().all(|d| d.terms.is_empty() && d.roles.is_empty()), "nor any term");
     // The budget itself is part of the reported configuration.
     spilled.config = held.config.clone();
 

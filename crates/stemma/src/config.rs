@@ -206,13 +206,15 @@ pub struct IngestConfig {
     /// and no article page comes near it (default 1,000).
     pub max_html_nesting: usize,
     /// Bytes of article text `stemma analyze` holds in memory; the texts of
-    /// later articles go to an unnamed scratch file in the temporary
-    /// directory (`TMPDIR`) and are read back by the stages that compare or
-    /// write them (see [`crate::text::spill`]). Results do not depend on
-    /// it; memory and time do. A news article's text is a third of what
-    /// its analysis holds, so at a million articles this keeps about 2 GB
-    /// out of memory (default 268,435,456: 256 MiB, about 110,000 articles;
-    /// 0 spills every text, `18446744073709551615` none).
+    /// later articles, with their terms, go to an unnamed scratch file in
+    /// the temporary directory (`TMPDIR`) and are read back by the stages
+    /// that compare or write them, the terms also by the stages over the
+    /// whole corpus (see [`crate::text::spill`]). Results do not depend on
+    /// it; memory and time do. A news article's text and terms are about
+    /// two thirds of what its analysis holds, so at a million articles this
+    /// keeps about 3.5 GB out of memory (default 268,435,456: 256 MiB,
+    /// about 110,000 articles; 0 spills every text, `18446744073709551615`
+    /// none).
     pub max_held_text_bytes: u64,
 }
 

@@ -73,9 +73,9 @@ impl Progress for Quiet {
 #[derive(Debug)]
 pub struct Analysis {
     /// Analysed documents, in input order. Past the memory budget of a
-    /// large batch some hold no text: see `texts`.
+    /// large batch some hold no text and no terms: see `texts`.
     pub documents: Vec<Doc>,
-    /// The texts `documents` do not hold ([`text::spill`]): none unless
+    /// The texts and terms `documents` do not hold ([`text::spill`]): none unless
     /// [`analyze_inputs`] read more than
     /// [`config::IngestConfig::max_held_text_bytes`] of text.
     pub texts: Texts,
@@ -90,9 +90,9 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Brings every text back into its document, for a caller that reads
-    /// texts at will (the terminal and HTML reports); the JSON report reads
-    /// them back a chunk at a time instead.
+    /// Brings every text (with its terms) back into its document, for a
+    /// caller that reads texts at will (the terminal and HTML reports); the
+    /// JSON report reads them back a chunk at a time instead.
     pub fn hold_texts(&mut self) {
         self.texts.hold_all(&mut self.documents);
     }
@@ -284,9 +284,15 @@ fn run_pipeline(mut documents: Vec<Doc>, texts: Texts, config: &Config, progress
             batch.par_iter().map(|&d| sketcher.exact_and_bands(&held[d])).collect::<Vec<_>>()
         }));
     }
-    let keys = candidates::Keys::of_hashed(&documents, hashed, &sketcher);
+    let keys = candidates::Keys::of_hashed(&documents, &texts, hashed, &sketcher);
     progress.advance(1);
-    let stats = CorpusStats::of_documents(&documents);
+    let stats = (0..documents.len())
+        .into_par_iter()
+        .fold(CorpusStats::default, |mut stats, d| {
+            texts.with_terms(&documents, d, |doc| stats.add(doc));
+            stats
+        })
+        .reduce(CorpusStats::default, CorpusStats::merge);
 
     progress.stage("candidates", 1);
     let candidates = candidates::candidates(keys, &config.candidates);
@@ -324,7 +330,7 @@ fn run_pipeline(mut documents: Vec<Doc>, texts: Texts, config: &Config, progress
     // summary in new words waits for the accounts' confirmation before it
     // may pull two articles into one story.
     let firm = relations.iter().filter(|r| !relate::witness::tentative(r, &config.relate));
-    let labels = stories::labels_of(&documents, firm, &stats, &config.stories);
+    let labels = stories::labels_of(&documents, &texts, firm, &stats, &config.stories);
     progress.stage("confirm", 1);
     let needed = story_accounts(&relations, &labels.label, relate::witness::condensed);
     texts.with_held(&mut documents, &needed, |held| {

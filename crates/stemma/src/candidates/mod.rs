@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use crate::config::CandidateConfig;
 use crate::sketch::{Sketch, Sketcher};
-use crate::text::Doc;
+use crate::text::{spill::Texts, Doc};
 use spill::Spill;
 
 /// A sentence-key posting: `(key, document, sentence)`.
@@ -73,14 +73,22 @@ impl<'a> Keys<'a> {
     /// Keys of analysed documents, computed without holding their sketches:
     /// at a million documents the sketches would outweigh the keys.
     pub fn of_documents(documents: &'a [Doc], sketcher: &'a Sketcher) -> Keys<'a> {
+        // No document has spilled anything: these hold their texts.
+        static HELD: Texts = Texts::held();
         let hashed: Vec<(u64, Vec<u64>)> = documents.par_iter().map(|d| sketcher.exact_and_bands(d)).collect();
-        Keys::of_hashed(documents, hashed, sketcher)
+        Keys::of_hashed(documents, &HELD, hashed, sketcher)
     }
 
     /// Keys of analysed documents whose exact hashes and LSH band keys
     /// were computed already (`hashed[d]` is [`Sketcher::exact_and_bands`]
-    /// of `documents[d]`): the documents' texts need not be at hand.
-    pub fn of_hashed(documents: &'a [Doc], hashed: Vec<(u64, Vec<u64>)>, sketcher: &'a Sketcher) -> Keys<'a> {
+    /// of `documents[d]`): the documents' texts need not be at hand, and
+    /// their terms are read from `texts` when they spilled there.
+    pub fn of_hashed(
+        documents: &'a [Doc],
+        texts: &'a Texts,
+        hashed: Vec<(u64, Vec<u64>)>,
+        sketcher: &'a Sketcher,
+    ) -> Keys<'a> {
         let exact = hashed.iter().enumerate().map(|(i, h)| (h.0, i as u32)).collect();
         // Sized at once: grown, the vector would be held twice while it
         // moves (at 1M, 0.5 GB beside 0.25 GB), the sketch stage's peak.
@@ -94,7 +102,9 @@ impl<'a> Keys<'a> {
             bands,
             band_keys_bound,
             sentence_bands: sketcher.sentence_bands(),
-            sentence_keys: Box::new(move |d, bands| sketcher.sentence_keys_in(&documents[d], bands)),
+            sentence_keys: Box::new(move |d, bands| {
+                texts.with_terms(documents, d, |doc| sketcher.sentence_keys_in(doc, bands))
+            }),
         }
     }
 

@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use crate::config::StoryConfig;
 use crate::stats::{CorpusStats, TermMap};
-use crate::text::{Doc, NARRATION, WORDING};
+use crate::text::{spill::Texts, Doc, NARRATION, WORDING};
 
 /// Seconds in a day, for `max_days_apart`.
 const DAY: f64 = 86_400.0;
@@ -108,20 +108,27 @@ struct Followed {
 }
 
 impl Index {
-    fn build(documents: &[Doc], stats: &CorpusStats, config: &StoryConfig) -> Index {
-        Index::build_holding(documents, stats, config, HELD_VECTOR_BYTES)
+    fn build(documents: &[Doc], texts: &Texts, stats: &CorpusStats, config: &StoryConfig) -> Index {
+        Index::build_holding(documents, texts, stats, config, HELD_VECTOR_BYTES)
     }
 
     /// [`Index::build`], holding the vectors between its passes when they
     /// fit in `held_bytes`.
-    fn build_holding(documents: &[Doc], stats: &CorpusStats, config: &StoryConfig, held_bytes: usize) -> Index {
+    fn build_holding(
+        documents: &[Doc],
+        texts: &Texts,
+        stats: &CorpusStats,
+        config: &StoryConfig,
+        held_bytes: usize,
+    ) -> Index {
+        let vector_of = |d: usize| texts.with_terms(documents, d, |doc| vector(doc, stats, config));
         // Two passes rather than one vector list per term: counts first,
         // then every posting written into its place. The vectors are made
         // once and held between the passes when they fit in
         // `HELD_VECTOR_BYTES`; a larger corpus makes them again instead.
         let entry = std::mem::size_of::<(u64, f32)>();
         let held: Option<Vec<Vector>> = (documents.len() * config.vector_terms * entry <= held_bytes)
-            .then(|| documents.par_iter().map(|d| vector(d, stats, config)).collect());
+            .then(|| (0..documents.len()).into_par_iter().map(vector_of).collect());
         let counts = (0..documents.len())
             .into_par_iter()
             .fold(TermMap::default, |mut counts: TermMap<u32>, d| {
@@ -132,7 +139,7 @@ impl Index {
                 };
                 match &held {
                     Some(vectors) => count(&vectors[d]),
-                    None => count(&vector(&documents[d], stats, config)),
+                    None => count(&vector_of(d)),
                 }
                 counts
             })
@@ -165,9 +172,10 @@ impl Index {
         match held {
             Some(vectors) => vectors.iter().enumerate().for_each(|(d, v)| place(d, v)),
             None => {
-                for (c, chunk) in documents.chunks(CHUNK).enumerate() {
-                    let vectors: Vec<Vector> = chunk.par_iter().map(|d| vector(d, stats, config)).collect();
-                    vectors.iter().enumerate().for_each(|(k, v)| place(c * CHUNK + k, v));
+                for start in (0..documents.len()).step_by(CHUNK) {
+                    let chunk = start..(start + CHUNK).min(documents.len());
+                    let vectors: Vec<Vector> = chunk.into_par_iter().map(vector_of).collect();
+                    vectors.iter().enumerate().for_each(|(k, v)| place(start + k, v));
                 }
             }
         }
@@ -204,8 +212,13 @@ impl Index {
 }
 
 /// Each document's nearest neighbours `(document, cosine)`, best first.
-pub(crate) fn neighbors(documents: &[Doc], stats: &CorpusStats, config: &StoryConfig) -> Vec<Vec<(u32, f32)>> {
-    let index = Index::build(documents, stats, config);
+pub(crate) fn neighbors(
+    documents: &[Doc],
+    texts: &Texts,
+    stats: &CorpusStats,
+    config: &StoryConfig,
+) -> Vec<Vec<(u32, f32)>> {
+    let index = Index::build(documents, texts, stats, config);
     // Each pair is scored once, from its later document, over the postings
     // before it: half the work of scoring it from both ends, with the same
     // cosine (the shared terms are summed in term order either way). A dense
@@ -417,9 +430,16 @@ pub(crate) fn average_linkage(n: usize, initial: &[u32], edges: &[(u32, u32, f32
 }
 
 /// A story label per document. `families` are the copy families (a label
-/// per document), kept together whatever their text says.
-pub fn cluster(documents: &[Doc], families: &[u32], stats: &CorpusStats, config: &StoryConfig) -> Clustering {
-    let near = neighbors(documents, stats, config);
+/// per document), kept together whatever their text says. The terms of
+/// documents that spilled them are read from `texts`.
+pub fn cluster(
+    documents: &[Doc],
+    texts: &Texts,
+    families: &[u32],
+    stats: &CorpusStats,
+    config: &StoryConfig,
+) -> Clustering {
+    let near = neighbors(documents, texts, stats, config);
     let edges = shared_neighbors(&near, config);
     let label = average_linkage(documents.len(), families, &edges, config.link_threshold);
     // How central each article is to its story, from the neighbours already
@@ -526,7 +546,7 @@ mod tests {
             }
             sum
         };
-        let found = neighbors(&docs, &stats, &config);
+        let found = neighbors(&docs, &Texts::held(), &stats, &config);
         let mut listed = 0;
         for (i, near) in found.iter().enumerate() {
             let mut expected: Vec<(u32, f32)> = (0..docs.len())
@@ -550,8 +570,8 @@ mod tests {
         let docs = council_reports(40);
         let stats = CorpusStats::of_documents(&docs);
         let config = StoryConfig::default();
-        let held = Index::build_holding(&docs, &stats, &config, usize::MAX);
-        let made_twice = Index::build_holding(&docs, &stats, &config, 0);
+        let held = Index::build_holding(&docs, &Texts::held(), &stats, &config, usize::MAX);
+        let made_twice = Index::build_holding(&docs, &Texts::held(), &stats, &config, 0);
         assert!(!held.postings.is_empty());
         assert_eq!(held.offsets, made_twice.offsets);
         assert_eq!(held.postings, made_twice.postings);

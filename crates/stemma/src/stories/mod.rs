@@ -18,7 +18,7 @@ use crate::components::components;
 use crate::config::StoryConfig;
 use crate::relate::Relation;
 use crate::stats::CorpusStats;
-use crate::text::Doc;
+use crate::text::{spill::Texts, Doc};
 pub use cluster::Clustering;
 pub use collate::Collation;
 pub use name::Timeline;
@@ -102,19 +102,21 @@ pub fn stories(documents: &[Doc], relations: &[Relation], stats: &CorpusStats, c
 /// story's independent accounts can direct them before [`assemble`] roots
 /// the families.
 pub fn labels(documents: &[Doc], relations: &[Relation], stats: &CorpusStats, config: &StoryConfig) -> Clustering {
-    labels_of(documents, relations.iter(), stats, config)
+    labels_of(documents, &Texts::held(), relations.iter(), stats, config)
 }
 
-/// [`labels`] with only the given relations seeding the copy families.
+/// [`labels`] with only the given relations seeding the copy families, the
+/// terms of documents that spilled them read from `texts`.
 pub fn labels_of<'r>(
     documents: &[Doc],
+    texts: &Texts,
     relations: impl Iterator<Item = &'r Relation>,
     stats: &CorpusStats,
     config: &StoryConfig,
 ) -> Clustering {
     let initial: Vec<u32> =
         components(documents.len(), relations.map(|r| (r.a, r.b))).iter().map(|&f| f as u32).collect();
-    cluster::cluster(documents, &initial, stats, config)
+    cluster::cluster(documents, texts, &initial, stats, config)
 }
 
 /// The stories of the given [`labels`], each with its families and

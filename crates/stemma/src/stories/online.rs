@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use super::cluster::{average_linkage, day, kernel, neighbors, vector, Clustering};
 use crate::config::StoryConfig;
 use crate::stats::CorpusStats;
-use crate::text::Doc;
+use crate::text::{spill::Texts, Doc};
 
 /// Story state that takes articles one at a time.
 pub struct Online<'s> {
@@ -52,7 +52,7 @@ impl<'s> Online<'s> {
         stats: &'s CorpusStats,
         config: &StoryConfig,
     ) -> Self {
-        let near = neighbors(documents, stats, config);
+        let near = neighbors(documents, &Texts::held(), stats, config);
         let mut postings: HashMap<u64, Vec<(u32, f32)>> = HashMap::new();
         for (d, doc) in documents.iter().enumerate() {
             for (term, w) in vector(doc, stats, config) {
