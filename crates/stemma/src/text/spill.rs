@@ -199,8 +199,8 @@ impl Texts {
         Texts::read_at(file, &mut bytes, span.offset);
         let (terms, roles) = split_terms(&bytes[span.text as usize..], span.terms as usize);
         bytes.truncate(span.text as usize);
-        let text = String::from_utf8(bytes)
-            .unwrap_or_else(|err| panic!("a text read back from the scratch file: {err}"));
+        let text =
+            String::from_utf8(bytes).unwrap_or_else(|err| panic!("a text read back from the scratch file: {err}"));
         Some(Spilled { text, terms, roles })
     }
 
