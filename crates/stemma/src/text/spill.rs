@@ -218,8 +218,9 @@ impl Texts {
     /// corpus read).
     pub fn with_terms<R>(&self, documents: &[Doc], d: usize, f: impl FnOnce(&Doc) -> R) -> R {
         let doc = &documents[d];
-        match self.read_terms(d) {
-            Some((terms, roles)) if doc.terms.is_empty() => f(&Doc {
+        // A document brought back by `hold` holds its terms already.
+        match doc.terms.is_empty().then(|| self.read_terms(d)).flatten() {
+            Some((terms, roles)) => f(&Doc {
                 id: String::new(),
                 title: None,
                 outlet: None,
