@@ -1,8 +1,8 @@
 //! Texts and terms spilled to the scratch file (`text::spill`) change
 //! memory, never results: the same inputs analysed with every document
-//! spilled and with none
-//! give the same report, byte for byte, through both of the JSON report's
-//! writers; and the terminal report, which brings every text back, too.
+//! spilled and with none give the same report, byte for byte, through both
+//! of the JSON report's writers; and the terminal report, which brings
+//! every text back, too.
 
 mod common;
 

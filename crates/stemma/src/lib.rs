@@ -286,13 +286,7 @@ fn run_pipeline(mut documents: Vec<Doc>, texts: Texts, config: &Config, progress
     }
     let keys = candidates::Keys::of_hashed(&documents, &texts, hashed, &sketcher);
     progress.advance(1);
-    let stats = (0..documents.len())
-        .into_par_iter()
-        .fold(CorpusStats::default, |mut stats, d| {
-            texts.with_terms(&documents, d, |doc| stats.add(doc));
-            stats
-        })
-        .reduce(CorpusStats::default, CorpusStats::merge);
+    let stats = CorpusStats::of_documents_in(&documents, &texts);
 
     progress.stage("candidates", 1);
     let candidates = candidates::candidates(keys, &config.candidates);

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::Doc;
+use crate::text::{spill::Texts, Doc};
 
 /// Document frequencies of content terms: the corpus statistics that weight
 /// terms by rarity. Built by [`CorpusStats::add`] per document; two halves of
@@ -86,11 +86,17 @@ impl CorpusStats {
 
     /// The statistics of a set of documents, counted in parallel.
     pub fn of_documents(documents: &[Doc]) -> CorpusStats {
+        CorpusStats::of_documents_in(documents, &Texts::held())
+    }
+
+    /// [`CorpusStats::of_documents`], the terms of documents that spilled
+    /// them read back from `texts` one document at a time.
+    pub fn of_documents_in(documents: &[Doc], texts: &Texts) -> CorpusStats {
         use rayon::prelude::*;
-        documents
-            .par_iter()
-            .fold(CorpusStats::default, |mut stats, doc| {
-                stats.add(doc);
+        (0..documents.len())
+            .into_par_iter()
+            .fold(CorpusStats::default, |mut stats, d| {
+                texts.with_terms(documents, d, |doc| stats.add(doc));
                 stats
             })
             .reduce(CorpusStats::default, CorpusStats::merge)
