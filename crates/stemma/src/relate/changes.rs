@@ -431,21 +431,14 @@ fn rejoined(
 /// aside (clock times, addresses) do not count.
 fn changed_units(pair: &fact::Pair<'_>, found: &[ChangedFact]) -> Vec<ChangedFact> {
     let (a, b, fa, fb) = (pair.a, pair.b, pair.fa, pair.fb);
-    fn by_unit<'f>(doc: &Doc, facts: &'f fact::SentenceFacts) -> BTreeMap<String, Vec<(usize, &'f Quantity)>> {
+    fn by_unit<'f>(doc: &'f Doc, facts: &'f fact::SentenceFacts) -> BTreeMap<String, Vec<(usize, &'f Quantity)>> {
         let mut map: BTreeMap<String, Vec<(usize, &Quantity)>> = BTreeMap::new();
-        for (i, quantities) in facts.quantities.iter().enumerate() {
-            if doc.sentences[i].frame {
-                continue;
-            }
-            for q in quantities.iter().filter(|q| q.kind == FactKind::Number && !q.aside) {
-                if let Some(unit) = q.unit.as_deref().filter(|u| fact::is_measure_unit(u)) {
-                    map.entry(unit.to_string()).or_default().push((i, q));
-                }
-            }
+        for (unit, i, q) in fact::measured(doc, &facts.quantities) {
+            map.entry(unit.to_string()).or_default().push((i, q));
         }
         map
     }
-    let same = |x: &Quantity, y: &Quantity| (x.value - y.value).abs() < 1e-9;
+    let same = |x: &Quantity, y: &Quantity| fact::same_number(x.value, y.value);
     let (ua, ub) = (by_unit(a, fa), by_unit(b, fb));
     let mut out = Vec::new();
     for (unit, xs) in &ua {
@@ -651,6 +644,28 @@ mod tests {
         let f =
             facts("He obtained at least five military deferments.", "He obtained at least six military deferments.");
         assert!(has(&f, FactKind::Number, "five", "six"), "{f:?}");
+    }
+
+    /// A sentence both texts hold word for word is not read for numbers
+    /// unless a unit could have changed; then it is, and its number still
+    /// matches the same number elsewhere in the other text.
+    #[test]
+    fn a_number_both_texts_state_elsewhere_did_not_change() {
+        let unaligned = |a: &str, b: &str| {
+            let (a, b) = (doc("a", a), doc("b", b));
+            let found = compared(&a, &b, &[], &RelateConfig::default()).0;
+            found.into_iter().map(|f| (f.kind, f.a, f.b)).collect::<Vec<_>>()
+        };
+        let changed = "Workers spent 5 hours clearing the road, the mayor said.";
+        let edited = "Workers spent 6 hours clearing the road, the mayor said.";
+        let f = unaligned(changed, edited);
+        assert!(has(&f, FactKind::Number, "5", "6"), "{f:?}");
+        let shared = "Crews restored power after 5 hours. The storm hit the coast on Monday.";
+        let f = unaligned(&format!("{shared} {changed}"), &format!("{shared} {edited}"));
+        assert!(f.is_empty(), "{f:?}");
+        let shared = "Crews restored power after 4 hours. The storm hit the coast on Monday.";
+        let f = unaligned(&format!("{shared} {changed}"), &format!("{shared} {edited}"));
+        assert!(has(&f, FactKind::Number, "5", "6"), "{f:?}");
     }
 
     #[test]

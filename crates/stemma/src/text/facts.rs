@@ -1121,8 +1121,12 @@ pub fn title_form(lower: &str) -> &str {
 }
 
 fn is_title(lower: &str) -> bool {
+    titles().contains(lower)
+}
+
+fn titles() -> &'static WordSet {
     static SET: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
-    SET.get_or_init(|| WordSet::new(TITLES)).contains(lower)
+    SET.get_or_init(|| WordSet::new(TITLES))
 }
 
 fn is_modifier(lower: &str) -> bool {
@@ -1146,12 +1150,20 @@ fn is_calendar_word(lower: &str) -> bool {
 /// Lee"), with the lowercase words that qualify them in the surface.
 pub fn titled_names(sentence: &str) -> Vec<TitledName> {
     let tokens = words(sentence);
-    let mut buffer = String::with_capacity(sentence.len());
-    let lower = lowercase_words(&tokens, true, &mut buffer);
-    // Every titled name has its title, and most sentences hold none.
-    if !lower.iter().any(|w| is_title(w)) {
+    // Every titled name has its title, and most sentences hold none: the
+    // words are lowercased only for a sentence that does.
+    let title = |t: &Token<'_>| {
+        if t.text.contains('.') {
+            is_title(&t.text.to_lowercase().replace('.', ""))
+        } else {
+            titles().contains_lowercased(t.text)
+        }
+    };
+    if !tokens.iter().any(title) {
         return Vec::new();
     }
+    let mut buffer = String::with_capacity(sentence.len());
+    let lower = lowercase_words(&tokens, true, &mut buffer);
     let joined = |k: usize| k > 0 && matches!(gap(sentence, &tokens[k - 1], &tokens[k]), "" | ".");
     let mut out = Vec::new();
     let mut i = 0;

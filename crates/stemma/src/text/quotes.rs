@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::tokens::{lowercase_words, words, Token, WordSet};
+use super::tokens::{words, Token, WordSet};
 
 /// A direct quotation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -269,27 +269,22 @@ pub(crate) fn scan(
 /// looked for outside quotations (`masked` blanks them out).
 pub fn attribution(masked: &str) -> Option<Attribution> {
     let tokens = words(masked);
-    // Most sentences cite no one: look for a reporting verb before
-    // lowercasing the sentence.
     let verbs = reporting_verbs();
-    if !tokens.iter().any(|t| verbs.contains_lowercased(t.text)) {
-        return None;
-    }
-    let mut buffer = String::with_capacity(masked.len());
-    let lower = lowercase_words(&tokens, false, &mut buffer);
-    for (v, &verb) in lower.iter().enumerate() {
-        if !verbs.contains(verb) {
+    // Most sentences cite no one, and a source is a few words from its
+    // verb: words are lowercased one at a time, where they are read.
+    for (v, token) in tokens.iter().enumerate() {
+        if !verbs.contains_lowercased(token.text) {
             continue;
         }
-        if verb == "according" {
-            if lower.get(v + 1).copied() == Some("to") {
+        if lowered(token.text) == "according" {
+            if tokens.get(v + 1).is_some_and(|t| lowered(t.text) == "to") {
                 if let Some(found) = source_after(masked, &tokens, v + 2) {
                     return Some(found);
                 }
             }
             continue;
         }
-        if let Some(found) = source_before(masked, &tokens, &lower, v) {
+        if let Some(found) = source_before(masked, &tokens, v) {
             return Some(found);
         }
         if let Some(found) = source_after(masked, &tokens, v + 1) {
@@ -299,9 +294,21 @@ pub fn attribution(masked: &str) -> Option<Attribution> {
     None
 }
 
-fn source_before(text: &str, tokens: &[Token<'_>], lower: &[&str], verb: usize) -> Option<Attribution> {
+/// A word in lowercase, copied only when it has an uppercase letter.
+fn lowered(word: &str) -> std::borrow::Cow<'_, str> {
+    if !word.is_ascii() {
+        std::borrow::Cow::Owned(word.to_lowercase())
+    } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(word.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(word)
+    }
+}
+
+fn source_before(text: &str, tokens: &[Token<'_>], verb: usize) -> Option<Attribution> {
+    let lower = |i: usize| lowered(tokens[i].text);
     let prev = verb.checked_sub(1)?;
-    if PRONOUNS.contains(&lower[prev]) {
+    if PRONOUNS.contains(&&*lower(prev)) {
         return Some(Attribution::new(tokens[prev].text.to_string(), false));
     }
     // "X, a managing director at Y, said": skip back over the appositive.
@@ -313,8 +320,7 @@ fn source_before(text: &str, tokens: &[Token<'_>], lower: &[&str], verb: usize) 
     }
     let mut first = last;
     if !tokens[last].is_capitalized() {
-        let word = lower[last];
-        if !GENERIC_SOURCES.contains(&word) {
+        if !GENERIC_SOURCES.contains(&&*lower(last)) {
             return None;
         }
         return Some(Attribution::new(tokens[last].text.to_string(), false));
@@ -322,7 +328,7 @@ fn source_before(text: &str, tokens: &[Token<'_>], lower: &[&str], verb: usize) 
     while first > 0 && last - first < 4 {
         let cand = first - 1;
         let joined = text[tokens[cand].end()..tokens[cand + 1].start].trim().is_empty();
-        if joined && (tokens[cand].is_capitalized() || matches!(lower[cand], "of" | "de" | "von" | "der" | "van")) {
+        if joined && (tokens[cand].is_capitalized() || matches!(&*lower(cand), "of" | "de" | "von" | "der" | "van")) {
             first = cand;
         } else {
             break;
@@ -332,11 +338,11 @@ fn source_before(text: &str, tokens: &[Token<'_>], lower: &[&str], verb: usize) 
         first += 1;
     }
     // "All told", "This means": a capitalized function word is no source.
-    if super::tokens::is_stopword(lower[first]) && first == last {
+    if super::tokens::is_stopword(&lower(first)) && first == last {
         return None;
     }
     let source = text[tokens[first].start..tokens[last].end()].trim_end_matches("'s").to_string();
-    let named = !GENERIC_SOURCES.contains(&lower[first]);
+    let named = !GENERIC_SOURCES.contains(&&*lower(first));
     Some(Attribution::new(source, named))
 }
 

@@ -69,7 +69,9 @@ fn split_line(line: &str) -> Vec<(usize, usize)> {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let is_terminal = b == b'.' || b == b'!' || b == b'?' || bytes[i..].starts_with("…".as_bytes());
+        // The ellipsis's first byte before its three: every byte comes here.
+        let is_terminal =
+            matches!(b, b'.' | b'!' | b'?') || (b == "…".as_bytes()[0] && bytes[i..].starts_with("…".as_bytes()));
         if !is_terminal {
             i += 1;
             continue;

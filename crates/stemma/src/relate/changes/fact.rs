@@ -40,48 +40,131 @@ impl SentenceFacts {
     /// facts copied, not extracted again: every extractor reads the
     /// sentence alone.
     pub fn of_pair(a: &Doc, aligned_a: &[bool], b: &Doc, aligned_b: &[bool]) -> (SentenceFacts, SentenceFacts) {
-        // Sentences are long keys: xxh3 reads them eight bytes at a time.
-        let known: std::collections::HashMap<&str, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
-            (0..a.sentences.len()).map(|i| (a.sentence_text(i), i)).collect();
-        let in_a = |j: usize| known.get(b.sentence_text(j)).copied();
-        fn extracted<T: Clone>(
-            a: &Doc,
-            b: &Doc,
-            wanted: (&dyn Fn(usize) -> bool, &dyn Fn(usize) -> bool),
-            in_a: &dyn Fn(usize) -> Option<usize>,
-            extract: fn(&str) -> Vec<T>,
-        ) -> (Vec<Vec<T>>, Vec<Vec<T>>) {
-            let xa: Vec<Vec<T>> = (0..a.sentences.len())
-                .map(|i| if wanted.0(i) { extract(a.sentence_text(i)) } else { Vec::new() })
-                .collect();
-            let xb: Vec<Vec<T>> = (0..b.sentences.len())
-                .map(|j| match wanted.1(j).then(|| in_a(j)).flatten().filter(|&i| wanted.0(i)) {
-                    Some(i) => xa[i].clone(),
-                    None if wanted.1(j) => extract(b.sentence_text(j)),
-                    None => Vec::new(),
-                })
-                .collect();
-            (xa, xb)
-        }
+        let (known_a, known_b) = (by_text(a), by_text(b));
+        let in_a = |j: usize| known_a.get(b.sentence_text(j)).copied();
         let (only_a, only_b) = (|i: usize| aligned_a.get(i) == Some(&true), |j: usize| aligned_b.get(j) == Some(&true));
         // Every sentence's numbers are compared by unit across the pair
         // (`changed_units`), but only an aligned sentence has its other
         // quantities read: elsewhere a sentence no number can start in is
-        // not read at all.
-        let numbers = |doc: &Doc, aligned: &dyn Fn(usize) -> bool| -> Vec<bool> {
-            (0..doc.sentences.len()).map(|i| aligned(i) || facts::may_hold_number(doc.sentence_text(i))).collect()
+        // not read at all, nor at first one the other document mirrors.
+        let numbers = |doc: &Doc, aligned: &dyn Fn(usize) -> bool, mirrored: &[bool]| -> Vec<bool> {
+            (0..doc.sentences.len())
+                .map(|i| aligned(i) || (!mirrored[i] && facts::may_hold_number(doc.sentence_text(i))))
+                .collect()
         };
-        let (numbers_a, numbers_b) = (numbers(a, &only_a), numbers(b, &only_b));
-        let (qa, qb) = extracted(a, b, (&|i| numbers_a[i], &|j| numbers_b[j]), &in_a, facts::quantities);
+        let (mirrored_a, mirrored_b) = (mirrored(a, &only_a, b, &known_b), mirrored(b, &only_b, a, &known_a));
+        let quantities = |mirrored_a: &[bool], mirrored_b: &[bool]| {
+            let (numbers_a, numbers_b) = (numbers(a, &only_a, mirrored_a), numbers(b, &only_b, mirrored_b));
+            let (qa, qb) = extracted(a, b, (&|i| numbers_a[i], &|j| numbers_b[j]), &in_a, facts::quantities);
+            (cut_decimals(a, qa), cut_decimals(b, qb))
+        };
+        let (mut qa, mut qb) = quantities(&mirrored_a, &mirrored_b);
+        // A mirrored sentence's numbers stand in both documents, so none of
+        // them changed; but one may match a number of the other document's
+        // in its unit, which then did not change either. Only a unit where
+        // each document has a number the other lacks outside mirrored
+        // sentences can hold a change: then every sentence is read.
+        if may_change_unit(a, &qa, b, &qb) {
+            let none = (vec![false; a.sentences.len()], vec![false; b.sentences.len()]);
+            (qa, qb) = quantities(&none.0, &none.1);
+        }
         let only: (&dyn Fn(usize) -> bool, &dyn Fn(usize) -> bool) = (&only_a, &only_b);
         let (ta, tb) = extracted(a, b, only, &in_a, facts::titled_names);
         let (oa, ob) = extracted(a, b, only, &in_a, facts::ordinals);
         let (pa, pb) = extracted(a, b, only, &in_a, facts::places);
         (
-            SentenceFacts { quantities: cut_decimals(a, qa), titled_names: ta, ordinals: oa, places: pa },
-            SentenceFacts { quantities: cut_decimals(b, qb), titled_names: tb, ordinals: ob, places: pb },
+            SentenceFacts { quantities: qa, titled_names: ta, ordinals: oa, places: pa },
+            SentenceFacts { quantities: qb, titled_names: tb, ordinals: ob, places: pb },
         )
     }
+}
+
+/// The facts [`extracted`] by `extract` from the sentences of `a` and `b`
+/// that `wanted` picks; a sentence of `b` written as one of `a` (most of a
+/// duplicate or version) has its facts copied, not extracted again: every
+/// extractor reads the sentence alone.
+fn extracted<T: Clone>(
+    a: &Doc,
+    b: &Doc,
+    wanted: (&dyn Fn(usize) -> bool, &dyn Fn(usize) -> bool),
+    in_a: &dyn Fn(usize) -> Option<usize>,
+    extract: fn(&str) -> Vec<T>,
+) -> (Vec<Vec<T>>, Vec<Vec<T>>) {
+    let xa: Vec<Vec<T>> =
+        (0..a.sentences.len()).map(|i| if wanted.0(i) { extract(a.sentence_text(i)) } else { Vec::new() }).collect();
+    let xb: Vec<Vec<T>> = (0..b.sentences.len())
+        .map(|j| match wanted.1(j).then(|| in_a(j)).flatten().filter(|&i| wanted.0(i)) {
+            Some(i) => xa[i].clone(),
+            None if wanted.1(j) => extract(b.sentence_text(j)),
+            None => Vec::new(),
+        })
+        .collect();
+    (xa, xb)
+}
+
+/// A document's sentences by their text. Sentences are long keys: xxh3
+/// reads them eight bytes at a time.
+type ByText<'d> = std::collections::HashMap<&'d str, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+
+fn by_text(doc: &Doc) -> ByText<'_> {
+    (0..doc.sentences.len()).map(|i| (doc.sentence_text(i), i)).collect()
+}
+
+/// For each sentence of `doc`, whether `other` mirrors it: it is not
+/// aligned, not a frame line, written the same way as a sentence of `other`
+/// that is not one either, and the splitter cut no decimal at either end of
+/// it
+/// ([`cut_decimals`]). Its numbers are then the same numbers in both
+/// documents, not left aside in either.
+fn mirrored(doc: &Doc, aligned: &dyn Fn(usize) -> bool, other: &Doc, known: &ByText<'_>) -> Vec<bool> {
+    let clean_ends = |text: &str| {
+        let (start, end) = (text.trim_start(), text.trim_end());
+        !start.starts_with(|c: char| c.is_ascii_digit())
+            && !end.strip_suffix('.').is_some_and(|p| p.ends_with(|c: char| c.is_ascii_digit()))
+    };
+    (0..doc.sentences.len())
+        .map(|i| {
+            let text = doc.sentence_text(i);
+            !aligned(i)
+                && !doc.sentences[i].frame
+                && clean_ends(text)
+                && known.get(text).is_some_and(|&j| !other.sentences[j].frame)
+        })
+        .collect()
+}
+
+/// Whether some unit has a number in `qa` (of `a`) that `qb` (of `b`) lacks
+/// and one in `qb` that `qa` lacks ([`measured`]).
+fn may_change_unit(a: &Doc, qa: &[Vec<Quantity>], b: &Doc, qb: &[Vec<Quantity>]) -> bool {
+    fn values<'q>(doc: &'q Doc, quantities: &'q [Vec<Quantity>]) -> Vec<(&'q str, f64)> {
+        measured(doc, quantities).map(|(unit, _, q)| (unit, q.value)).collect()
+    }
+    let (va, vb) = (values(a, qa), values(b, qb));
+    let lone = |xs: &[(&'_ str, f64)], ys: &[(&str, f64)]| -> HashSet<String> {
+        let lacks = |(unit, x): &&(&str, f64)| !ys.iter().any(|(u, y)| u == unit && same_number(*x, *y));
+        xs.iter().filter(lacks).map(|(unit, _)| unit.to_string()).collect()
+    };
+    !lone(&va, &vb).is_disjoint(&lone(&vb, &va))
+}
+
+/// Whether two numbers of one unit are the same number.
+pub(super) fn same_number(x: f64, y: f64) -> bool {
+    (x - y).abs() < 1e-9
+}
+
+/// The numbers of a document's sentences that `changed_units` compares by
+/// unit: in a unit of measure, money, percentage or duration, outside frame
+/// lines, not left aside. Each with its unit and sentence.
+pub(super) fn measured<'q>(
+    doc: &'q Doc,
+    quantities: &'q [Vec<Quantity>],
+) -> impl Iterator<Item = (&'q str, usize, &'q Quantity)> + 'q {
+    quantities.iter().enumerate().filter(|(i, _)| !doc.sentences[*i].frame).flat_map(|(i, found)| {
+        found
+            .iter()
+            .filter(|q| q.kind == FactKind::Number && !q.aside)
+            .filter_map(move |q| q.unit.as_deref().filter(|u| is_measure_unit(u)).map(|unit| (unit, i, q)))
+    })
 }
 
 /// A decimal the sentence splitter cut ("magnitude 6." / "1 quake
@@ -276,7 +359,7 @@ fn told_apart(pair: &Pair<'_>, x: &Mention<'_>, y: &Mention<'_>) -> bool {
             .rev()
             .take(SLOT_REACH)
             .chain(after.iter().take(SLOT_REACH + 1))
-            .flat_map(|w| super::shift::degree_of(&w.text.to_lowercase()))
+            .flat_map(|w| super::shift::degree_of(&w.text.to_lowercase()).iter().copied())
             .collect()
     };
     let (ax, ay) = (around(pair.a, x), around(pair.b, y));

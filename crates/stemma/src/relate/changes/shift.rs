@@ -228,7 +228,7 @@ fn stem(word: &str) -> String {
 }
 
 /// Degree lexicon by stem: (family, level) of each word.
-pub(super) fn degree_of(word: &str) -> Vec<(usize, usize)> {
+pub(super) fn degree_of(word: &str) -> &'static [(usize, usize)] {
     static INDEX: OnceLock<HashMap<String, Vec<(usize, usize)>>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
         let mut map: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
@@ -248,9 +248,34 @@ pub(super) fn degree_of(word: &str) -> Vec<(usize, usize)> {
         }
         map
     });
-    let by_stem = || if word.ends_with("ly") { None } else { index.get(&stem(word)) };
-    index.get(word).or_else(by_stem).cloned().unwrap_or_default()
+    if let Some(levels) = index.get(word) {
+        return levels;
+    }
+    if word.ends_with("ly") {
+        return &[];
+    }
+    // Every word of every edit is looked up, and stemming is most of the
+    // cost: each thread keeps what the words it stemmed came to, up to a
+    // bound (a corpus's edits repeat their words).
+    thread_local! {
+        static STEMMED: std::cell::RefCell<HashMap<String, &'static [(usize, usize)]>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
+    STEMMED.with_borrow_mut(|stemmed| {
+        if let Some(&levels) = stemmed.get(word) {
+            return levels;
+        }
+        let levels = index.get(&stem(word)).map_or(&[][..], Vec::as_slice);
+        if stemmed.len() >= STEMMED_WORDS {
+            stemmed.clear();
+        }
+        stemmed.insert(word.to_string(), levels);
+        levels
+    })
 }
+
+/// Words whose degree each thread keeps ([`degree_of`]).
+const STEMMED_WORDS: usize = 1 << 16;
 
 fn modality_of(word: &str) -> Option<u8> {
     MODALITY.iter().find(|(w, _)| *w == word).map(|&(_, l)| l)
@@ -424,7 +449,8 @@ fn modality(sa: &Side<'_>, sb: &Side<'_>, h: &Hunk) -> bool {
 
 fn degree(sa: &Side<'_>, sb: &Side<'_>, h: &Hunk) -> bool {
     let (xa, xb) = (lowers(sa, &h.a), lowers(sb, &h.b));
-    let levels = |ws: &[&str]| -> Vec<(usize, usize)> { ws.iter().flat_map(|w| degree_of(w)).collect() };
+    let levels =
+        |ws: &[&str]| -> Vec<(usize, usize)> { ws.iter().flat_map(|w| degree_of(w).iter().copied()).collect() };
     // A fall counts with its number: one within reach after the
     // hunk on either side.
     let counted = |side: &Side<'_>, end: usize| {
