@@ -46,7 +46,8 @@ impl SentenceFacts {
         // Every sentence's numbers are compared by unit across the pair
         // (`changed_units`), but only an aligned sentence has its other
         // quantities read: elsewhere a sentence no number can start in is
-        // not read at all, nor at first one the other document mirrors.
+        // not read at all, and at first neither is one the other document
+        // mirrors.
         let numbers = |doc: &Doc, aligned: &dyn Fn(usize) -> bool, mirrored: &[bool]| -> Vec<bool> {
             (0..doc.sentences.len())
                 .map(|i| aligned(i) || (!mirrored[i] && facts::may_hold_number(doc.sentence_text(i))))
@@ -79,10 +80,10 @@ impl SentenceFacts {
     }
 }
 
-/// The facts [`extracted`] by `extract` from the sentences of `a` and `b`
-/// that `wanted` picks; a sentence of `b` written as one of `a` (most of a
-/// duplicate or version) has its facts copied, not extracted again: every
-/// extractor reads the sentence alone.
+/// The facts `extract` finds in the sentences of `a` and `b` that `wanted`
+/// picks (none for the others); a sentence of `b` written as one of `a`
+/// (most of a duplicate or version) has its facts copied, not extracted
+/// again: every extractor reads the sentence alone.
 fn extracted<T: Clone>(
     a: &Doc,
     b: &Doc,
@@ -113,9 +114,8 @@ fn by_text(doc: &Doc) -> ByText<'_> {
 /// For each sentence of `doc`, whether `other` mirrors it: it is not
 /// aligned, not a frame line, written the same way as a sentence of `other`
 /// that is not one either, and the splitter cut no decimal at either end of
-/// it
-/// ([`cut_decimals`]). Its numbers are then the same numbers in both
-/// documents, not left aside in either.
+/// it ([`cut_decimals`]). Its numbers are then the same numbers in both
+/// documents, left aside in neither.
 fn mirrored(doc: &Doc, aligned: &dyn Fn(usize) -> bool, other: &Doc, known: &ByText<'_>) -> Vec<bool> {
     let clean_ends = |text: &str| {
         let (start, end) = (text.trim_start(), text.trim_end());
