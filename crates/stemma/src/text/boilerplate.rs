@@ -35,7 +35,7 @@ const STAMP_WORDS: &[&str] = &[
 pub fn is_frame(sentence: &str) -> bool {
     // Every sentence passes here: the cheap tests first, and a line longer
     // than any stamp, byline or credit is narration unless it is an address.
-    if sentence.len() > MAX_FRAME_BYTES || sentence.split_ascii_whitespace().nth(MAX_FRAME_WORDS).is_some() {
+    if sentence.len() > MAX_FRAME_BYTES || words_over(sentence, MAX_FRAME_WORDS) {
         return has_address(sentence);
     }
     // Short lines are common too: without a digit, a stamp is impossible,
@@ -65,6 +65,24 @@ pub fn is_frame(sentence: &str) -> bool {
         })
         .count();
     !tokens.is_empty() && other <= 1 && tokens.len() > other
+}
+
+/// Whether `line` has more than `limit` words between ASCII whitespace
+/// (`split_ascii_whitespace().nth(limit).is_some()`, a byte at a time).
+fn words_over(line: &str, limit: usize) -> bool {
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in line.as_bytes() {
+        let space = b.is_ascii_whitespace();
+        if !space && !in_word {
+            words += 1;
+            if words > limit {
+                return true;
+            }
+        }
+        in_word = !space;
+    }
+    false
 }
 
 /// Whether the line opens with one of [`FRAME_OPENINGS`], in any case.
@@ -108,6 +126,13 @@ const DOMAIN_ENDINGS: [&str; 8] = [". com /", ".com/", ". co. uk", ".co.uk/", ".
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn words_over_counts_as_split_ascii_whitespace(line in "[a-z \t\n\r\u{c}\u{a0}é]{0,40}", limit in 0usize..12) {
+            proptest::prop_assert_eq!(words_over(&line, limit), line.split_ascii_whitespace().nth(limit).is_some());
+        }
+    }
 
     /// The quick address and opening tests say what the plain ones say.
     #[test]

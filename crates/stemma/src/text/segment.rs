@@ -67,15 +67,21 @@ fn split_line(line: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
+    let ellipsis = "…".as_bytes();
+    // Where the next ellipsis starts, looked for again once passed.
+    let ellipsis_from = |i: usize| memchr::memmem::find(&bytes[i..], ellipsis).map_or(bytes.len(), |k| i + k);
+    let mut next_ellipsis = ellipsis_from(0);
     while i < bytes.len() {
-        let b = bytes[i];
-        // The ellipsis's first byte before its three: every byte comes here.
-        let is_terminal =
-            matches!(b, b'.' | b'!' | b'?') || (b == "…".as_bytes()[0] && bytes[i..].starts_with("…".as_bytes()));
-        if !is_terminal {
-            i += 1;
-            continue;
+        // Straight to the next mark that may end a sentence.
+        if next_ellipsis < i {
+            next_ellipsis = ellipsis_from(i);
         }
+        let terminal = memchr::memchr3(b'.', b'!', b'?', &bytes[i..]).map_or(bytes.len(), |k| i + k);
+        i = terminal.min(next_ellipsis);
+        if i >= bytes.len() {
+            break;
+        }
+        let b = bytes[i];
         let mut end = i + if b.is_ascii() { 1 } else { '…'.len_utf8() };
         while end < bytes.len() && matches!(bytes[end], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']') {
             end += 1;
@@ -189,6 +195,15 @@ mod tests {
     }
 
     #[test]
+    fn an_ellipsis_ends_a_sentence_and_a_dash_does_not() {
+        assert_eq!(split("He paused… Then he spoke."), ["He paused…", "Then he spoke."]);
+        assert_eq!(
+            split("It rose — sharply — and fell. Then “it” stopped… for now."),
+            ["It rose — sharply — and fell.", "Then “it” stopped… for now."]
+        );
+    }
+
+    #[test]
     fn paragraphs_are_lines() {
         let spans = sentences("First one. Second.\n\nThird here.");
         assert_eq!(spans.iter().map(|s| s.paragraph).collect::<Vec<_>>(), [0, 0, 1]);
@@ -196,7 +211,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn spans_are_ordered_disjoint_and_cover_all_words(text in "([A-Z][a-z]{0,6}[ .,!?]{1,2}){0,30}") {
+        fn spans_are_ordered_disjoint_and_cover_all_words(text in "([A-Z][a-z]{0,6}[ .,!?…—]{1,2}){0,30}") {
             let spans = sentences(&text);
             let mut last_end = 0;
             for s in &spans {
