@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::align::{Alignment, Link};
 use crate::config::RelateConfig;
-use crate::text::facts::{FactKind, Quantity};
+use crate::text::facts::FactKind;
 use crate::text::quotes::Quote;
 use crate::text::tokens::words;
 use crate::text::Doc;
@@ -430,21 +430,11 @@ fn rejoined(
 /// "21/2-hour phone call"), that value changed. Frame lines and numbers left
 /// aside (clock times, addresses) do not count.
 fn changed_units(pair: &fact::Pair<'_>, found: &[ChangedFact]) -> Vec<ChangedFact> {
-    let (a, b, fa, fb) = (pair.a, pair.b, pair.fa, pair.fb);
-    fn by_unit<'f>(doc: &'f Doc, facts: &'f fact::SentenceFacts) -> BTreeMap<String, Vec<(usize, &'f Quantity)>> {
-        let mut map: BTreeMap<String, Vec<(usize, &Quantity)>> = BTreeMap::new();
-        for (unit, i, q) in fact::measured(doc, &facts.quantities) {
-            map.entry(unit.to_string()).or_default().push((i, q));
-        }
-        map
-    }
-    let same = |x: &Quantity, y: &Quantity| fact::same_number(x.value, y.value);
-    let (ua, ub) = (by_unit(a, fa), by_unit(b, fb));
+    let (ua, ub) = (fact::by_unit(pair.a, &pair.fa.quantities), fact::by_unit(pair.b, &pair.fb.quantities));
     let mut out = Vec::new();
     for (unit, xs) in &ua {
         let Some(ys) = ub.get(unit) else { continue };
-        let lone_x: Vec<&(usize, &Quantity)> = xs.iter().filter(|(_, x)| !ys.iter().any(|(_, y)| same(x, y))).collect();
-        let lone_y: Vec<&(usize, &Quantity)> = ys.iter().filter(|(_, y)| !xs.iter().any(|(_, x)| same(x, y))).collect();
+        let (lone_x, lone_y) = (fact::lone(xs, ys), fact::lone(ys, xs));
         if let ([(i, x)], [(j, y)]) = (lone_x.as_slice(), lone_y.as_slice()) {
             // In the same words, or two numbers of one unit that tell
             // different things ("a 7-yard touchdown pass" / "an 84-yard run").

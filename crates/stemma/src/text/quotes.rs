@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::tokens::{words, Token, WordSet};
+use super::tokens::{lowercase, words, Token, WordSet};
 
 /// A direct quotation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -276,8 +276,8 @@ pub fn attribution(masked: &str) -> Option<Attribution> {
         if !verbs.contains_lowercased(token.text) {
             continue;
         }
-        if lowered(token.text) == "according" {
-            if tokens.get(v + 1).is_some_and(|t| lowered(t.text) == "to") {
+        if lowercase(token.text) == "according" {
+            if tokens.get(v + 1).is_some_and(|t| lowercase(t.text) == "to") {
                 if let Some(found) = source_after(masked, &tokens, v + 2) {
                     return Some(found);
                 }
@@ -294,19 +294,8 @@ pub fn attribution(masked: &str) -> Option<Attribution> {
     None
 }
 
-/// A word in lowercase, copied only when it has an uppercase letter.
-fn lowered(word: &str) -> std::borrow::Cow<'_, str> {
-    if !word.is_ascii() {
-        std::borrow::Cow::Owned(word.to_lowercase())
-    } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
-        std::borrow::Cow::Owned(word.to_ascii_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(word)
-    }
-}
-
 fn source_before(text: &str, tokens: &[Token<'_>], verb: usize) -> Option<Attribution> {
-    let lower = |i: usize| lowered(tokens[i].text);
+    let lower = |i: usize| lowercase(tokens[i].text);
     let prev = verb.checked_sub(1)?;
     if PRONOUNS.contains(&&*lower(prev)) {
         return Some(Attribution::new(tokens[prev].text.to_string(), false));

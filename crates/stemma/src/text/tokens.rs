@@ -305,6 +305,15 @@ static BYTE_CLASS: [u8; 256] = {
     table
 };
 
+/// `word.to_lowercase()`, without a copy when it changes nothing.
+pub fn lowercase(word: &str) -> Cow<'_, str> {
+    if word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
+}
+
 /// Turns words into content terms: stemmed, stopwords removed, hashed.
 pub struct Terms {
     stemmer: Stemmer,

@@ -117,64 +117,65 @@ fn by_text(doc: &Doc) -> ByText<'_> {
 /// it ([`cut_decimals`]). Its numbers are then the same numbers in both
 /// documents, left aside in neither.
 fn mirrored(doc: &Doc, aligned: &dyn Fn(usize) -> bool, other: &Doc, known: &ByText<'_>) -> Vec<bool> {
-    let clean_ends = |text: &str| {
-        let (start, end) = (text.trim_start(), text.trim_end());
-        !start.starts_with(|c: char| c.is_ascii_digit())
-            && !end.strip_suffix('.').is_some_and(|p| p.ends_with(|c: char| c.is_ascii_digit()))
-    };
     (0..doc.sentences.len())
         .map(|i| {
             let text = doc.sentence_text(i);
             !aligned(i)
                 && !doc.sentences[i].frame
-                && clean_ends(text)
+                && !starts_cut(text)
+                && !ends_cut(text)
                 && known.get(text).is_some_and(|&j| !other.sentences[j].frame)
         })
         .collect()
 }
 
 /// Whether some unit has a number in `qa` (of `a`) that `qb` (of `b`) lacks
-/// and one in `qb` that `qa` lacks ([`measured`]).
+/// and one in `qb` that `qa` lacks ([`by_unit`], [`lone`]).
 fn may_change_unit(a: &Doc, qa: &[Vec<Quantity>], b: &Doc, qb: &[Vec<Quantity>]) -> bool {
-    fn values<'q>(doc: &'q Doc, quantities: &'q [Vec<Quantity>]) -> Vec<(&'q str, f64)> {
-        measured(doc, quantities).map(|(unit, _, q)| (unit, q.value)).collect()
-    }
-    let (va, vb) = (values(a, qa), values(b, qb));
-    let lone = |xs: &[(&'_ str, f64)], ys: &[(&str, f64)]| -> HashSet<String> {
-        let lacks = |(unit, x): &&(&str, f64)| !ys.iter().any(|(u, y)| u == unit && same_number(*x, *y));
-        xs.iter().filter(lacks).map(|(unit, _)| unit.to_string()).collect()
-    };
-    !lone(&va, &vb).is_disjoint(&lone(&vb, &va))
+    let (ua, ub) = (by_unit(a, qa), by_unit(b, qb));
+    ua.iter().any(|(unit, xs)| ub.get(unit).is_some_and(|ys| !lone(xs, ys).is_empty() && !lone(ys, xs).is_empty()))
 }
 
-/// Whether two numbers of one unit are the same number.
-pub(super) fn same_number(x: f64, y: f64) -> bool {
-    (x - y).abs() < 1e-9
-}
+/// A document's numbers by unit, each with its sentence.
+pub(super) type ByUnit<'q> = std::collections::BTreeMap<&'q str, Vec<Mention<'q>>>;
 
 /// The numbers of a document's sentences that `changed_units` compares by
 /// unit: in a unit of measure, money, percentage or duration, outside frame
-/// lines, not left aside. Each with its unit and sentence.
-pub(super) fn measured<'q>(
-    doc: &'q Doc,
-    quantities: &'q [Vec<Quantity>],
-) -> impl Iterator<Item = (&'q str, usize, &'q Quantity)> + 'q {
-    quantities.iter().enumerate().filter(|(i, _)| !doc.sentences[*i].frame).flat_map(|(i, found)| {
-        found
-            .iter()
-            .filter(|q| q.kind == FactKind::Number && !q.aside)
-            .filter_map(move |q| q.unit.as_deref().filter(|u| is_measure_unit(u)).map(|unit| (unit, i, q)))
-    })
+/// lines, not left aside.
+pub(super) fn by_unit<'q>(doc: &Doc, quantities: &'q [Vec<Quantity>]) -> ByUnit<'q> {
+    let mut map = ByUnit::new();
+    for (i, found) in quantities.iter().enumerate().filter(|(i, _)| !doc.sentences[*i].frame) {
+        for q in found.iter().filter(|q| q.kind == FactKind::Number && !q.aside) {
+            if let Some(unit) = q.unit.as_deref().filter(|u| is_measure_unit(u)) {
+                map.entry(unit).or_default().push((i, q));
+            }
+        }
+    }
+    map
+}
+
+/// The numbers of `xs` whose value none of `ys` has (numbers of one unit).
+pub(super) fn lone<'m, 'q>(xs: &'m [Mention<'q>], ys: &[Mention<'q>]) -> Vec<&'m Mention<'q>> {
+    xs.iter().filter(|(_, x)| !ys.iter().any(|(_, y)| (x.value - y.value).abs() < 1e-9)).collect()
+}
+
+/// Whether the splitter may have cut a decimal after this sentence: it ends
+/// in a digit and a period ("magnitude 6.").
+fn ends_cut(sentence: &str) -> bool {
+    sentence.trim_end().strip_suffix('.').is_some_and(|p| p.ends_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Whether the splitter may have cut a decimal before this sentence: it
+/// starts with a digit ("1 quake struck").
+fn starts_cut(sentence: &str) -> bool {
+    sentence.trim_start().starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// A decimal the sentence splitter cut ("magnitude 6." / "1 quake
 /// struck"): neither half is a number of the text.
 fn cut_decimals(doc: &Doc, mut quantities: Vec<Vec<Quantity>>) -> Vec<Vec<Quantity>> {
     for i in 1..quantities.len() {
-        let (previous, this) = (doc.sentence_text(i - 1).trim_end(), doc.sentence_text(i).trim_start());
-        let cut = previous.strip_suffix('.').is_some_and(|p| p.ends_with(|c: char| c.is_ascii_digit()))
-            && this.starts_with(|c: char| c.is_ascii_digit());
-        if cut {
+        if ends_cut(doc.sentence_text(i - 1)) && starts_cut(doc.sentence_text(i)) {
             if let Some(q) = quantities[i - 1].last_mut() {
                 q.aside = true;
             }

@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::text::tokens::for_each_word;
+use crate::text::tokens::{for_each_word, lowercase};
 use crate::text::Doc;
 
 /// A word of one side.
@@ -30,15 +30,6 @@ pub(super) struct Word<'d> {
     pub quoted: bool,
     /// The first word of its sentence.
     pub first: bool,
-}
-
-/// `word.to_lowercase()`, without a copy when it changes nothing.
-fn lowercase(word: &str) -> Cow<'_, str> {
-    if word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-        Cow::Borrowed(word)
-    } else {
-        Cow::Owned(word.to_lowercase())
-    }
 }
 
 /// The words of a group's sentences in one document, sentence after sentence.
