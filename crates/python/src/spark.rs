@@ -354,7 +354,7 @@ fn spark_minhash<'py>(
                 out.4.push(Vec::new());
                 continue;
             };
-            let signature = settings.sketcher.minhash_text(&article.text);
+            let signature = settings.sketcher.dedup_signature(&article.text);
             let keys = settings.sketcher.band_keys_with(&signature, banding);
             out.2.push(text_hash(&article));
             out.0.push(Some(article.id));

@@ -235,7 +235,8 @@ impl Default for IngestConfig {
 pub struct SketchConfig {
     /// Words per shingle for the document MinHash (default 5, as in the peers).
     pub shingle_size: usize,
-    /// MinHash permutations per document (default 128).
+    /// MinHash permutations per document (default 128); for `stemma dedup`,
+    /// the bins of its one-permutation signature.
     pub num_perm: usize,
     /// LSH bands; `num_perm / bands` rows each. 32 bands of 4 rows catch
     /// pairs from a 5-gram Jaccard of about 0.4 upward (default 32).

@@ -56,7 +56,7 @@ impl Finder {
         let sketches: Vec<Vec<u32>> = texts
             .par_iter()
             .map(|text| {
-                let signature = self.sketcher.minhash_text(text.as_ref());
+                let signature = self.sketcher.dedup_signature(text.as_ref());
                 progress.advance(1);
                 signature
             })

@@ -18,6 +18,13 @@
 //! Everything is 32-bit so that eight permutations run per AVX2
 //! instruction. Every front end that follows this recipe gets identical
 //! signatures.
+//!
+//! The near-duplicate mode (`stemma dedup`, and its Python and Spark front
+//! doors) compares documents by another signature of the same shingles and
+//! size, [`Sketcher::dedup_signature`]: one hash per shingle into one of
+//! `num_perm` bins, empty bins filled by optimal densification. It agrees
+//! bin for bin with probability J as the permutations do, with about a
+//! sixth less spread on news articles and a fraction of the work.
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
@@ -160,6 +167,56 @@ impl Sketcher {
         signature
     }
 
+    /// The signature `stemma dedup` compares documents by: one-permutation
+    /// MinHash with optimal densification (Li, Owen and Zhang 2012;
+    /// Shrivastava 2017). Each shingle is hashed once; the high half of its
+    /// hash picks one of `num_perm` bins and the low half competes for that
+    /// bin's minimum; a bin no shingle fell in takes the value of the first
+    /// filled bin its own seeded sequence of bins reaches, the same sequence
+    /// in every document. Two texts agree in a bin with probability their
+    /// Jaccard similarity, as with `num_perm` permutations, but the bins
+    /// share out one sample without replacement: over `f` shingles the
+    /// variance is `(1 - (k-1)/(f-1))` times that of independent
+    /// permutations, about two thirds for a news article, so fewer pairs at
+    /// the threshold fall below it by chance (near-duplicate recall), and
+    /// each shingle costs one hash instead of `num_perm`. The full analysis
+    /// keeps [`Sketcher::minhash`], on whose bands its candidates were
+    /// measured.
+    pub fn dedup_signature(&self, text: &str) -> Vec<u32> {
+        let bins = self.config.num_perm;
+        let mut signature = vec![u32::MAX; bins];
+        let word_hashes = word_hashes(text);
+        if word_hashes.is_empty() || bins == 0 {
+            return signature;
+        }
+        let k = self.config.shingle_size.min(word_hashes.len()).max(1);
+        let mut filled = vec![false; bins];
+        for window in word_hashes.windows(k) {
+            let h = shingle_hash(window);
+            let bin = bin_of(h >> 32, bins);
+            signature[bin] = signature[bin].min(h as u32);
+            filled[bin] = true;
+        }
+        for bin in 0..bins {
+            if filled[bin] {
+                continue;
+            }
+            // Some bin is filled, so the walk ends; past `64 × bins` tries (a
+            // chance under e^-64 with one bin filled) the next filled bin in
+            // order decides, deterministically all the same.
+            let mut state = SEED ^ (bin as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let donor = (0..64 * bins)
+                .map(|_| bin_of(splitmix64(&mut state) >> 32, bins))
+                .find(|&j| filled[j])
+                .or_else(|| (1..bins).map(|d| (bin + d) % bins).find(|&j| filled[j]));
+            // Only filled bins give: they keep their own minimum.
+            if let Some(donor) = donor {
+                signature[bin] = signature[donor];
+            }
+        }
+        signature
+    }
+
     /// LSH band keys of a signature: one per band, the band index mixed in.
     pub fn band_keys(&self, signature: &[u32]) -> Vec<u64> {
         self.band_keys_with(signature, self.banding())
@@ -235,6 +292,13 @@ impl Sketcher {
         }
         keys
     }
+}
+
+/// The bin of `bins` a 32-bit value falls in: the value scaled to the bins,
+/// even for any number of them, with no division.
+#[inline]
+fn bin_of(value: u64, bins: usize) -> usize {
+    ((value * bins as u64) >> 32) as usize
 }
 
 /// Hash of a shingle from its words' hashes: an order-sensitive fold with a
@@ -417,6 +481,50 @@ mod tests {
         let sd = (sum_sq / trials as f64 - mean * mean).sqrt();
         assert!((mean - 1.0 / 3.0).abs() < 0.01, "mean {mean}");
         assert!((0.03..0.055).contains(&sd), "sd {sd}");
+    }
+
+    /// The near-duplicate signature estimates Jaccard without bias and with
+    /// less spread than independent permutations, on texts of 400 words
+    /// sharing 200 (word 5-grams: 196 shared of 596, J = 0.329), where the
+    /// one-permutation spread is about 0.037 and the permutations' 0.042.
+    #[test]
+    fn the_dedup_signature_is_unbiased_and_tighter_than_permutations() {
+        let sketcher = Sketcher::new(&SketchConfig::default());
+        let j = 196.0 / 596.0;
+        let spread = |estimates: &[f64]| {
+            let mean = estimates.iter().sum::<f64>() / estimates.len() as f64;
+            let sd = (estimates.iter().map(|e| (e - mean).powi(2)).sum::<f64>() / estimates.len() as f64).sqrt();
+            (mean, sd)
+        };
+        let (mut one, mut many) = (Vec::new(), Vec::new());
+        for trial in 0..400u64 {
+            let words: Vec<String> = (0..600u64).map(|i| format!("w{:x}", fmix64(trial << 20 | i))).collect();
+            let (a, b) = (words[..400].join(" "), words[200..].join(" "));
+            one.push(estimated_jaccard(&sketcher.dedup_signature(&a), &sketcher.dedup_signature(&b)));
+            many.push(estimated_jaccard(&sketcher.minhash_text(&a), &sketcher.minhash_text(&b)));
+        }
+        let ((mean_one, sd_one), (mean_many, sd_many)) = (spread(&one), spread(&many));
+        assert!((mean_one - j).abs() < 0.01 && (mean_many - j).abs() < 0.01, "means {mean_one} {mean_many}");
+        assert!(sd_one < sd_many && (0.03..0.041).contains(&sd_one), "spreads {sd_one} against {sd_many}");
+    }
+
+    /// A text with fewer shingles than bins fills every bin from the ones
+    /// its shingles fell in, the same way in every text: copies agree
+    /// everywhere, and a text sharing no shingle agrees nowhere.
+    #[test]
+    fn the_dedup_signature_of_a_short_text_is_whole() {
+        let sketcher = Sketcher::new(&SketchConfig::default());
+        let short = sketcher.dedup_signature("Officials in Kyiv said Russian forces advanced near Kursk today");
+        assert!(short.iter().all(|&v| v < u32::MAX), "{short:?}");
+        assert_eq!(
+            short,
+            sketcher.dedup_signature("OFFICIALS in Kyiv said: Russian forces advanced near Kursk today.")
+        );
+        let other = sketcher.dedup_signature("The council voted on the budget for the new school year on Monday");
+        assert_eq!(estimated_jaccard(&short, &other), 0.0);
+        assert!(sketcher.dedup_signature("").iter().all(|&v| v == u32::MAX));
+        let one_word = sketcher.dedup_signature("Kyiv");
+        assert!(one_word.iter().all(|&v| v == one_word[0] && v < u32::MAX));
     }
 
     #[test]
