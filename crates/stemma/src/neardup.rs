@@ -40,15 +40,16 @@ pub struct Cluster {
 /// finds the pairs: memory is one signature per document.
 pub struct Finder {
     sketcher: Sketcher,
-    num_perm: usize,
-    /// Signatures, `num_perm` values per document, in input order.
+    /// Values per signature (`sketch.dedup_bins`).
+    bins: usize,
+    /// Signatures, `bins` values per document, in input order.
     signatures: Vec<u32>,
 }
 
 impl Finder {
     /// A finder with the given sketch settings.
     pub fn new(config: &SketchConfig) -> Finder {
-        Finder { sketcher: Sketcher::new(config), num_perm: config.num_perm, signatures: Vec::new() }
+        Finder { sketcher: Sketcher::new(config), bins: config.dedup_bins, signatures: Vec::new() }
     }
 
     /// Sketches more documents, in parallel; they follow those added before.
@@ -61,7 +62,7 @@ impl Finder {
                 signature
             })
             .collect();
-        self.signatures.reserve(sketches.len() * self.num_perm);
+        self.signatures.reserve(sketches.len() * self.bins);
         for signature in sketches {
             self.signatures.extend_from_slice(&signature);
         }
@@ -69,7 +70,7 @@ impl Finder {
 
     /// Number of documents added.
     pub fn len(&self) -> usize {
-        self.signatures.len() / self.num_perm.max(1)
+        self.signatures.len() / self.bins.max(1)
     }
 
     /// Whether no document was added.
@@ -87,7 +88,7 @@ impl Finder {
         threshold: f64,
         progress: &dyn Progress,
     ) -> (Vec<NearDuplicate>, Vec<Cluster>) {
-        let signature = |i: usize| &self.signatures[i * self.num_perm..(i + 1) * self.num_perm];
+        let signature = |i: usize| &self.signatures[i * self.bins..(i + 1) * self.bins];
         progress.stage("candidates", 1);
         let keyed: Vec<(u64, u32)> = (0..self.len())
             .into_par_iter()
