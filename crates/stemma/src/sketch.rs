@@ -173,7 +173,8 @@ impl Sketcher {
     /// the high half of its hash picks a bin and the low half competes for
     /// that bin's minimum; a bin no shingle fell in takes the value of the
     /// first filled bin its own seeded sequence of bins reaches, the same
-    /// sequence in every document. Two texts agree in a bin with probability
+    /// sequence in every document (or, past a few draws, of the next filled
+    /// bin after it). Two texts agree in a bin with probability
     /// their Jaccard similarity, as with permutations, but the bins share
     /// out one sample without replacement: over `f` shingles in `k` bins the
     /// variance is `(1 - (k-1)/(f-1))` times that of `k` independent
@@ -197,22 +198,31 @@ impl Sketcher {
             signature[bin] = signature[bin].min(h as u32);
             filled[bin] = true;
         }
+        // For each bin, the first filled bin from it on, around the circle:
+        // the donor of last resort, so that a text of few shingles costs a
+        // pass over the bins rather than a long walk for each empty one.
+        let mut next_filled = vec![0usize; bins];
+        let mut next = (0..bins).rev().find(|&j| filled[j]).unwrap_or(0);
+        for bin in (0..bins).rev() {
+            if filled[bin] {
+                next = bin;
+            }
+            next_filled[bin] = next;
+        }
         for bin in 0..bins {
             if filled[bin] {
                 continue;
             }
-            // Some bin is filled, so the walk ends; past `64 × bins` tries (a
-            // chance under e^-64 with one bin filled) the next filled bin in
-            // order decides, deterministically all the same.
+            // A few draws from the bin's own seeded sequence (one lands on a
+            // filled bin with the share of bins filled, most of them in a
+            // news article), then the next filled bin after it.
             let mut state = SEED ^ (bin as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let donor = (0..64 * bins)
+            let donor = (0..DENSIFY_DRAWS)
                 .map(|_| bin_of(splitmix64(&mut state) >> 32, bins))
                 .find(|&j| filled[j])
-                .or_else(|| (1..bins).map(|d| (bin + d) % bins).find(|&j| filled[j]));
+                .unwrap_or(next_filled[(bin + 1) % bins]);
             // Only filled bins give: they keep their own minimum.
-            if let Some(donor) = donor {
-                signature[bin] = signature[donor];
-            }
+            signature[bin] = signature[donor];
         }
         signature
     }
@@ -293,6 +303,13 @@ impl Sketcher {
         keys
     }
 }
+
+/// Draws from an empty bin's sequence before [`Sketcher::dedup_signature`]
+/// takes the next filled bin instead: a news article fills about four bins
+/// in five, and four draws then miss for one empty bin in 500; a text of a
+/// few words fills few, and its empty bins cost four draws each rather than
+/// a walk of hundreds (100k texts of 5-9 words: 0.48 s, 2.8 s unbounded).
+const DENSIFY_DRAWS: usize = 4;
 
 /// The bin of `bins` a 32-bit value falls in: the value scaled to the bins,
 /// even for any number of them, with no division.
