@@ -690,6 +690,12 @@ mod tests {
         let mut config = Config::default();
         config.align.anchor_similarity = 1.5;
         assert!(config.validate().is_err());
+        // The near-duplicate bands take the signature's first `num_perm` bins.
+        let mut config = Config::default();
+        config.sketch.dedup_bins = config.sketch.num_perm - 1;
+        assert!(config.validate().is_err_and(|e| e.to_string().contains("sketch.dedup_bins")));
+        config.sketch.dedup_bins = config.sketch.num_perm;
+        assert!(config.validate().is_ok());
         assert!(Config::default().validate().is_ok());
     }
 }
