@@ -146,17 +146,10 @@ impl Sketcher {
     /// MinHash signature of a sequence of word hashes.
     pub fn minhash(&self, word_hashes: &[u64]) -> Vec<u32> {
         let mut signature = vec![u32::MAX; self.config.num_perm];
-        let k = self.config.shingle_size.min(word_hashes.len()).max(1);
         if word_hashes.is_empty() {
             return signature;
         }
-        let shingles: Vec<u32> = word_hashes
-            .windows(k)
-            .map(|window| {
-                let h = shingle_hash(window);
-                (h as u32) ^ ((h >> 32) as u32)
-            })
-            .collect();
+        let shingles: Vec<u32> = self.shingles(word_hashes).map(|h| (h as u32) ^ ((h >> 32) as u32)).collect();
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2, checked just above.
@@ -190,25 +183,15 @@ impl Sketcher {
         if word_hashes.is_empty() || bins == 0 {
             return signature;
         }
-        let k = self.config.shingle_size.min(word_hashes.len()).max(1);
         let mut filled = vec![false; bins];
-        for window in word_hashes.windows(k) {
-            let h = shingle_hash(window);
+        for h in self.shingles(&word_hashes) {
             let bin = bin_of(h >> 32, bins);
             signature[bin] = signature[bin].min(h as u32);
             filled[bin] = true;
         }
-        // For each bin, the first filled bin from it on, around the circle:
-        // the donor of last resort, so that a text of few shingles costs a
+        // The donor of last resort, so that a text of few shingles costs a
         // pass over the bins rather than a long walk for each empty one.
-        let mut next_filled = vec![0usize; bins];
-        let mut next = (0..bins).rev().find(|&j| filled[j]).unwrap_or(0);
-        for bin in (0..bins).rev() {
-            if filled[bin] {
-                next = bin;
-            }
-            next_filled[bin] = next;
-        }
+        let next_filled = next_filled(&filled);
         for bin in 0..bins {
             if filled[bin] {
                 continue;
@@ -225,6 +208,14 @@ impl Sketcher {
             signature[bin] = signature[donor];
         }
         signature
+    }
+
+    /// The hashes of a text's word shingles ([`shingle_hash`]), from its
+    /// word hashes: `shingle_size` words each, or all the words of a
+    /// shorter text.
+    fn shingles<'w>(&self, word_hashes: &'w [u64]) -> impl Iterator<Item = u64> + 'w {
+        let k = self.config.shingle_size.min(word_hashes.len()).max(1);
+        word_hashes.windows(k).map(shingle_hash)
     }
 
     /// LSH band keys of a signature: one per band, the band index mixed in.
@@ -310,6 +301,20 @@ impl Sketcher {
 /// few words fills few, and its empty bins cost four draws each rather than
 /// a walk of hundreds (100k texts of 5-9 words: 0.48 s, 2.8 s unbounded).
 const DENSIFY_DRAWS: usize = 4;
+
+/// For each bin, the first filled one from it on, around the circle (0
+/// where none is).
+fn next_filled(filled: &[bool]) -> Vec<usize> {
+    let mut next = filled.iter().position(|&f| f).unwrap_or(0);
+    let mut out = vec![0; filled.len()];
+    for bin in (0..filled.len()).rev() {
+        if filled[bin] {
+            next = bin;
+        }
+        out[bin] = next;
+    }
+    out
+}
 
 /// The bin of `bins` a 32-bit value falls in: the value scaled to the bins,
 /// even for any number of them, with no division.
@@ -530,6 +535,13 @@ mod tests {
         }
         assert!(sd_one < sd_many && (0.03..0.041).contains(&sd_one), "spreads {sd_one} against {sd_many}");
         assert!((0.018..0.03).contains(&sd_two), "spread {sd_two} with 256 bins");
+    }
+
+    #[test]
+    fn the_next_filled_bin_wraps_around() {
+        assert_eq!(next_filled(&[false, true, false, true, false]), [1, 1, 3, 3, 1]);
+        assert_eq!(next_filled(&[true, false, false]), [0, 0, 0]);
+        assert_eq!(next_filled(&[false, false]), [0, 0]);
     }
 
     /// A text with fewer shingles than bins fills every bin from the ones

@@ -410,11 +410,7 @@ impl Terms {
     /// hyphenated word mixing digits and letters).
     pub fn of_word(&self, word: &str, out: &mut Vec<u64>) {
         // Most words are lowercase ASCII already: no copy for them.
-        let lower: Cow<'_, str> = if word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-            Cow::Borrowed(word)
-        } else {
-            Cow::Owned(word.to_lowercase())
-        };
+        let lower = lowercase(word);
         let lower = lower.strip_suffix("'s").unwrap_or(&lower);
         if lower.contains('-') {
             let parts: Vec<&str> = lower.split('-').filter(|p| !p.is_empty()).collect();
